@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: installs what is needed, starts the real Neo4j server
+# (fetched from Maven Central by scripts/neo4j.sh), runs pytest, stops Neo4j. pytest's exit code 5
+# (no tests collected) is turned into a loud failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh || exit 1
+if [ -z "${CREDGRAPH_SKIP_BROWSER:-}" ] && [ ! -x /usr/bin/chromium ]; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+    || echo "WARNING: could not install chromium; browser tests will fail"
+fi
+export NEO4J_BOLT_PORT=${NEO4J_BOLT_PORT:-7687}
+export NEO4J_URI=${NEO4J_URI:-bolt://127.0.0.1:$NEO4J_BOLT_PORT}
+started=0
+if [ -z "${CREDGRAPH_SKIP_NEO4J:-}" ]; then
+  ./scripts/neo4j.sh start || { echo "FAILED: could not start Neo4j"; exit 1; }
+  started=1
+fi
+.venv/bin/python -m pytest "$@"
+rc=$?
+[ "$started" = 1 ] && ./scripts/neo4j.sh stop
+if [ "$rc" = 5 ]; then
+  echo "FAILED: pytest collected no tests (exit 5)"
+  exit 1
+fi
+exit $rc

@@ -1,0 +1,64 @@
+"""`credgraph run DATA_DIR --out OUT_DIR [--as-of DATE] [--graph URI]`."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from api.pipeline import RunSummary, run_pipeline
+from api.settings import Settings
+from ingest.errors import CredgraphError
+
+console = Console(stderr=True)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def run(
+        data_dir: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="data directory")],
+        out: Annotated[Path, typer.Option("--out", help="output directory")] = Path("out"),
+        as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD; default latest date")] = None,
+        graph: Annotated[str | None, typer.Option("--graph", help="memory or bolt://host:port")] = None,
+        quiet: Annotated[bool, typer.Option("--quiet", help="no progress bars")] = False,
+        strict: Annotated[bool, typer.Option("--strict", help="exit 3 if any row was quarantined")] = False,
+    ) -> None:
+        """Ingest, resolve, load the graph, score risk; write resolutions.csv and risk_scores.csv."""
+        settings = Settings()
+        if graph:
+            settings = settings.model_copy(update={"graph_uri": graph})
+        try:
+            cutoff = date.fromisoformat(as_of) if as_of else None
+            summary = run_pipeline(data_dir, out, settings, cutoff, progress=not quiet)
+        except CredgraphError as exc:
+            console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from exc
+        print_summary(summary, out)
+        if summary.quarantined:
+            report = out / "quarantine.csv"
+            console.print(f"[yellow]{summary.quarantined} rows quarantined: see {report}[/yellow]")
+            if strict:
+                raise typer.Exit(3)
+
+
+def print_summary(summary: RunSummary, out: Path) -> None:
+    table = Table(title=f"credgraph run (as of {summary.as_of})")
+    table.add_column("what")
+    table.add_column("count / seconds", justify="right")
+    for name, n in summary.rows_read.items():
+        table.add_row(f"rows read: {name}", str(n))
+    table.add_row("rows quarantined", str(summary.quarantined))
+    for name, n in sorted(summary.links.items()):
+        table.add_row(f"links: {name}", str(n))
+    for name, n in sorted(summary.graph_counts.items()):
+        table.add_row(f"graph: {name}", str(n))
+    table.add_row("subjects scored", str(summary.risk_scored))
+    table.add_row("model version", summary.model_version)
+    for name, s in summary.seconds.items():
+        table.add_row(f"time: {name}", f"{s:.2f}")
+    console.print(table)
+    console.print(f"outputs in {out}/: resolutions.csv, risk_scores.csv, quarantine.csv, summary.json")

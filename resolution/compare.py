@@ -1,0 +1,424 @@
+"""Declarative comparators: a pair of values becomes a discrete agreement level plus a similarity.
+
+A comparator is looked up by name in `COMPARATORS`, its options (thresholds) are declared beside
+it in a `ComparisonSpec`, so a trained matcher is fully described by its saved settings. Levels
+follow Splink's convention: -1 = null (a value is missing: neutral, weight 0), 0 = "else"
+(disagreement), higher = closer agreement, the top level = exact. Missing or unparsable data never
+raises; it gives the null level with a note. Comparators are vectorised over many pairs
+(rapidfuzz `process.cpdist`), because blocking hands us hundreds of thousands of pairs at once.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from rapidfuzz import distance, fuzz, process
+
+from ingest.errors import ConfigError
+
+NULL = -1
+_WS = re.compile(r"\s+")
+_NON_DIGIT = re.compile(r"\D")
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """One comparison of one pair, explained: level, its label, raw similarity and a note."""
+
+    name: str
+    level: int
+    label: str
+    value: float
+    note: str = ""
+
+
+# ---------------------------------------------------------------- normalisation (None = missing)
+def _is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def normalise_text(value: Any) -> str | None:
+    """NFKC (full-width → half-width), case-fold, collapse spaces; None when empty."""
+    if _is_missing(value):
+        return None
+    text = _WS.sub(" ", unicodedata.normalize("NFKC", str(value)).casefold()).strip()
+    return text or None
+
+
+def _date_parts(value: Any) -> tuple[int, int, int] | None:
+    """(year, month, day) from 'YYYY-MM-DD', 'YYYYMMDD', 'YYYY/M/D', date or datetime64."""
+    if _is_missing(value):
+        return None
+    text = str(value).strip()[:10] if not isinstance(value, str) else value.strip()
+    parts = [p for p in re.split(r"[-/.\s年月日]+", unicodedata.normalize("NFKC", text)) if p]
+    if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
+        return int(parts[0]), int(parts[1]), int(parts[2])
+    digits = _NON_DIGIT.sub("", unicodedata.normalize("NFKC", text))
+    if len(digits) == 8:
+        return int(digits[:4]), int(digits[4:6]), int(digits[6:])
+    return None
+
+
+def _number(value: Any) -> float | None:
+    if _is_missing(value):
+        return None
+    try:
+        number = float(unicodedata.normalize("NFKC", str(value)).replace(",", ""))
+    except ValueError:
+        return None
+    return None if math.isnan(number) else number
+
+
+# ---------------------------------------------------------------- the registry
+Kernel = Callable[[np.ndarray, np.ndarray, Mapping[str, Any]], tuple[np.ndarray, np.ndarray]]
+LabelFn = Callable[[Mapping[str, Any]], tuple[str, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Comparator:
+    """A named comparator: how to normalise values, the vectorised kernel, its level labels."""
+
+    name: str
+    normalise: Callable[[Any], Any]
+    kernel: Kernel
+    labels: LabelFn
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+
+
+COMPARATORS: dict[str, Comparator] = {}
+
+
+def register(comparator: Comparator) -> Comparator:
+    """Add a comparator to the registry (other modules may register their own, e.g. masked IDs)."""
+    COMPARATORS[comparator.name] = comparator
+    return comparator
+
+
+def _ladder(values: np.ndarray, exact: np.ndarray, thresholds: Sequence[float], higher: bool) -> np.ndarray:
+    """Level = number of thresholds met; exact agreement sits one above them all."""
+    met = [(values >= t) if higher else (values <= t) for t in thresholds]
+    levels = np.sum(met, axis=0).astype(np.int8) if met else np.zeros(len(values), np.int8)
+    levels[exact] = len(thresholds) + 1
+    return levels
+
+
+def _string_kernel(scorer: Any, higher: bool, scale: float = 1.0) -> Kernel:
+    def kernel(left: np.ndarray, right: np.ndarray, opts: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+        raw = process.cpdist(list(left), list(right), scorer=scorer, workers=1).astype(np.float64) / scale
+        levels = _ladder(raw, left == right, opts["thresholds"], higher)
+        if higher:
+            return levels, raw
+        sim = process.cpdist(
+            list(left), list(right), scorer=distance.Levenshtein.normalized_similarity, workers=1
+        )
+        return levels, sim.astype(np.float64)
+
+    return kernel
+
+
+def _sim_labels(metric: str) -> LabelFn:
+    def labels(opts: Mapping[str, Any]) -> tuple[str, ...]:
+        return ("else", *(f"{metric} >= {t}" for t in opts["thresholds"]), "exact")
+
+    return labels
+
+
+def _dist_labels(metric: str) -> LabelFn:
+    def labels(opts: Mapping[str, Any]) -> tuple[str, ...]:
+        return ("else", *(f"{metric} <= {t}" for t in opts["thresholds"]), "exact")
+
+    return labels
+
+
+def _exact_kernel(
+    left: np.ndarray, right: np.ndarray, opts: Mapping[str, Any]
+) -> tuple[np.ndarray, np.ndarray]:
+    same = left == right
+    return same.astype(np.int8), same.astype(np.float64)
+
+
+def _date_kernel(
+    left: np.ndarray, right: np.ndarray, opts: Mapping[str, Any]
+) -> tuple[np.ndarray, np.ndarray]:
+    lp, rp = np.asarray(left, dtype=np.int64).reshape(-1, 3), np.asarray(right, dtype=np.int64).reshape(-1, 3)
+    same_fields = (lp == rp).sum(axis=1)
+    transposed = (lp[:, 0] == rp[:, 0]) & (lp[:, 1] == rp[:, 2]) & (lp[:, 2] == rp[:, 1]) & (same_fields < 3)
+    days = np.abs(_ordinal(lp) - _ordinal(rp)).astype(np.float64)
+    within = sorted(opts["within_days"], reverse=True)
+    levels = _ladder(days, np.zeros(len(days), bool), within, higher=False)
+    n = len(within)
+    levels[same_fields == 2] = n + 1
+    levels[transposed] = n + 2
+    levels[same_fields == 3] = n + 3
+    horizon = float(max(within)) if within else 365.0
+    sim = np.where(np.isnan(days), same_fields / 3.0, 1.0 - np.minimum(days, horizon) / horizon)
+    return levels, sim
+
+
+def _ordinal(parts: np.ndarray) -> np.ndarray:
+    """Days since epoch; NaN for impossible dates such as 1956-13-40 (they still compare by fields)."""
+    y, m, d = parts[:, 0], parts[:, 1], parts[:, 2]
+    months = ((y - 1970) * 12 + np.clip(m, 1, 12) - 1).astype("datetime64[M]")
+    first = months.astype("datetime64[D]")
+    length = ((months + 1).astype("datetime64[D]") - first).astype(np.int64)
+    valid = (m >= 1) & (m <= 12) & (d >= 1) & (d <= length)
+    out = (first.astype(np.int64) + d - 1).astype(np.float64)
+    out[~valid] = np.nan
+    return out
+
+
+def _date_labels(opts: Mapping[str, Any]) -> tuple[str, ...]:
+    within = sorted(opts["within_days"], reverse=True)
+    return (
+        "else",
+        *(f"within {d} days" for d in within),
+        "one field differs",
+        "day-month transposed",
+        "exact",
+    )
+
+
+def _numeric_kernel(
+    left: np.ndarray, right: np.ndarray, opts: Mapping[str, Any]
+) -> tuple[np.ndarray, np.ndarray]:
+    lv, rv = left.astype(np.float64), right.astype(np.float64)
+    diff = np.abs(lv - rv)
+    if opts.get("relative"):
+        diff = diff / np.maximum(np.maximum(np.abs(lv), np.abs(rv)), 1e-12)
+    thresholds = sorted(opts["thresholds"], reverse=True)
+    return _ladder(diff, lv == rv, thresholds, higher=False), 1.0 / (1.0 + diff)
+
+
+def _numeric_labels(opts: Mapping[str, Any]) -> tuple[str, ...]:
+    unit = "relative difference" if opts.get("relative") else "difference"
+    return ("else", *(f"{unit} <= {t}" for t in sorted(opts["thresholds"], reverse=True)), "exact")
+
+
+register(Comparator("exact", normalise_text, _exact_kernel, lambda o: ("else", "exact")))
+register(
+    Comparator(
+        "jaro_winkler",
+        normalise_text,
+        _string_kernel(distance.JaroWinkler.normalized_similarity, True),
+        _sim_labels("jaro_winkler"),
+        {"thresholds": (0.88, 0.92)},
+    )
+)
+register(
+    Comparator(
+        "levenshtein",
+        normalise_text,
+        _string_kernel(distance.Levenshtein.distance, False),
+        _dist_labels("levenshtein"),
+        {"thresholds": (2, 1)},
+    )
+)
+register(
+    Comparator(
+        "damerau",
+        normalise_text,
+        _string_kernel(distance.DamerauLevenshtein.distance, False),
+        _dist_labels("damerau"),
+        {"thresholds": (2, 1)},
+    )
+)
+register(
+    Comparator(
+        "token_set",
+        normalise_text,
+        _string_kernel(fuzz.token_set_ratio, True, 100.0),
+        _sim_labels("token_set"),
+        {"thresholds": (0.7, 0.9)},
+    )
+)
+register(Comparator("date", _date_parts, _date_kernel, _date_labels, {"within_days": (30, 365)}))
+register(
+    Comparator(
+        "numeric", _number, _numeric_kernel, _numeric_labels, {"thresholds": (1.0,), "relative": False}
+    )
+)
+
+
+# ---------------------------------------------------------------- declared comparisons
+@dataclass(frozen=True)
+class ComparisonSpec:
+    """One declared comparison: which column(s), which comparator, its options and level labels.
+
+    `column` may name several columns, joined with a space (given name + surname). `levels` is
+    derived from the comparator and options; a saved spec whose labels disagree is refused.
+    `tf_adjust` asks the model to weigh exact agreement by how common the value is (homonyms).
+    """
+
+    name: str
+    column: str | tuple[str, ...]
+    comparator: str
+    options: Mapping[str, Any] = field(default_factory=dict)
+    levels: tuple[str, ...] = ()
+    right_column: str | tuple[str, ...] | None = None
+    tf_adjust: bool = False
+
+    def __post_init__(self) -> None:
+        if self.comparator not in COMPARATORS:
+            raise ConfigError(f"comparison {self.name!r}: unknown comparator {self.comparator!r}")
+        merged = {**COMPARATORS[self.comparator].defaults, **self.options}
+        labels = COMPARATORS[self.comparator].labels(merged)
+        if self.levels and tuple(self.levels) != labels:
+            raise ConfigError(f"comparison {self.name!r}: levels {self.levels} do not match {labels}")
+        object.__setattr__(self, "options", merged)
+        object.__setattr__(self, "levels", labels)
+        if isinstance(self.column, list):
+            object.__setattr__(self, "column", tuple(self.column))
+        if isinstance(self.right_column, list):
+            object.__setattr__(self, "right_column", tuple(self.right_column))
+
+    @property
+    def n_levels(self) -> int:
+        return len(self.levels)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "column": list(self.column) if isinstance(self.column, tuple) else self.column,
+            "right_column": list(self.right_column)
+            if isinstance(self.right_column, tuple)
+            else self.right_column,
+            "comparator": self.comparator,
+            "options": {k: list(v) if isinstance(v, tuple) else v for k, v in self.options.items()},
+            "levels": list(self.levels),
+            "tf_adjust": self.tf_adjust,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ComparisonSpec:
+        return cls(
+            name=data["name"],
+            column=data["column"],
+            comparator=data["comparator"],
+            options=dict(data.get("options", {})),
+            levels=tuple(data.get("levels", ())),
+            right_column=data.get("right_column"),
+            tf_adjust=bool(data.get("tf_adjust", False)),
+        )
+
+
+@dataclass(frozen=True)
+class ComparisonMatrix:
+    """Levels (n_pairs x n_comparisons, int8, -1 = null) and raw similarities (NaN = null)."""
+
+    specs: tuple[ComparisonSpec, ...]
+    gamma: np.ndarray
+    similarity: np.ndarray
+    tf_keys: Mapping[str, np.ndarray]
+
+    def __len__(self) -> int:
+        return int(self.gamma.shape[0])
+
+    def features(self, i: int) -> list[Feature]:
+        """The explained comparisons of pair i."""
+        return [
+            Feature(
+                s.name,
+                int(self.gamma[i, k]),
+                _label(s, int(self.gamma[i, k])),
+                float(self.similarity[i, k]),
+                "missing or unparsable value: neutral" if self.gamma[i, k] == NULL else "",
+            )
+            for k, s in enumerate(self.specs)
+        ]
+
+
+def _label(spec: ComparisonSpec, level: int) -> str:
+    return "null" if level == NULL else spec.levels[level]
+
+
+def _column(table: Any, column: str | tuple[str, ...]) -> list[Any]:
+    if isinstance(column, str):
+        return list(table[column])
+    parts = [list(table[c]) for c in column]
+    return [" ".join(str(v) for v in row if not _is_missing(v)) for row in zip(*parts, strict=True)]
+
+
+def _as_array(values: Sequence[Any]) -> np.ndarray:
+    if len(values) and isinstance(values[0], tuple):
+        return np.array(list(values), dtype=np.int64)
+    if len(values) and isinstance(values[0], float):
+        return np.array(values, dtype=np.float64)
+    return np.array(values, dtype=object)
+
+
+def _normalised(spec: ComparisonSpec, values: list[Any]) -> np.ndarray:
+    norm = COMPARATORS[spec.comparator].normalise
+    out = np.empty(len(values), dtype=object)
+    out[:] = [norm(v) for v in values]
+    return out
+
+
+def compare_values(
+    spec: ComparisonSpec, left: np.ndarray, right: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Levels and similarities for already-normalised, pair-aligned values (None = missing)."""
+    n = len(left)
+    levels = np.full(n, NULL, dtype=np.int8)
+    sim = np.full(n, np.nan)
+    ok = np.fromiter((a is not None and b is not None for a, b in zip(left, right, strict=True)), bool, n)
+    if ok.any():
+        idx = np.flatnonzero(ok)
+        lv, sv = COMPARATORS[spec.comparator].kernel(
+            _as_array(list(left[idx])), _as_array(list(right[idx])), spec.options
+        )
+        levels[idx], sim[idx] = lv, sv
+    return levels, sim
+
+
+def compare_columns(
+    specs: Sequence[ComparisonSpec],
+    left: Any,
+    right: Any,
+    pairs: tuple[np.ndarray, np.ndarray] | None = None,
+) -> ComparisonMatrix:
+    """Compute the level matrix gamma for many pairs.
+
+    `left` / `right` are column mappings (a DataFrame or dict of sequences). Without `pairs` they
+    are already pair-aligned. With `pairs=(left_idx, right_idx)` they are record tables: each
+    record is normalised once and gathered per pair, which is much cheaper when records repeat.
+    """
+    specs = tuple(specs)
+    columns = []
+    tf_keys: dict[str, np.ndarray] = {}
+    sims = []
+    for spec in specs:
+        lvals = _normalised(spec, _column(left, spec.column))
+        rvals = _normalised(spec, _column(right, spec.right_column or spec.column))
+        if pairs is not None:
+            lvals, rvals = lvals[pairs[0]], rvals[pairs[1]]
+        levels, sim = compare_values(spec, lvals, rvals)
+        columns.append(levels)
+        sims.append(sim)
+        if spec.tf_adjust:
+            tf_keys[spec.name] = np.array([None if v is None else str(v) for v in lvals], dtype=object)
+    n = len(columns[0]) if columns else 0
+    gamma = np.stack(columns, axis=1) if columns else np.zeros((n, 0), np.int8)
+    similarity = np.stack(sims, axis=1).astype(np.float32) if sims else np.zeros((n, 0), np.float32)
+    return ComparisonMatrix(specs, gamma, similarity, tf_keys)
+
+
+def compare_pair(spec: ComparisonSpec, left: Any, right: Any) -> Feature:
+    """House-style single comparison `(left, right, config) -> Feature`; missing gives the null level."""
+    lvals, rvals = _normalised(spec, [left]), _normalised(spec, [right])
+    levels, sim = compare_values(spec, lvals, rvals)
+    level = int(levels[0])
+    if level == NULL:
+        side = "left" if lvals[0] is None else "right"
+        side = "both" if lvals[0] is None and rvals[0] is None else side
+        return Feature(spec.name, NULL, "null", float("nan"), f"{side} value missing or unparsable: neutral")
+    return Feature(spec.name, level, spec.levels[level], float(sim[0]))

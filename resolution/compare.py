@@ -271,6 +271,7 @@ class ComparisonSpec:
         if self.comparator not in COMPARATORS:
             raise ConfigError(f"comparison {self.name!r}: unknown comparator {self.comparator!r}")
         merged = {**COMPARATORS[self.comparator].defaults, **self.options}
+        merged = {k: tuple(v) if isinstance(v, list) else v for k, v in merged.items()}
         labels = COMPARATORS[self.comparator].labels(merged)
         if self.levels and tuple(self.levels) != labels:
             raise ConfigError(f"comparison {self.name!r}: levels {self.levels} do not match {labels}")

@@ -1,0 +1,197 @@
+"""The supervised matcher, trained from steward decisions once there are enough of them.
+
+Features are the comparison levels one-hot (null included, so a missing value is its own
+signal) plus the raw similarities; extra columns (graph context, role words) may be appended.
+The classifier (logistic regression by default, LightGBM for many labels) is calibrated the way
+sklearn's `CalibratedClassifierCV(ensemble=False)` does it: out-of-fold scores from
+cross-validation fit an isotonic or Platt calibrator, then the classifier is refitted on all
+labels. Everything is stored as JSON (coefficients or the LightGBM model text, and the
+calibrator's points), so a trained matcher is its settings file and loading runs no pickle.
+Below `min_labels` (or too few of either class) `fit` refuses with ModelError, so the caller
+keeps the Fellegi–Sunter model.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.isotonic import IsotonicRegression
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+from ingest.errors import ConfigError, ModelError
+from resolution.compare import NULL, ComparisonMatrix, ComparisonSpec
+
+FORMAT = "credgraph.supervised_matcher"
+FORMAT_VERSION = 1
+KINDS = ("logistic", "lightgbm")
+
+
+def features(cm: ComparisonMatrix, extra: np.ndarray | None = None) -> np.ndarray:
+    """One-hot levels (a null column per comparison first) + similarities (NaN → 0) + extra columns."""
+    blocks = []
+    for k, spec in enumerate(cm.specs):
+        onehot = np.zeros((len(cm), spec.n_levels + 1), dtype=np.float64)
+        onehot[np.arange(len(cm)), cm.gamma[:, k].astype(np.int64) - NULL] = 1.0
+        blocks.append(onehot)
+    blocks.append(np.nan_to_num(cm.similarity.astype(np.float64), nan=0.0))
+    if extra is not None:
+        blocks.append(np.asarray(extra, dtype=np.float64).reshape(len(cm), -1))
+    return np.hstack(blocks) if blocks else np.zeros((len(cm), 0))
+
+
+class SupervisedMatcher:
+    """A calibrated classifier over comparison features, trained from labelled pairs."""
+
+    def __init__(
+        self,
+        specs: Sequence[ComparisonSpec],
+        kind: str = "logistic",
+        min_labels: int = 50,
+        min_per_class: int = 10,
+        calibration: str = "auto",
+        metadata: Mapping[str, Any] | None = None,
+    ) -> None:
+        if kind not in KINDS:
+            raise ConfigError(f"unknown supervised model kind {kind!r}; choose one of {KINDS}")
+        if calibration not in ("auto", "isotonic", "sigmoid"):
+            raise ConfigError(f"unknown calibration {calibration!r}")
+        self.specs = tuple(specs)
+        self.kind = kind
+        self.min_labels = min_labels
+        self.min_per_class = min_per_class
+        self.calibration = calibration
+        self.metadata: dict[str, Any] = dict(metadata or {})
+        self.n_features: int | None = None
+        self._params: dict[str, Any] = {}
+        self._calibrator: dict[str, Any] = {}
+        self._booster: Any = None
+
+    @property
+    def fitted(self) -> bool:
+        return self.n_features is not None
+
+    def fit(self, X: np.ndarray | ComparisonMatrix, y: Sequence[int] | np.ndarray) -> SupervisedMatcher:
+        """Train on labelled pairs (1 = match, 0 = no match); 'unsure' decisions must be left out."""
+        x = self._matrix(X, check=False)
+        labels = np.asarray(y, dtype=np.int64)
+        if len(labels) != len(x):
+            raise ModelError(f"{len(x)} feature rows but {len(labels)} labels")
+        if set(np.unique(labels)) - {0, 1}:
+            raise ModelError("labels must be 0 (no match) or 1 (match)")
+        n_pos, n_neg = int(labels.sum()), int(len(labels) - labels.sum())
+        if len(labels) < self.min_labels or min(n_pos, n_neg) < self.min_per_class:
+            raise ModelError(
+                f"too few steward labels to train a supervised matcher: {n_pos} match, {n_neg} no match "
+                f"(need {self.min_labels} in all and {self.min_per_class} of each); keep the FS model"
+            )
+        folds = StratifiedKFold(n_splits=min(5, min(n_pos, n_neg)), shuffle=True, random_state=0)
+        oof = cross_val_predict(self._estimator(), x, labels, cv=folds, method="decision_function")
+        method = self.calibration
+        if method == "auto":
+            method = "isotonic" if len(labels) >= 1000 else "sigmoid"
+        self._calibrator = _fit_calibrator(np.asarray(oof, dtype=np.float64), labels, method)
+        final = self._estimator().fit(x, labels)
+        if self.kind == "logistic":
+            self._params = {"coef": final.coef_[0].tolist(), "intercept": float(final.intercept_[0])}
+        else:
+            self._params = {"model": final.booster_.model_to_string()}
+            self._booster = None
+        self.n_features = x.shape[1]
+        self.metadata.update({"n_labels": len(labels), "n_match": n_pos, "n_no_match": n_neg})
+        return self
+
+    def predict_proba(self, X: np.ndarray | ComparisonMatrix) -> np.ndarray:
+        """Calibrated match probability per pair."""
+        if not self.fitted:
+            raise ModelError("the supervised matcher is not trained")
+        return _apply_calibrator(self._calibrator, self._decision(self._matrix(X, check=True)))
+
+    # ------------------------------------------------------------ settings file
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "kind": self.kind,
+            "min_labels": self.min_labels,
+            "min_per_class": self.min_per_class,
+            "calibration": self.calibration,
+            "comparisons": [s.to_dict() for s in self.specs],
+            "n_features": self.n_features,
+            "params": self._params,
+            "calibrator": self._calibrator,
+            "metadata": self.metadata,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SupervisedMatcher:
+        if data.get("format") != FORMAT or int(data.get("format_version", 0)) > FORMAT_VERSION:
+            raise ModelError(f"not a {FORMAT} v{FORMAT_VERSION} settings file")
+        out = cls(
+            [ComparisonSpec.from_dict(c) for c in data["comparisons"]],
+            kind=data["kind"],
+            min_labels=int(data["min_labels"]),
+            min_per_class=int(data["min_per_class"]),
+            calibration=data["calibration"],
+            metadata=data.get("metadata"),
+        )
+        out.n_features = data.get("n_features")
+        out._params = dict(data.get("params", {}))
+        out._calibrator = dict(data.get("calibrator", {}))
+        return out
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path) -> SupervisedMatcher:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ModelError(f"cannot read supervised matcher {path}: {exc}") from exc
+        return cls.from_dict(data)
+
+    # ------------------------------------------------------------ internals
+    def _estimator(self) -> Any:
+        if self.kind == "logistic":
+            return LogisticRegression(C=1.0, max_iter=2000)
+        import lightgbm  # only when asked for: logistic needs no extra import
+
+        return lightgbm.LGBMClassifier(
+            n_estimators=200, learning_rate=0.05, num_leaves=15, n_jobs=1, verbose=-1
+        )
+
+    def _decision(self, x: np.ndarray) -> np.ndarray:
+        if self.kind == "logistic":
+            return x @ np.asarray(self._params["coef"]) + float(self._params["intercept"])
+        if self._booster is None:
+            import lightgbm
+
+            self._booster = lightgbm.Booster(model_str=self._params["model"])
+        return np.asarray(self._booster.predict(x, raw_score=True), dtype=np.float64)
+
+    def _matrix(self, X: np.ndarray | ComparisonMatrix, check: bool) -> np.ndarray:
+        x = features(X) if isinstance(X, ComparisonMatrix) else np.asarray(X, dtype=np.float64)
+        if x.ndim != 2:
+            raise ModelError(f"features must be 2-D, got shape {x.shape}")
+        if check and x.shape[1] != self.n_features:
+            raise ModelError(f"expected {self.n_features} feature columns, got {x.shape[1]}")
+        return x
+
+
+def _fit_calibrator(score: np.ndarray, y: np.ndarray, method: str) -> dict[str, Any]:
+    if method == "isotonic":
+        iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(score, y)
+        return {"method": "isotonic", "x": iso.X_thresholds_.tolist(), "y": iso.y_thresholds_.tolist()}
+    platt = LogisticRegression(C=1e6, max_iter=1000).fit(score.reshape(-1, 1), y)
+    return {"method": "sigmoid", "a": float(platt.coef_[0, 0]), "b": float(platt.intercept_[0])}
+
+
+def _apply_calibrator(cal: Mapping[str, Any], score: np.ndarray) -> np.ndarray:
+    if cal["method"] == "isotonic":
+        return np.interp(score, np.asarray(cal["x"]), np.asarray(cal["y"]))
+    return 1.0 / (1.0 + np.exp(-(cal["a"] * score + cal["b"])))

@@ -349,34 +349,45 @@ def _column(table: Any, column: str | tuple[str, ...]) -> list[Any]:
     return [" ".join(str(v) for v in row if not _is_missing(v)) for row in zip(*parts, strict=True)]
 
 
-def _as_array(values: Sequence[Any]) -> np.ndarray:
-    if len(values) and isinstance(values[0], tuple):
-        return np.array(list(values), dtype=np.int64)
-    if len(values) and isinstance(values[0], float):
-        return np.array(values, dtype=np.float64)
-    return np.array(values, dtype=object)
+def _prepared(spec: ComparisonSpec, values: list[Any]) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+    """Typed array of normalised values (a placeholder where missing), the missing mask, the values.
 
-
-def _normalised(spec: ComparisonSpec, values: list[Any]) -> np.ndarray:
+    Each distinct raw value is normalised once: registries and event streams repeat names a lot.
+    """
     norm = COMPARATORS[spec.comparator].normalise
-    out = np.empty(len(values), dtype=object)
-    out[:] = [norm(v) for v in values]
-    return out
+    memo: dict[Any, Any] = {}
+    normed = []
+    for v in values:
+        try:
+            normed.append(memo[v] if v in memo else memo.setdefault(v, norm(v)))
+        except TypeError:  # unhashable raw value
+            normed.append(norm(v))
+    missing = np.fromiter((v is None for v in normed), bool, len(normed))
+    present = next((v for v in normed if v is not None), None)
+    if isinstance(present, tuple):
+        arr = np.array([(0, 0, 0) if v is None else v for v in normed], dtype=np.int64).reshape(-1, 3)
+    elif isinstance(present, float):
+        arr = np.array([np.nan if v is None else v for v in normed], dtype=np.float64)
+    else:
+        arr = np.empty(len(normed), dtype=object)
+        arr[:] = ["" if v is None else v for v in normed]
+    return arr, missing, normed
 
 
 def compare_values(
-    spec: ComparisonSpec, left: np.ndarray, right: np.ndarray
+    spec: ComparisonSpec,
+    left: np.ndarray,
+    left_missing: np.ndarray,
+    right: np.ndarray,
+    right_missing: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Levels and similarities for already-normalised, pair-aligned values (None = missing)."""
-    n = len(left)
+    """Levels and similarities for prepared, pair-aligned values (see `_prepared`)."""
+    n = len(left_missing)
     levels = np.full(n, NULL, dtype=np.int8)
     sim = np.full(n, np.nan)
-    ok = np.fromiter((a is not None and b is not None for a, b in zip(left, right, strict=True)), bool, n)
-    if ok.any():
-        idx = np.flatnonzero(ok)
-        lv, sv = COMPARATORS[spec.comparator].kernel(
-            _as_array(list(left[idx])), _as_array(list(right[idx])), spec.options
-        )
+    idx = np.flatnonzero(~left_missing & ~right_missing)
+    if len(idx):
+        lv, sv = COMPARATORS[spec.comparator].kernel(left[idx], right[idx], spec.options)
         levels[idx], sim[idx] = lv, sv
     return levels, sim
 
@@ -398,15 +409,17 @@ def compare_columns(
     tf_keys: dict[str, np.ndarray] = {}
     sims = []
     for spec in specs:
-        lvals = _normalised(spec, _column(left, spec.column))
-        rvals = _normalised(spec, _column(right, spec.right_column or spec.column))
-        if pairs is not None:
-            lvals, rvals = lvals[pairs[0]], rvals[pairs[1]]
-        levels, sim = compare_values(spec, lvals, rvals)
+        la, lm, lnorm = _prepared(spec, _column(left, spec.column))
+        ra, rm, _ = _prepared(spec, _column(right, spec.right_column or spec.column))
+        li = np.arange(len(lm)) if pairs is None else np.asarray(pairs[0], dtype=np.int64)
+        ri = np.arange(len(rm)) if pairs is None else np.asarray(pairs[1], dtype=np.int64)
+        levels, sim = compare_values(spec, la[li], lm[li], ra[ri], rm[ri])
         columns.append(levels)
         sims.append(sim)
         if spec.tf_adjust:
-            tf_keys[spec.name] = np.array([None if v is None else str(v) for v in lvals], dtype=object)
+            keys = np.empty(len(lnorm), dtype=object)
+            keys[:] = [None if v is None else str(v) for v in lnorm]
+            tf_keys[spec.name] = keys[li]
     n = len(columns[0]) if columns else 0
     gamma = np.stack(columns, axis=1) if columns else np.zeros((n, 0), np.int8)
     similarity = np.stack(sims, axis=1).astype(np.float32) if sims else np.zeros((n, 0), np.float32)
@@ -415,11 +428,11 @@ def compare_columns(
 
 def compare_pair(spec: ComparisonSpec, left: Any, right: Any) -> Feature:
     """House-style single comparison `(left, right, config) -> Feature`; missing gives the null level."""
-    lvals, rvals = _normalised(spec, [left]), _normalised(spec, [right])
-    levels, sim = compare_values(spec, lvals, rvals)
+    la, lm, _ = _prepared(spec, [left])
+    ra, rm, _ = _prepared(spec, [right])
+    levels, sim = compare_values(spec, la, lm, ra, rm)
     level = int(levels[0])
     if level == NULL:
-        side = "left" if lvals[0] is None else "right"
-        side = "both" if lvals[0] is None and rvals[0] is None else side
+        side = "both" if lm[0] and rm[0] else ("left" if lm[0] else "right")
         return Feature(spec.name, NULL, "null", float("nan"), f"{side} value missing or unparsable: neutral")
     return Feature(spec.name, level, spec.levels[level], float(sim[0]))

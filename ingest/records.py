@@ -185,3 +185,6 @@ class Dataset:
     events: list[Event] = field(default_factory=list)
     quarantine: list[QuarantinedRow] = field(default_factory=list)
     rows_read: dict[str, int] = field(default_factory=dict)
+    # Values cleared while their row loaded (unreadable phone, masked legal_rep_id, ...): reported
+    # beside the quarantine, reasons in ingest.quarantine.Reason, never counted as quarantined rows.
+    warnings: list[QuarantinedRow] = field(default_factory=list)

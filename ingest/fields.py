@@ -1,0 +1,166 @@
+"""Cell parsing for the readers: each method returns a typed value or rejects the row.
+
+A `RowParser` belongs to one file. Readers call its methods cell by cell; a cell that breaks the
+contract raises `Rejected`, which the reader turns into one quarantine entry and moves on. Optional
+values that cannot be read but need not stop the row are cleared and noted as warnings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from typing import TypeVar
+
+from ingest.codes import is_masked, normalize_resident_id, normalize_uscc, parse_masked_id
+from ingest.phones import normalize_phones
+from ingest.quarantine import Reason
+from ingest.records import QuarantinedRow, SubjectType
+from ingest.text import normalize_address, normalize_text, to_halfwidth
+from ingest.values import parse_date, parse_datetime, parse_float
+
+E = TypeVar("E", bound=Enum)
+
+
+class Rejected(Exception):
+    """Internal: the current row breaks the contract at `field`."""
+
+    def __init__(self, field: str, value: str, reason: Reason) -> None:
+        super().__init__(f"{field}={value!r}: {reason}")
+        self.field = field
+        self.value = value
+        self.reason = reason
+
+
+def compact_name(s: str | None) -> str:
+    """Normalised name; spaces dropped unless the name has Latin letters (张 伟 -> 张伟)."""
+    text = normalize_text(s)
+    if " " in text and not any("a" <= c.lower() <= "z" for c in text):
+        text = text.replace(" ", "")
+    return text
+
+
+@dataclass(slots=True)
+class RowParser:
+    """Parses the cells of one file's rows, collecting quarantine entries and warnings."""
+
+    file: str
+    quarantine: list[QuarantinedRow] = field(default_factory=list)
+    warnings: list[QuarantinedRow] = field(default_factory=list)
+    line: int = 0
+
+    def reject(self, exc: Rejected) -> None:
+        self.quarantine.append(QuarantinedRow(self.file, self.line, exc.field, exc.value, exc.reason.value))
+
+    def warn(self, name: str, value: str, reason: Reason) -> None:
+        self.warnings.append(QuarantinedRow(self.file, self.line, name, value, reason.value))
+
+    # --- text -------------------------------------------------------------------------------
+    def required(self, name: str, value: str) -> str:
+        """The stripped cell; rejects the row when it is empty."""
+        text = value.strip()
+        if not text:
+            raise Rejected(name, value, Reason.MISSING_REQUIRED)
+        return text
+
+    def key(self, name: str, value: str) -> str:
+        """A record key (record_id, event_id): half-width, spaces removed, never empty."""
+        return "".join(to_halfwidth(self.required(name, value)).split())
+
+    @staticmethod
+    def text(value: str) -> str | None:
+        return normalize_text(value) or None
+
+    @staticmethod
+    def address(value: str) -> str | None:
+        return normalize_address(value)
+
+    # --- enums, dates, numbers ---------------------------------------------------------------
+    def enum(self, name: str, value: str, enum_cls: type[E]) -> E:
+        text = self.required(name, value).lower()
+        try:
+            return enum_cls(text)
+        except ValueError:
+            raise Rejected(name, value, Reason.UNKNOWN_ENUM) from None
+
+    def date(self, name: str, value: str, required: bool = False) -> date | None:
+        if not value.strip():
+            if required:
+                raise Rejected(name, value, Reason.MISSING_REQUIRED)
+            return None
+        parsed = parse_date(value)
+        if parsed is None:
+            raise Rejected(name, value, Reason.BAD_DATE)
+        return parsed
+
+    def timestamp(self, name: str, value: str) -> datetime:
+        parsed = parse_datetime(self.required(name, value))
+        if parsed is None:
+            raise Rejected(name, value, Reason.BAD_DATE)
+        return parsed
+
+    def number(
+        self, name: str, value: str, low: float | None = None, high: float | None = None
+    ) -> float | None:
+        text = value.strip()
+        if not text:
+            return None
+        parsed = parse_float(text)
+        if parsed is None or (low is not None and parsed < low) or (high is not None and parsed > high):
+            raise Rejected(name, value, Reason.BAD_NUMBER)
+        return parsed
+
+    # --- codes -------------------------------------------------------------------------------
+    def uscc(self, name: str, value: str) -> str:
+        code = normalize_uscc(self.required(name, value))
+        if code is None:
+            raise Rejected(name, value, Reason.BAD_CODE)
+        return code
+
+    def resident_id(self, name: str, value: str) -> str:
+        code = normalize_resident_id(self.required(name, value))
+        if code is None:
+            raise Rejected(name, value, Reason.BAD_CODE)
+        return code
+
+    def subject_code(self, name: str, value: str, kind: SubjectType) -> str:
+        return self.uscc(name, value) if kind is SubjectType.FIRM else self.resident_id(name, value)
+
+    def maybe_subject_code(self, name: str, value: str, kind: SubjectType) -> tuple[str | None, str | None]:
+        """(code, mask) of a published subject: both None when empty, mask when masked."""
+        if not value.strip():
+            return None, None
+        if is_masked(value):
+            masked = parse_masked_id(value)
+            if masked is None:
+                raise Rejected(name, value, Reason.BAD_CODE)
+            return None, masked.pattern
+        return self.subject_code(name, value, kind), None
+
+    # --- optional values that never stop a row -----------------------------------------------
+    def phone(self, name: str, value: str) -> str | None:
+        """First mainland number in the cell, canonical; an unreadable cell is cleared and noted."""
+        if not value.strip():
+            return None
+        found = normalize_phones(value)
+        if not found:
+            self.warn(name, value, Reason.CLEARED_PHONE)
+            return None
+        return found[0]
+
+    def region_code(self, name: str, value: str) -> str | None:
+        text = "".join(to_halfwidth(value).split())
+        if not text:
+            return None
+        if len(text) == 6 and text.isdigit():
+            return text
+        self.warn(name, value, Reason.CLEARED_REGION_CODE)
+        return None
+
+    def optional_resident_id(self, name: str, value: str) -> str | None:
+        if not value.strip():
+            return None
+        code = normalize_resident_id(value)
+        if code is None:
+            self.warn(name, value, Reason.MASKED_ID if is_masked(value) else Reason.CLEARED_ID)
+        return code

@@ -1,0 +1,80 @@
+"""The FastAPI application: `create_app(settings)` wires resources, routes, errors and metrics.
+
+Thin by design: the lifespan opens the graph store (driver built once), the review queue and the
+resolver; routes only parse, authorise, call a service and show the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api import problems
+from api.audit import AuditLog
+from api.metrics import ApiMetrics, MetricsMiddleware
+from api.routes import auth, entities, health, jobs, pages, paths, resolve, review, risk
+from api.security import KeyRing
+from api.services import loaders
+from api.services.jobs import JobRunner
+from api.settings import Settings
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def create_app(
+    settings: Settings,
+    *,
+    store: Any = None,
+    resolver: Any = None,
+    queue: Any = None,
+    keyring: KeyRing | None = None,
+    retrain: Callable[[], dict[str, Any] | None] | None = None,
+) -> FastAPI:
+    """Build the app. Resources passed in are used as they are (and not closed); others are
+    opened from settings when the app starts and closed when it stops."""
+    metrics = ApiMetrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned_store = app.state.store is None
+        if owned_store:
+            app.state.store = loaders.open_graph_store(settings)
+        if app.state.queue is None:
+            app.state.queue = loaders.open_review_queue(settings)
+        if app.state.resolver is None:
+            app.state.resolver = loaders.load_resolver(settings, app.state.store)
+        try:
+            yield
+        finally:
+            app.state.jobs.shutdown()
+            if owned_store:
+                app.state.store.close()
+
+    app = FastAPI(
+        title="credgraph", version="0.1.0", lifespan=lifespan,
+        description="Entity resolution and relationship risk for public-credit supervision.",
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.resolver = resolver
+    app.state.queue = queue
+    app.state.keyring = keyring or KeyRing.load(settings.api_keys_file)
+    app.state.audit = AuditLog(settings.audit_log)
+    app.state.metrics = metrics
+    app.state.jobs = JobRunner(
+        settings.audit_log.with_name("credgraph-jobs.jsonl"),
+        on_finish=lambda job: metrics.jobs.labels(job.kind, job.status).inc(),
+    )
+    app.state.retrain_job = retrain or loaders.retrain_job(settings)
+
+    problems.install(app)
+    for module in (health, auth, entities, paths, risk, resolve, review, jobs, pages):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    return app

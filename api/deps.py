@@ -1,0 +1,146 @@
+"""Request dependencies as `Annotated` aliases: resources from app.state, the caller and its role.
+
+Tests swap any of these with `app.dependency_overrides[get_store] = ...`. Resources are built once
+in the app's lifespan (api/app.py) and only looked up here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, Request, Security
+from fastapi.responses import JSONResponse
+from fastapi.security import APIKeyCookie, APIKeyHeader, OAuth2PasswordBearer
+from pydantic import BaseModel
+
+from api.audit import AuditLog
+from api.problems import AccessDenied, Unauthenticated
+from api.security import KeyRing, Principal, Role, mask_payload
+from api.services.jobs import JobRunner
+from api.settings import Settings
+from ingest.errors import ConfigError
+
+COOKIE_NAME = "credgraph_key"
+_api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="an API key")
+_bearer = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
+_cookie = APIKeyCookie(name=COOKIE_NAME, auto_error=False, description="set by the /ui/login form")
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_store(request: Request) -> Any:
+    return request.app.state.store
+
+
+def get_resolver(request: Request) -> Any:
+    resolver = request.app.state.resolver
+    if resolver is None:
+        raise ConfigError("no resolver is loaded (train or place a matcher in model_dir)")
+    return resolver
+
+
+def get_queue(request: Request) -> Any:
+    return request.app.state.queue
+
+
+def get_jobs(request: Request) -> JobRunner:
+    return request.app.state.jobs
+
+
+def get_audit(request: Request) -> AuditLog:
+    return request.app.state.audit
+
+
+def get_keyring(request: Request) -> KeyRing:
+    return request.app.state.keyring
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+StoreDep = Annotated[Any, Depends(get_store)]
+ResolverDep = Annotated[Any, Depends(get_resolver)]
+QueueDep = Annotated[Any, Depends(get_queue)]
+JobsDep = Annotated[JobRunner, Depends(get_jobs)]
+AuditDep = Annotated[AuditLog, Depends(get_audit)]
+KeyRingDep = Annotated[KeyRing, Depends(get_keyring)]
+
+
+def get_principal(
+    keyring: KeyRingDep,
+    api_key: Annotated[str | None, Security(_api_key)] = None,
+    token: Annotated[str | None, Security(_bearer)] = None,
+    cookie: Annotated[str | None, Security(_cookie)] = None,
+) -> Principal:
+    """The caller, from X-API-Key, a bearer token, or the pages' cookie (in that order)."""
+    principal = None
+    if api_key:
+        principal = keyring.by_key(api_key)
+    elif token:
+        principal = keyring.by_token(token)
+    elif cookie:
+        principal = keyring.by_key(cookie)
+    if principal is None:
+        raise Unauthenticated("a valid X-API-Key header or bearer token is required")
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+_RIC_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9X](?![0-9A-Za-z])")
+
+
+class Caller:
+    """The authenticated caller of one request: shows results masked as its role requires and
+    writes the audit line for reads of personal data and for decisions."""
+
+    def __init__(self, principal: Principal, request: Request, audit: AuditLog) -> None:
+        self.principal = principal
+        self.request = request
+        self.audit = audit
+
+    @property
+    def client(self) -> str | None:
+        return self.request.client.host if self.request.client else None
+
+    @property
+    def route(self) -> str:
+        route = self.request.scope.get("route")
+        return getattr(route, "path", self.request.url.path)
+
+    def show(self, model: BaseModel) -> Any:
+        """The response body: the model itself, or its masked JSON for roles not entitled."""
+        if self.principal.unmasked:
+            return model
+        return JSONResponse(mask_payload(model.model_dump(mode="json")))
+
+    def read(self, model: BaseModel | dict[str, Any], *extra_ids: str) -> None:
+        """Audit a read when the answer carries any person's data (a resident ID anywhere in it)."""
+        payload = model.model_dump_json() if isinstance(model, BaseModel) else str(model)
+        people = set(_RIC_IN_TEXT.findall(payload)) | {i for i in extra_ids if _RIC_IN_TEXT.fullmatch(i)}
+        if people:
+            self.audit.record(self.principal, "read", self.route, people, self.client)
+
+    def decided(self, subjects: list[str], **extra: Any) -> None:
+        self.audit.record(self.principal, "decision", self.route, subjects, self.client, **extra)
+
+
+def require(*roles: Role) -> Callable[..., Caller]:
+    """A dependency admitting only the given roles (admin is always admitted)."""
+    allowed = frozenset(roles) | {Role.ADMIN}
+
+    def _dep(principal: PrincipalDep, request: Request, audit: AuditDep) -> Caller:
+        if principal.role not in allowed:
+            raise AccessDenied(f"role {principal.role.value!r} may not use this route")
+        return Caller(principal, request, audit)
+
+    return _dep
+
+
+InvestigatorDep = Annotated[Caller, Depends(require(Role.INVESTIGATOR))]
+RiskReaderDep = Annotated[Caller, Depends(require(Role.INVESTIGATOR, Role.SERVICE))]
+ResolveCallerDep = Annotated[Caller, Depends(require(Role.INVESTIGATOR, Role.SERVICE, Role.STEWARD))]
+StewardDep = Annotated[Caller, Depends(require(Role.STEWARD))]
+AdminDep = Annotated[Caller, Depends(require(Role.ADMIN))]

@@ -1,0 +1,171 @@
+"""Server-rendered pages for stewards and investigators (Jinja2 + htmx, no build step).
+
+Pages use the same keys as the API: the login form checks a key and keeps it in an HttpOnly,
+SameSite=Strict cookie, which the JSON routes also accept, so the graph's fetches need no token.
+Pages call the same services as the JSON routes and are audited and masked the same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel
+
+from api.deps import COOKIE_NAME, AuditDep, Caller, KeyRingDep, QueueDep, SettingsDep, StoreDep
+from api.schemas.review import Verdict
+from api.security import Principal, Role, mask_payload
+from api.services import entities as ent_svc
+from api.services import resolution as res_svc
+from api.services import risk as risk_svc
+from ingest.errors import NotFoundError
+
+router = APIRouter(prefix="/ui", include_in_schema=False)
+templates = Jinja2Templates(directory=str(Path(__file__).parent.parent / "templates"))
+
+_STEWARD = {Role.STEWARD, Role.ADMIN}
+_INVESTIGATOR = {Role.INVESTIGATOR, Role.ADMIN}
+
+
+def _caller(request: Request, keyring: Any, audit: Any, roles: set[Role]) -> Caller | Response:
+    """The page's caller, or the response to send instead (login redirect or a 403 page)."""
+    key = request.cookies.get(COOKIE_NAME)
+    principal: Principal | None = keyring.by_key(key) if key else None
+    if principal is None:
+        return RedirectResponse(f"/ui/login?next={request.url.path}", status_code=303)
+    if principal.role not in roles:
+        return templates.TemplateResponse(request, "forbidden.html", {"principal": principal},
+                                          status_code=403)
+    return Caller(principal, request, audit)
+
+
+def _view(caller: Caller, model: BaseModel) -> dict[str, Any]:
+    data = model.model_dump(mode="json")
+    return data if caller.principal.unmasked else mask_payload(data)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/ui/") -> Response:
+    return templates.TemplateResponse(request, "login.html", {"next": next, "error": None})
+
+
+@router.post("/login")
+def login(request: Request, keyring: KeyRingDep, key: Annotated[str, Form()],
+          next: Annotated[str, Form()] = "/ui/") -> Response:
+    principal = keyring.by_key(key)
+    if principal is None:
+        return templates.TemplateResponse(request, "login.html", {"next": next, "error": "Unknown key"},
+                                          status_code=401)
+    target = next if next.startswith("/ui/") else "/ui/"
+    resp = RedirectResponse(target, status_code=303)
+    resp.set_cookie(COOKIE_NAME, key, httponly=True, samesite="strict", max_age=8 * 3600)
+    return resp
+
+
+@router.post("/logout")
+def logout() -> Response:
+    resp = RedirectResponse("/ui/login", status_code=303)
+    resp.delete_cookie(COOKIE_NAME)
+    return resp
+
+
+@router.get("/")
+def home(request: Request, keyring: KeyRingDep, audit: AuditDep) -> Response:
+    caller = _caller(request, keyring, audit, set(Role))
+    if isinstance(caller, Response):
+        return caller
+    return RedirectResponse("/ui/review" if caller.principal.role == Role.STEWARD else "/ui/investigate",
+                            status_code=303)
+
+
+# --- steward review --------------------------------------------------------------------------
+
+
+def _review_context(caller: Caller, queue: Any, store: Any, settings: Any) -> dict[str, Any]:
+    pending = queue.pending(limit=1, offset=0)
+    item = None
+    if pending:
+        out = res_svc.item_out(pending[0], store, settings.max_results)
+        caller.read(out, out.entity_id)
+        item = _view(caller, out)
+    return {"item": item, "pending": int(queue.count_pending()), "principal": caller.principal}
+
+
+@router.get("/review", response_class=HTMLResponse)
+def review_page(request: Request, keyring: KeyRingDep, audit: AuditDep, queue: QueueDep, store: StoreDep,
+                settings: SettingsDep) -> Response:
+    caller = _caller(request, keyring, audit, _STEWARD)
+    if isinstance(caller, Response):
+        return caller
+    return templates.TemplateResponse(request, "review.html", _review_context(caller, queue, store, settings))
+
+
+@router.post("/review/{item_id}/decision", response_class=HTMLResponse)
+def review_decide(request: Request, keyring: KeyRingDep, audit: AuditDep, queue: QueueDep, store: StoreDep,
+                  settings: SettingsDep, item_id: str, verdict: Annotated[Verdict, Form()],
+                  comment: Annotated[str | None, Form(max_length=1000)] = None) -> Response:
+    caller = _caller(request, keyring, audit, _STEWARD)
+    if isinstance(caller, Response):
+        return caller
+    out, item = res_svc.decide(queue, item_id, verdict, caller.principal.name, comment or None)
+    caller.decided([item.entity_id, item.record_id or ""], item_id=out.item_id, verdict=verdict.value)
+    if request.headers.get("HX-Request"):
+        return templates.TemplateResponse(request, "_review_item.html",
+                                          _review_context(caller, queue, store, settings))
+    return RedirectResponse("/ui/review", status_code=303)
+
+
+# --- investigator --------------------------------------------------------------------------
+
+
+@router.get("/investigate", response_class=HTMLResponse)
+def investigate_page(request: Request, keyring: KeyRingDep, audit: AuditDep, store: StoreDep,
+                     settings: SettingsDep, id: str | None = None) -> Response:
+    caller = _caller(request, keyring, audit, _INVESTIGATOR)
+    if isinstance(caller, Response):
+        return caller
+    ctx: dict[str, Any] = {"principal": caller.principal, "subject": None}
+    if id:
+        ctx.update(_subject_context(caller, store, settings, id))
+    return templates.TemplateResponse(request, "investigate.html", ctx)
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_partial(request: Request, keyring: KeyRingDep, audit: AuditDep, store: StoreDep,
+                   settings: SettingsDep, q: str = "") -> Response:
+    caller = _caller(request, keyring, audit, _INVESTIGATOR)
+    if isinstance(caller, Response):
+        return caller
+    hits: list[dict[str, Any]] = []
+    if q.strip():
+        page = ent_svc.search(store, q[:100], 20, 0, settings.max_results)
+        caller.read(page)
+        hits = _view(caller, page)["items"]
+    return templates.TemplateResponse(request, "_search_results.html", {"hits": hits, "q": q})
+
+
+def _subject_context(caller: Caller, store: Any, settings: Any, raw_id: str) -> dict[str, Any]:
+    try:
+        prof = ent_svc.profile(store, raw_id, settings.max_results)
+    except NotFoundError:
+        return {"subject": None, "missing": raw_id}
+    caller.read(prof, prof.id)
+    try:
+        risk = risk_svc.risk_of(store, prof.id, with_paths=True, max_depth=settings.max_depth)
+        risk_view = _view(caller, risk)
+    except NotFoundError:
+        risk_view = None
+    return {"subject": _view(caller, prof), "risk": risk_view}
+
+
+@router.get("/subject/{entity_id}", response_class=HTMLResponse)
+def subject_partial(request: Request, keyring: KeyRingDep, audit: AuditDep, store: StoreDep,
+                    settings: SettingsDep, entity_id: str) -> Response:
+    caller = _caller(request, keyring, audit, _INVESTIGATOR)
+    if isinstance(caller, Response):
+        return caller
+    ctx = _subject_context(caller, store, settings, entity_id)
+    return templates.TemplateResponse(request, "_subject.html", ctx)

@@ -1,0 +1,19 @@
+"""Free text in, candidate entities with score, decision and evidence out."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.deps import ResolveCallerDep, ResolverDep
+from api.schemas.resolve import ResolveIn, ResolveOut
+from api.services import resolution as svc
+
+router = APIRouter(tags=["resolution"])
+
+
+@router.post("/resolve", response_model=ResolveOut)
+def post_resolve(caller: ResolveCallerDep, resolver: ResolverDep, body: ResolveIn):
+    """Resolve one subject-less record (e.g. a hotline text) to registered firms and people."""
+    out = svc.resolve(resolver, body.text, body.region_code, body.occurred_at)
+    caller.read(out)
+    return caller.show(out)

@@ -1,0 +1,44 @@
+"""Steward review queue shapes."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from api.schemas.entities import EntityProfile
+from api.schemas.resolve import Contribution
+
+
+class Verdict(StrEnum):
+    MATCH = "match"
+    NO_MATCH = "no_match"
+    UNSURE = "unsure"
+
+
+class ReviewItemOut(BaseModel):
+    item_id: str
+    source: str | None = None
+    record_id: str | None = None
+    text: str = Field(description="the record text as received")
+    mention: str | None = None
+    mention_start: int | None = Field(None, description="offset of the mention in `text`, if found")
+    mention_end: int | None = None
+    entity_type: str
+    entity_id: str
+    candidate: EntityProfile | None = None
+    score: float | None = None
+    evidence: str | None = None
+    contributions: list[Contribution] = Field(default_factory=list)
+
+
+class DecisionIn(BaseModel):
+    verdict: Verdict
+    comment: str | None = Field(None, max_length=1000)
+
+
+class DecisionOut(BaseModel):
+    item_id: str
+    verdict: Verdict
+    who: str
+    pending: int = Field(description="items still waiting after this decision")

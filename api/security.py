@@ -1,0 +1,179 @@
+"""Who is calling, in which role, and what that role may see.
+
+Keys are stored only as SHA-256 hashes (a leaked key file does not leak keys). A caller presents a
+key in `X-API-Key`, or trades it at POST /auth/token for a short-lived signed bearer token (OAuth2
+password / client-credentials flow) and sends `Authorization: Bearer <token>`. Roles are closed:
+investigator (reads, unmasked), service (risk reads, masked), steward (review), admin (everything).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+import time
+import tomllib
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from stdnum.cn import ric
+
+from ingest.errors import ConfigError
+
+
+class Role(StrEnum):
+    INVESTIGATOR = "investigator"
+    SERVICE = "service"
+    STEWARD = "steward"
+    ADMIN = "admin"
+
+
+# Roles entitled to see resident IDs and phone numbers in clear.
+UNMASKED_ROLES: frozenset[Role] = frozenset({Role.INVESTIGATOR, Role.ADMIN})
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """An authenticated caller: a name for the audit log and one role."""
+
+    name: str
+    role: Role
+
+    @property
+    def unmasked(self) -> bool:
+        return self.role in UNMASKED_ROLES
+
+
+def hash_key(key: str) -> str:
+    """The only form in which an API key is stored or compared."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+class KeyRing:
+    """API-key hashes mapped to principals, read from a JSON/TOML file or CREDGRAPH_API_KEYS.
+
+    File shape (JSON or TOML), keyed by sha256 hex of the key:
+      {"<sha256>": {"name": "alice", "role": "investigator"}, ...}
+    """
+
+    def __init__(self, entries: dict[str, Principal], token_secret: bytes | None = None) -> None:
+        self._entries = dict(entries)
+        # A per-process secret unless configured: tokens then die with the process, which is safe.
+        self._secret = token_secret or secrets.token_bytes(32)
+
+    @classmethod
+    def from_mapping(cls, raw: dict[str, Any], token_secret: bytes | None = None) -> KeyRing:
+        entries: dict[str, Principal] = {}
+        for key_hash, spec in raw.items():
+            if not re.fullmatch(r"[0-9a-f]{64}", key_hash):
+                raise ConfigError("API key entries must be keyed by the sha256 hex of the key")
+            try:
+                entries[key_hash] = Principal(name=str(spec["name"]), role=Role(spec["role"]))
+            except (KeyError, ValueError, TypeError) as exc:
+                raise ConfigError(f"API key entry {key_hash[:8]}…: needs name and a known role") from exc
+        return cls(entries, token_secret)
+
+    @classmethod
+    def load(cls, path: Path | None, token_secret: str | None = None) -> KeyRing:
+        """Keys from the file if given, else from the CREDGRAPH_API_KEYS env (JSON), else none."""
+        secret = token_secret.encode() if token_secret else None
+        if path is not None:
+            text = Path(path).read_text(encoding="utf-8")
+            try:
+                raw = tomllib.loads(text) if Path(path).suffix == ".toml" else json.loads(text)
+            except (ValueError, tomllib.TOMLDecodeError) as exc:
+                raise ConfigError(f"cannot parse API keys file {path}: {exc}") from exc
+            return cls.from_mapping(raw, secret)
+        env = os.environ.get("CREDGRAPH_API_KEYS")
+        if env:
+            try:
+                return cls.from_mapping(json.loads(env), secret)
+            except ValueError as exc:
+                raise ConfigError(f"CREDGRAPH_API_KEYS is not JSON: {exc}") from exc
+        return cls({}, secret)
+
+    def by_key(self, key: str) -> Principal | None:
+        return self._entries.get(hash_key(key))
+
+    def issue_token(self, principal: Principal, ttl_s: int = 3600) -> str:
+        """A signed bearer token `payload.signature`; stateless so any worker can check it."""
+        payload = json.dumps({"n": principal.name, "r": principal.role.value, "e": int(time.time()) + ttl_s})
+        body = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+        sig = hmac.new(self._secret, body.encode(), hashlib.sha256).hexdigest()
+        return f"{body}.{sig}"
+
+    def by_token(self, token: str) -> Principal | None:
+        body, _, sig = token.partition(".")
+        expected = hmac.new(self._secret, body.encode(), hashlib.sha256).hexdigest()
+        if not sig or not hmac.compare_digest(sig, expected):
+            return None
+        try:
+            data = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+            if int(data["e"]) < time.time():
+                return None
+            return Principal(name=str(data["n"]), role=Role(data["r"]))
+        except (ValueError, KeyError, TypeError):
+            return None
+
+
+# --- masking -----------------------------------------------------------------------------------
+
+_RIC_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+_MASKED_RIC_RE = re.compile(r"^\d{6}\*{8}\d{3}[0-9Xx]$")
+_MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+_LANDLINE_RE = re.compile(r"^(0\d{2,3})-?(\d{3,4})(\d{4})$")
+_PHONE_KEYS = frozenset({"phone", "phones", "number"})
+
+
+def _is_resident_id(digits: str) -> bool:
+    if not re.fullmatch(r"\d{17}[0-9Xx]", digits):
+        return False
+    try:
+        return ric.calc_check_digit(digits[:17]) == digits[17].upper()
+    except Exception:  # noqa: BLE001 - stdnum raises several kinds; any means "not a resident ID"
+        return False
+
+
+def mask_resident_id(value: str) -> str:
+    """330821196911200177 -> 330821********0177 (region and last four stay visible)."""
+    return f"{value[:6]}********{value[-4:]}" if len(value) == 18 else value
+
+
+def mask_phone(value: str) -> str:
+    """13812342345 -> 138****2345; 0570-3456789 -> 0570-***6789."""
+    m = _LANDLINE_RE.match(value)
+    if m:
+        return f"{m.group(1)}-{'*' * len(m.group(2))}{m.group(3)}"
+    return _MOBILE_RE.sub(lambda mm: f"{mm.group(1)}****{mm.group(3)}", value)
+
+
+def mask_text(text: str) -> str:
+    """Mask every resident ID (by check digit) and mobile number inside free text."""
+
+    def _ric(m: re.Match[str]) -> str:
+        return mask_resident_id(m.group(0)) if _is_resident_id(m.group(0)) else m.group(0)
+
+    return _MOBILE_RE.sub(lambda mm: f"{mm.group(1)}****{mm.group(3)}", _RIC_RE.sub(_ric, text))
+
+
+def mask_payload(value: Any, key: str | None = None) -> Any:
+    """Walk a JSON-able payload and mask personal identifiers wherever they appear.
+
+    Applied to whole responses rather than per field so an ID quoted in evidence text or a path
+    step cannot slip through a field someone forgot to mark.
+    """
+    if isinstance(value, str):
+        if key in _PHONE_KEYS:
+            return mask_phone(value)
+        return mask_text(value)
+    if isinstance(value, dict):
+        return {k: mask_payload(v, k) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_payload(v, key) for v in value]
+    return value

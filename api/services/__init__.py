@@ -1,0 +1,1 @@
+"""What routes call: turning store rows into response models. No HTTP here, no Cypher anywhere."""

@@ -1,0 +1,154 @@
+"""Search, profiles, neighbourhoods and paths: store rows turned into response models.
+
+The store answers the graph questions (both stores identically); this module only finds which
+node an id names, caps sizes, re-ranks fuzzy search and reshapes rows.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from api.schemas.common import EntityRef, Page, Step
+from api.schemas.entities import CreditRecordOut, EntityProfile, RoleLink, SearchHit
+from api.schemas.graph import AssociateOut, PathOut, PathsOut
+from api.services.ids import candidate_labels, clean_id, type_of
+from graph.model import AFFILIATION_RELS, NodeLabel, RelType
+from graph.model import Step as StoreStep
+from ingest.errors import NotFoundError
+
+_LABEL_BY_TYPE = {type_of(lbl): lbl for lbl in NodeLabel}
+_HIDDEN_ATTRS = frozenset({"name", "key", "label", "uscc", "person_id", "risk", "records", "roles"})
+
+
+def clean_value(value: Any) -> Any:
+    """Store rows may carry NaN, dates or tuples: make them JSON-plain."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, tuple | set | frozenset):
+        return [clean_value(v) for v in value]
+    if isinstance(value, list):
+        return [clean_value(v) for v in value]
+    return value
+
+
+def find_entity(store: Any, raw_id: str) -> tuple[NodeLabel, str, dict[str, Any]]:
+    """The subject an id names: (label, key, properties), or NotFoundError."""
+    key = clean_id(raw_id)
+    for label in candidate_labels(key):
+        row = store.entity(label, key)
+        if row is not None:
+            return label, key, row
+    raise NotFoundError("no firm or person with that id")
+
+
+def _row_label(row: dict[str, Any]) -> NodeLabel:
+    raw = row.get("label") or row.get("type") or ("Person" if row.get("person_id") else "Firm")
+    return _LABEL_BY_TYPE.get(str(raw), None) or NodeLabel(str(raw))
+
+
+def _row_key(row: dict[str, Any]) -> str:
+    return str(row.get("key") or row.get("uscc") or row.get("person_id") or row.get("id"))
+
+
+def _names(row: dict[str, Any]) -> list[str]:
+    names = [row.get("name") or ""]
+    other = row.get("other_names") or ()
+    names += other.split("|") if isinstance(other, str) else list(other)
+    names.append(_row_key(row))
+    return [n for n in names if n]
+
+
+def search(store: Any, q: str, limit: int, offset: int, max_results: int) -> Page[SearchHit]:
+    """Store search (names, aliases, codes) re-ranked by the best fuzzy match of q to any of them."""
+    want = min(max_results, offset + limit)
+    rows = store.search(q.strip(), limit=min(max_results, max(want * 3, 50)))
+    hits: list[SearchHit] = []
+    for row in rows:
+        names = _names(row)
+        best = process.extractOne(q, names, scorer=fuzz.WRatio)
+        matched, score = (best[0], float(best[1])) if best else (row.get("name"), 0.0)
+        if clean_id(q) == _row_key(row):
+            score = 100.0
+        label = _row_label(row)
+        hits.append(SearchHit(type=type_of(label), id=_row_key(row), name=row.get("name"), matched=matched,
+                              score=round(score, 1)))
+    hits.sort(key=lambda h: (-h.score, h.id))
+    page = hits[offset: offset + limit]
+    more = offset + limit < len(hits)
+    return Page[SearchHit](items=page, limit=limit, offset=offset,
+                           next_offset=offset + limit if more else None, total=len(hits))
+
+
+def to_step(step: StoreStep) -> Step:
+    share = step.share_pct
+    return Step(src=step.src, rel=str(step.rel), dst=step.dst,
+                share_pct=None if share is None or (isinstance(share, float) and math.isnan(share))
+                else share)
+
+
+def _records(store: Any, label: NodeLabel, key: str, row: dict[str, Any]) -> list[CreditRecordOut]:
+    rows = row.get("records")
+    if rows is None and hasattr(store, "records"):
+        rows = store.records(label, key)
+    out = []
+    for r in rows or []:
+        rec = {k: clean_value(v) for k, v in dict(r).items()}
+        rec["record_id"] = str(rec.get("record_id") or rec.get("key"))
+        rec["grounded"] = bool(rec.get("document_no"))
+        out.append(CreditRecordOut.model_validate(rec))
+    out.sort(key=lambda r: r.decided_on or "", reverse=True)
+    return out
+
+
+def profile(store: Any, raw_id: str, max_results: int) -> EntityProfile:
+    """A subject's attributes, its direct affiliations (both directions) and its credit records."""
+    label, key, row = find_entity(store, raw_id)
+    roles: list[RoleLink] = []
+    for a in store.associates(label, key, depth=1, roles=set(AFFILIATION_RELS), limit=max_results):
+        if not a.path:
+            continue
+        step = a.path[0]
+        roles.append(RoleLink(
+            role=str(RelType(step.rel).value).lower(),
+            direction="out" if step.src == key else "in",
+            other=EntityRef(type=type_of(a.label), id=a.key, name=a.name),
+            share_pct=to_step(step).share_pct,
+        ))
+    attrs = {k: clean_value(v) for k, v in row.items() if k not in _HIDDEN_ATTRS}
+    return EntityProfile(type=type_of(label), id=key, name=row.get("name"), attributes=attrs, roles=roles,
+                         records=_records(store, label, key, row))
+
+
+def associates(
+    store: Any, raw_id: str, depth: int, roles: set[RelType] | None, limit: int, offset: int,
+    with_risk: bool,
+) -> tuple[NodeLabel, str, Page[AssociateOut]]:
+    """Entities within `depth` hops, one shortest path each; a page of them, nearest first."""
+    label, key, _ = find_entity(store, raw_id)
+    rows = store.associates(label, key, depth=depth, roles=roles, limit=offset + limit + 1)
+    more = len(rows) > offset + limit
+    items = []
+    for a in rows[offset: offset + limit]:
+        risk = None
+        if with_risk and a.label in (NodeLabel.FIRM, NodeLabel.PERSON):
+            score = store.risk(a.label, a.key)
+            risk = None if score is None else round(float(score.score), 4)
+        items.append(AssociateOut(type=type_of(a.label), id=a.key, name=a.name, depth=a.depth,
+                                  path=[to_step(s) for s in a.path], risk=risk))
+    page = Page[AssociateOut](items=items, limit=limit, offset=offset,
+                              next_offset=offset + limit if more else None)
+    return label, key, page
+
+
+def paths(store: Any, raw_from: str, raw_to: str, max_depth: int, limit: int) -> PathsOut:
+    """Shortest affiliation paths between two subjects, each step with its role and share."""
+    f_label, f_key, _ = find_entity(store, raw_from)
+    t_label, t_key, _ = find_entity(store, raw_to)
+    found = store.shortest_paths(f_label, f_key, t_label, t_key, max_depth=max_depth, limit=limit)
+    return PathsOut(source=f_key, target=t_key, max_depth=max_depth,
+                    paths=[PathOut(length=len(p), steps=[to_step(s) for s in p]) for p in found])

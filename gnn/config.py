@@ -1,0 +1,51 @@
+"""The small frozen config of the risk stage (built from Settings at the edge, saved with each model)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RiskConfig:
+    """Hyperparameters of snapshots, boosting, the GNN and reasons. `fast` trims everything for small data."""
+
+    horizon_months: int = 12  # label window (T, T + horizon]
+    snapshot_step_months: int = 12
+    n_train_snapshots: int = 2  # training snapshots T-24m, T-36m, ...; T-12m validates
+    min_positives: int = 5  # a snapshot with fewer positives cannot train or validate
+    # gradient boosting
+    gbm_rounds: int = 400
+    gbm_leaves: int = 31
+    gbm_lr: float = 0.05
+    gbm_min_child: int = 20
+    gbm_early_stop: int = 30
+    # GNN
+    use_gnn: bool = True
+    hidden: int = 32
+    layers: int = 2
+    dropout: float = 0.2
+    lr: float = 0.01
+    epochs: int = 40
+    patience: int = 6
+    batch_size: int = 2048
+    num_neighbors: tuple[int, ...] = (12, 6)
+    # reasons and runtime
+    max_reasons: int = 5
+    fast: bool = False
+    fast_below_firms: int = 5000  # worlds smaller than this train in fast mode automatically
+    threads: int = 2
+    seed: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["num_neighbors"] = list(self.num_neighbors)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> RiskConfig:
+        d = dict(d)
+        if "num_neighbors" in d:
+            d["num_neighbors"] = tuple(d["num_neighbors"])
+        return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})

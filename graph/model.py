@@ -104,3 +104,27 @@ class LoadReport:
     nodes: dict[str, int] = field(default_factory=dict)
     relationships: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+
+# The key property of each label (unique constraint in Neo4j, node key in the networkx store).
+NODE_KEY: dict[NodeLabel, str] = {
+    NodeLabel.FIRM: "uscc",
+    NodeLabel.PERSON: "person_id",
+    NodeLabel.ADDRESS: "key",
+    NodeLabel.PHONE: "number",
+    NodeLabel.CREDIT_RECORD: "record_id",
+    NodeLabel.EVENT: "event_id",
+}
+# Which labels each relationship type joins, (src, dst), as stored.
+EDGE_ENDPOINTS: dict[RelType, tuple[tuple[NodeLabel, NodeLabel], ...]] = {
+    **{
+        rel: ((NodeLabel.PERSON, NodeLabel.FIRM), (NodeLabel.FIRM, NodeLabel.FIRM))
+        for rel in ROLE_RELS.values()
+    },
+    RelType.REGISTERED_AT: ((NodeLabel.FIRM, NodeLabel.ADDRESS), (NodeLabel.PERSON, NodeLabel.ADDRESS)),
+    RelType.HAS_PHONE: ((NodeLabel.FIRM, NodeLabel.PHONE), (NodeLabel.PERSON, NodeLabel.PHONE)),
+    RelType.SUBJECT_OF: (
+        (NodeLabel.FIRM, NodeLabel.CREDIT_RECORD),
+        (NodeLabel.PERSON, NodeLabel.CREDIT_RECORD),
+    ),
+    RelType.MENTIONS: ((NodeLabel.EVENT, NodeLabel.FIRM), (NodeLabel.EVENT, NodeLabel.PERSON)),
+}

@@ -1,0 +1,46 @@
+"""How both stores shape their answers: search ranking, search hits, entity records order.
+
+Kept in one place so that the networkx store and the Neo4j store cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from graph.model import NodeLabel
+from graph.paths import NodeRef
+
+
+def search_rank(text: str, key: str, name: str | None, other_names: Sequence[str]) -> int | None:
+    """The rank read/search.cypher gives a subject (None: no match); kept in step with that file."""
+    name = name or ""
+    if key == text:
+        return 0
+    if name == text:
+        return 1
+    if name.startswith(text):
+        return 2
+    if text in name:
+        return 3
+    if any(text in o for o in other_names):
+        return 4
+    if text in key:
+        return 5
+    return None
+
+
+def hit(label: NodeLabel, key: str, name: str | None, others: Sequence[str], rank: int) -> dict[str, Any]:
+    return {"label": NodeLabel(label), "key": key, "name": name, "other_names": list(others), "rank": rank}
+
+
+def hit_order(hit: dict[str, Any]) -> tuple[int, str, str]:
+    return (hit["rank"], str(hit["label"]), hit["key"])
+
+
+def entity_answer(ref: NodeRef, props: dict[str, Any], records: list[dict[str, Any]]) -> dict[str, Any]:
+    """The entity() answer; records sorted by (decided_on, record_id, rid)."""
+    records.sort(
+        key=lambda r: (str(r["record"].get("decided_on", "")), r["record"]["record_id"], r["link"]["rid"])
+    )
+    return {"label": ref[0], "key": ref[1], "properties": props, "credit_records": records}

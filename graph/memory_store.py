@@ -1,0 +1,244 @@
+"""The embedded graph store: a networkx MultiDiGraph in this process.
+
+Nodes are `(label, key)` tuples whose attributes are the node's properties (key property
+included, as Neo4j's `properties(n)` returns it). Edges are keyed `(rel, rid)` with attributes
+`rel`, `rid` and the relationship's properties: one edge per (src, rel, rid, dst), like the MERGE
+pattern the Neo4j store uses, so both stores hold the same graph after the same writes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+import networkx as nx
+
+from graph.answers import entity_answer, hit, hit_order, search_rank
+from graph.export import RawEdge, build_tables
+from graph.model import (
+    NODE_KEY,
+    Associate,
+    LoadReport,
+    NodeLabel,
+    RelType,
+    RiskScore,
+    SharedContact,
+    Step,
+)
+from graph.paths import Hop, NodeRef, find_associates, find_shortest_paths
+from graph.rows import EdgeGroup, Row, dataset_rows, link_rows, risk_from_props, risk_rows
+from graph.store import _role_set
+from graph.tables import GraphTables
+from ingest.records import Dataset
+from resolution.links import Link, LinkSource
+
+_CONTACT_RELS = (RelType.REGISTERED_AT, RelType.HAS_PHONE)
+_SUBJECTS = (NodeLabel.FIRM, NodeLabel.PERSON)
+
+
+class MemoryStore:
+    """GraphStore over networkx; see graph.store.GraphStore for each method's contract."""
+
+    def __init__(self, batch_size: int = 5000) -> None:
+        self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
+        self.batch_size = batch_size
+
+    # -- writes -------------------------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        """Nothing to create: node identity is the (label, key) tuple."""
+
+    def _merge_nodes(self, label: NodeLabel, rows: Sequence[Row]) -> int:
+        g, key_prop = self.graph, NODE_KEY[label]
+        for row in rows:
+            ref = (label, row["key"])
+            if ref in g:
+                g.nodes[ref].update(row["props"])
+            else:
+                g.add_node(ref, **{key_prop: row["key"]}, **row["props"])
+        return len(rows)
+
+    def _merge_edges(self, group: EdgeGroup, rows: Sequence[Row]) -> int:
+        src_label, rel, dst_label = group
+        g, written = self.graph, 0
+        for row in rows:
+            a, b = (src_label, row["src"]), (dst_label, row["dst"])
+            if a not in g or b not in g:
+                continue
+            ekey = (rel, row["rid"])
+            data = g.get_edge_data(a, b, ekey)
+            if data is None:
+                g.add_edge(a, b, key=ekey, rel=rel, rid=row["rid"], **row["props"])
+            else:
+                data.update(row["props"])
+            written += 1
+        return written
+
+    def load_dataset(self, ds: Dataset, progress: bool = False) -> LoadReport:
+        t0 = time.perf_counter()
+        rows = dataset_rows(ds)
+        nodes: Counter[str] = Counter()
+        rels: Counter[str] = Counter()
+        for label, node_rows in rows.nodes.items():
+            nodes[str(label)] += self._merge_nodes(label, node_rows)
+        for group, edge_rows in rows.edges.items():
+            self._merge_edges(group, edge_rows)
+            rels[str(group[1])] += len(edge_rows)
+        return LoadReport(nodes=dict(nodes), relationships=dict(rels), seconds=time.perf_counter() - t0)
+
+    def write_links(self, links: Sequence[Link]) -> int:
+        deletes, edges = link_rows(links)
+        g = self.graph
+        for source, rows in deletes.items():
+            for row in rows:
+                if source == LinkSource.EVENTS:
+                    ref = (NodeLabel.EVENT, row["record_id"])
+                    found = g.out_edges(ref, keys=True, data=True) if ref in g else []
+                    rel = RelType.MENTIONS
+                else:
+                    ref = (NodeLabel.CREDIT_RECORD, row["record_id"])
+                    found = g.in_edges(ref, keys=True, data=True) if ref in g else []
+                    rel = RelType.SUBJECT_OF
+                doomed = [
+                    (u, v, k)
+                    for u, v, k, d in found
+                    if d["rel"] == rel and d.get("model_version") == row["model_version"]
+                ]
+                g.remove_edges_from(doomed)
+        return sum(self._merge_edges(group, rows) for group, rows in edges.items())
+
+    def write_risk_scores(self, scores: Sequence[RiskScore]) -> int:
+        written = 0
+        for label, rows in risk_rows(scores).items():
+            for row in rows:
+                ref = (label, row["key"])
+                if ref not in self.graph:
+                    continue
+                self.graph.nodes[ref].update(
+                    risk_score=row["score"],
+                    risk_own_score=row["own_score"],
+                    risk_related_score=row["related_score"],
+                    risk_model_version=row["model_version"],
+                    risk_top_reasons=row["top_reasons"],
+                )
+                written += 1
+        return written
+
+    # -- reads --------------------------------------------------------------------------------
+    def risk(self, label: NodeLabel, key: str) -> RiskScore | None:
+        ref = (NodeLabel(label), key)
+        if ref not in self.graph:
+            return None
+        return risk_from_props(ref[0], key, self.graph.nodes[ref])
+
+    def counts(self) -> dict[str, int]:
+        out = {str(label): 0 for label in NodeLabel} | {str(rel): 0 for rel in RelType}
+        for label, _ in self.graph.nodes:
+            out[str(label)] += 1
+        for _, _, rel in self.graph.edges(data="rel"):
+            out[str(rel)] += 1
+        return out
+
+    def entity(self, label: NodeLabel, key: str) -> dict[str, Any] | None:
+        ref = (NodeLabel(label), key)
+        if ref not in self.graph:
+            return None
+        records = []
+        for _, rec, data in self.graph.out_edges(ref, data=True):
+            if data["rel"] == RelType.SUBJECT_OF:
+                link = {k: v for k, v in data.items() if k != "rel"}
+                records.append({"record": dict(self.graph.nodes[rec]), "link": link})
+        return entity_answer(ref, dict(self.graph.nodes[ref]), records)
+
+    def search(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
+        text = text.strip()
+        if not text:
+            return []
+        hits = []
+        for (label, key), p in self.graph.nodes(data=True):
+            if label in _SUBJECTS:
+                rank = search_rank(text, key, p.get("name"), p.get("other_names") or [])
+                if rank is not None:
+                    hits.append(hit(label, key, p.get("name"), p.get("other_names") or [], rank))
+        return sorted(hits, key=hit_order)[:limit]
+
+    def _expand(self, rels: frozenset[RelType]) -> Any:
+        g = self.graph
+
+        def expand(refs: Sequence[NodeRef]) -> dict[NodeRef, list[Hop]]:
+            out: dict[NodeRef, list[Hop]] = {}
+            for ref in refs:
+                if ref not in g:
+                    continue
+                hops = []
+                for u, v, d in g.out_edges(ref, data=True):
+                    if d["rel"] in rels and v != ref:
+                        step = Step(src=u[1], rel=d["rel"], dst=v[1], share_pct=d.get("share_pct"))
+                        hops.append(Hop(step, v, g.nodes[v].get("name")))
+                for u, v, d in g.in_edges(ref, data=True):
+                    if d["rel"] in rels and u != ref:
+                        step = Step(src=u[1], rel=d["rel"], dst=v[1], share_pct=d.get("share_pct"))
+                        hops.append(Hop(step, u, g.nodes[u].get("name")))
+                out[ref] = hops
+            return out
+
+        return expand
+
+    def associates(
+        self,
+        label: NodeLabel,
+        key: str,
+        depth: int,
+        roles: set[RelType] | None = None,
+        limit: int = 500,
+    ) -> list[Associate]:
+        return find_associates((NodeLabel(label), key), depth, self._expand(_role_set(roles)), limit)
+
+    def shortest_paths(
+        self,
+        from_label: NodeLabel,
+        from_key: str,
+        to_label: NodeLabel,
+        to_key: str,
+        max_depth: int = 6,
+        limit: int = 10,
+    ) -> list[tuple[Step, ...]]:
+        source, target = (NodeLabel(from_label), from_key), (NodeLabel(to_label), to_key)
+        if source not in self.graph or target not in self.graph:
+            return []
+        return find_shortest_paths(source, target, self._expand(_role_set(None)), max_depth, limit)
+
+    def shared_contacts(self, label: NodeLabel, key: str, limit: int = 500) -> list[SharedContact]:
+        ref = (NodeLabel(label), key)
+        if ref not in self.graph:
+            return []
+        found = set()
+        for _, contact, rel in self.graph.out_edges(ref, data="rel"):
+            if rel not in _CONTACT_RELS:
+                continue
+            for other, _, rel2 in self.graph.in_edges(contact, data="rel"):
+                if rel2 in _CONTACT_RELS and other != ref:
+                    found.add((contact, other))
+        out = [
+            SharedContact(
+                via_label=c[0], via_key=c[1], label=o[0], key=o[1], name=self.graph.nodes[o].get("name")
+            )
+            for c, o in found
+        ]
+        return sorted(out, key=lambda s: (str(s.via_label), s.via_key, str(s.label), s.key))[:limit]
+
+    def export_tables(self) -> GraphTables:
+        nodes: dict[NodeLabel, list[tuple[str, dict[str, Any]]]] = {label: [] for label in NodeLabel}
+        for (label, key), p in self.graph.nodes(data=True):
+            nodes[label].append((key, p))
+        edges: dict[RelType, list[RawEdge]] = {rel: [] for rel in RelType}
+        for u, v, d in self.graph.edges(data=True):
+            edges[d["rel"]].append((u[0], u[1], v[0], v[1], d))
+        return build_tables(nodes, edges)
+
+    def clear(self) -> None:
+        self.graph.clear()
+
+    def close(self) -> None:
+        """Nothing to release."""

@@ -1,0 +1,288 @@
+"""The Neo4j graph store: the statements of cypher/ run over a driver handed in by the edge.
+
+Writes are batched `UNWIND $rows` upserts (MERGE on the key constraint), nodes before
+relationships. A load that crashed is resumed by running it again: every batch is an idempotent
+MERGE, so batches already written merge into themselves (no checkpoint is kept). Traversals
+fetch one hop per query (read/affiliation_hops) and run graph.paths in Python, so tie-breaking is
+the networkx store's to the letter.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import neo4j
+from neo4j.exceptions import DriverError, Neo4jError
+
+from graph.answers import entity_answer, hit, hit_order
+from graph.export import RawEdge, build_tables
+from graph.model import (
+    EDGE_ENDPOINTS,
+    Associate,
+    LoadReport,
+    NodeLabel,
+    RelType,
+    RiskScore,
+    SharedContact,
+    Step,
+)
+from graph.paths import Hop, NodeRef, find_associates, find_shortest_paths
+from graph.queries import query
+from graph.rows import EdgeGroup, Row, dataset_rows, link_rows, risk_from_props, risk_rows
+from graph.store import _role_set
+from graph.tables import GraphTables
+from ingest.errors import GraphStoreError
+from ingest.records import Dataset
+from resolution.links import Link, LinkSource
+
+_SUBJECTS = (NodeLabel.FIRM, NodeLabel.PERSON)
+_HOP_CHUNK = 20_000
+
+
+def native(value: Any) -> Any:
+    """Neo4j temporal values to datetime.date / datetime.datetime (lists and maps recursively)."""
+    if hasattr(value, "to_native"):
+        return value.to_native()
+    if isinstance(value, list):
+        return [native(v) for v in value]
+    if isinstance(value, dict):
+        return {k: native(v) for k, v in value.items()}
+    return value
+
+
+def _batches(rows: Sequence[Row], size: int) -> Iterable[Sequence[Row]]:
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]
+
+
+class Neo4jStore:
+    """GraphStore over a Neo4j database; see graph.store.GraphStore for each method's contract."""
+
+    def __init__(
+        self, driver: neo4j.Driver, database: str = "neo4j", batch_size: int = 5000, owns_driver: bool = False
+    ) -> None:
+        self.driver = driver
+        self.database = database
+        self.batch_size = batch_size
+        self._owns_driver = owns_driver
+
+    # -- plumbing -----------------------------------------------------------------------------
+    def _error(self, name: str, params: dict[str, Any], exc: Exception) -> GraphStoreError:
+        code = getattr(exc, "code", None) or type(exc).__name__
+        return GraphStoreError(name, list(params), str(code))
+
+    def _session(self) -> neo4j.Session:
+        # Absent labels/types (no MENTIONS before resolution) would warn on every count: not news.
+        return self.driver.session(database=self.database, notifications_min_severity="OFF")
+
+    def _read(self, name: str, statement: str, **params: Any) -> list[dict[str, Any]]:
+        try:
+            with self._session() as session:
+                return session.execute_read(lambda tx: [r.data() for r in tx.run(statement, params)])
+        except (Neo4jError, DriverError) as exc:
+            raise self._error(name, params, exc) from exc
+
+    def _write(self, name: str, statement: str, **params: Any) -> int:
+        """Run one write statement in a managed (retried) transaction; returns its `n` column."""
+        try:
+            with self._session() as session:
+                record = session.execute_write(lambda tx: tx.run(statement, params).single())
+        except (Neo4jError, DriverError) as exc:
+            raise self._error(name, params, exc) from exc
+        return int(record["n"]) if record is not None and "n" in record.keys() else 0
+
+    def _write_rows(self, name: str, text: str, rows: Sequence[Row], bar: Any = None) -> int:
+        written = 0
+        for batch in _batches(rows, self.batch_size):
+            written += self._write(name, text, rows=list(batch))
+            if bar is not None:
+                bar.update(len(batch))
+        return written
+
+    # -- writes -------------------------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        for label in NodeLabel:
+            self._write("schema/node_key", query("schema/node_key", label=label))
+        for label in _SUBJECTS:
+            self._write("schema/name_text_index", query("schema/name_text_index", label=label))
+        with self._session() as session:
+            session.run("CALL db.awaitIndexes(300)").consume()
+
+    def load_dataset(self, ds: Dataset, progress: bool = False) -> LoadReport:
+        t0 = time.perf_counter()
+        self.ensure_schema()
+        rows = dataset_rows(ds)
+        nodes: Counter[str] = Counter()
+        rels: Counter[str] = Counter()
+        bar = None
+        if progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=rows.node_count() + rows.edge_count(), unit="row", desc="neo4j load")
+        try:
+            for label, node_rows in rows.nodes.items():
+                if bar is not None:
+                    bar.set_postfix_str(str(label))
+                self._write_rows("write/merge_nodes", query("write/merge_nodes", label=label), node_rows, bar)
+                nodes[str(label)] += len(node_rows)
+            for (src, rel, dst), edge_rows in rows.edges.items():
+                if bar is not None:
+                    bar.set_postfix_str(str(rel))
+                text = query("write/merge_edges", src=src, rel=rel, dst=dst)
+                self._write_rows("write/merge_edges", text, edge_rows, bar)
+                rels[str(rel)] += len(edge_rows)
+        finally:
+            if bar is not None:
+                bar.close()
+        return LoadReport(nodes=dict(nodes), relationships=dict(rels), seconds=time.perf_counter() - t0)
+
+    def write_links(self, links: Sequence[Link]) -> int:
+        deletes, edges = link_rows(links)
+        for source, rows in deletes.items():
+            name = "write/delete_event_links" if source == LinkSource.EVENTS else "write/delete_record_links"
+            self._write_rows(name, query(name), rows)
+        written = 0
+        for group, rows in edges.items():
+            written += self._merge_edges(group, rows)
+        return written
+
+    def _merge_edges(self, group: EdgeGroup, rows: Sequence[Row]) -> int:
+        src, rel, dst = group
+        text = query("write/merge_edges", src=src, rel=rel, dst=dst)
+        return self._write_rows("write/merge_edges", text, rows)
+
+    def write_risk_scores(self, scores: Sequence[RiskScore]) -> int:
+        return sum(
+            self._write_rows("write/set_risk", query("write/set_risk", label=label), rows)
+            for label, rows in risk_rows(scores).items()
+        )
+
+    # -- reads --------------------------------------------------------------------------------
+    def _props(self, label: NodeLabel, key: str) -> dict[str, Any] | None:
+        label = NodeLabel(label)
+        found = self._read("read/node", query("read/node", label=label), key=key)
+        return native(found[0]["props"]) if found else None
+
+    def risk(self, label: NodeLabel, key: str) -> RiskScore | None:
+        p = self._props(label, key)
+        return None if p is None else risk_from_props(NodeLabel(label), key, p)
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for label in NodeLabel:
+            out[str(label)] = self._read("read/count_nodes", query("read/count_nodes", label=label))[0]["n"]
+        for rel in RelType:
+            out[str(rel)] = self._read("read/count_rels", query("read/count_rels", rel=rel))[0]["n"]
+        return out
+
+    def entity(self, label: NodeLabel, key: str) -> dict[str, Any] | None:
+        label = NodeLabel(label)
+        p = self._props(label, key)
+        if p is None:
+            return None
+        records = []
+        if label in _SUBJECTS:
+            text = query("read/credit_records_of", label=label)
+            for r in self._read("read/credit_records_of", text, key=key):
+                records.append({"record": native(r["record"]), "link": native(r["link"])})
+        return entity_answer((label, key), p, records)
+
+    def search(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
+        text = text.strip()
+        if not text:
+            return []
+        hits = []
+        for label in _SUBJECTS:
+            for r in self._read("read/search", query("read/search", label=label), text=text, limit=limit):
+                hits.append(hit(label, r["key"], r["name"], r["other_names"], r["rank"]))
+        return sorted(hits, key=hit_order)[:limit]
+
+    def _expand(self, rels: frozenset[RelType]) -> Any:
+        rel_names = sorted(str(r) for r in rels)
+
+        def expand(refs: Sequence[NodeRef]) -> dict[NodeRef, list[Hop]]:
+            out: dict[NodeRef, list[Hop]] = {ref: [] for ref in refs}
+            for label in _SUBJECTS:
+                keys = [k for lab, k in refs if lab == label]
+                for i in range(0, len(keys), _HOP_CHUNK):
+                    text = query("read/affiliation_hops", label=label)
+                    chunk = keys[i : i + _HOP_CHUNK]
+                    found = self._read("read/affiliation_hops", text, keys=chunk, rels=rel_names)
+                    for r in found:
+                        other = (NodeLabel(r["other_label"]), r["other_key"])
+                        src, dst = (r["key"], other[1]) if r["outgoing"] else (other[1], r["key"])
+                        step = Step(src=src, rel=RelType(r["rel"]), dst=dst, share_pct=r["share_pct"])
+                        out[(label, r["key"])].append(Hop(step, other, r["other_name"]))
+            return out
+
+        return expand
+
+    def associates(
+        self,
+        label: NodeLabel,
+        key: str,
+        depth: int,
+        roles: set[RelType] | None = None,
+        limit: int = 500,
+    ) -> list[Associate]:
+        return find_associates((NodeLabel(label), key), depth, self._expand(_role_set(roles)), limit)
+
+    def shortest_paths(
+        self,
+        from_label: NodeLabel,
+        from_key: str,
+        to_label: NodeLabel,
+        to_key: str,
+        max_depth: int = 6,
+        limit: int = 10,
+    ) -> list[tuple[Step, ...]]:
+        if self._props(from_label, from_key) is None or self._props(to_label, to_key) is None:
+            return []
+        source, target = (NodeLabel(from_label), from_key), (NodeLabel(to_label), to_key)
+        return find_shortest_paths(source, target, self._expand(_role_set(None)), max_depth, limit)
+
+    def shared_contacts(self, label: NodeLabel, key: str, limit: int = 500) -> list[SharedContact]:
+        label = NodeLabel(label)
+        if label not in _SUBJECTS:
+            return []
+        found = self._read(
+            "read/shared_contacts", query("read/shared_contacts", label=label), key=key, limit=limit
+        )
+        out = [
+            SharedContact(
+                via_label=NodeLabel(r["via_label"]),
+                via_key=r["via_key"],
+                label=NodeLabel(r["label"]),
+                key=r["key"],
+                name=r["name"],
+            )
+            for r in found
+        ]
+        return sorted(out, key=lambda s: (str(s.via_label), s.via_key, str(s.label), s.key))[:limit]
+
+    def export_tables(self) -> GraphTables:
+        nodes: dict[NodeLabel, list[tuple[str, dict[str, Any]]]] = {}
+        for label in NodeLabel:
+            found = self._read("read/export_nodes", query("read/export_nodes", label=label))
+            nodes[label] = [(r["key"], native(r["props"])) for r in found]
+        edges: dict[RelType, list[RawEdge]] = {rel: [] for rel in RelType}
+        for rel, pairs in EDGE_ENDPOINTS.items():
+            for src, dst in pairs:
+                text = query("read/export_edges", src=src, rel=rel, dst=dst)
+                for r in self._read("read/export_edges", text):
+                    edges[rel].append((src, r["src"], dst, r["dst"], native(r["props"])))
+        return build_tables(nodes, edges)
+
+    def clear(self) -> None:
+        try:
+            with self._session() as session:
+                session.run(query("write/delete_all")).consume()
+        except (Neo4jError, DriverError) as exc:
+            raise self._error("write/delete_all", {}, exc) from exc
+
+    def close(self) -> None:
+        if self._owns_driver:
+            self.driver.close()

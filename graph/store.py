@@ -1,0 +1,136 @@
+"""The GraphStore interface both stores implement, and `open_store`, which picks one from a URI.
+
+`memory` gives the in-process networkx store (the embedded default); `bolt://`, `neo4j://` (and
+their `+s`/`+ssc` variants) give the Neo4j store over a driver built here, once, at the edge.
+Both stores answer every method identically for the same writes (the contract test suite checks
+this): the investigator traversals share graph.paths, and exports share graph.export.
+
+Semantics common to both:
+- nodes are keyed by graph.model.NODE_KEY; properties never hold None;
+- relationships are written only between nodes that exist (an affiliation to an unknown firm is
+  skipped, in both stores alike);
+- every write is an upsert (MERGE): writing the same rows twice leaves the same graph, so a load
+  that crashed is resumed by running it again (no checkpoint is kept: re-sent batches merge);
+- affiliation traversals use the five role relationships in either direction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol, runtime_checkable
+
+from graph.model import Associate, LoadReport, NodeLabel, RelType, RiskScore, SharedContact, Step
+from graph.tables import GraphTables
+from ingest.records import Dataset
+from resolution.links import Link
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """What the rest of credgraph may ask of a graph store."""
+
+    def ensure_schema(self) -> None:
+        """Create key constraints and indexes (idempotent; a no-op in memory)."""
+
+    def load_dataset(self, ds: Dataset, progress: bool = False) -> LoadReport:
+        """Upsert Firm/Person (with provenance), Address/Phone (normalised keys), role
+        relationships (share_pct, start_date, end_date; firm holders too), REGISTERED_AT,
+        HAS_PHONE, CreditRecord with SUBJECT_OF for records published with a valid code, and
+        Event nodes. Nodes first, then relationships. Returns the rows sent per label/type."""
+
+    def write_links(self, links: Sequence[Link]) -> int:
+        """Write resolution links: MENTIONS (Event -> subject) and SUBJECT_OF (subject ->
+        CreditRecord) with score, decision, model_version, evidence. For every (record,
+        model_version) in `links`, that record's earlier links of that version are replaced.
+        Every decision is written, rejected included; readers filter. Returns links written."""
+
+    def write_risk_scores(self, scores: Sequence[RiskScore]) -> int:
+        """Store risk_score, risk_own_score, risk_related_score, risk_model_version,
+        risk_top_reasons on each subject node; returns subjects updated (unknown ones skipped)."""
+
+    def risk(self, label: NodeLabel, key: str) -> RiskScore | None:
+        """The risk score stored on a subject, or None."""
+
+    def counts(self) -> dict[str, int]:
+        """Nodes per label and relationships per type, every NodeLabel and RelType value a key."""
+
+    def entity(self, label: NodeLabel, key: str) -> dict[str, Any] | None:
+        """`{"label", "key", "properties", "credit_records"}` or None; credit_records is a list of
+        `{"record": props, "link": props}` sorted by (decided_on, record_id, rid)."""
+
+    def search(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Firms and persons whose key, name or other names contain `text`: dicts with label,
+        key, name, other_names, rank (0 exact key, 1 exact name, 2 name prefix, 3 name contains,
+        4 other name contains, 5 key contains), sorted by (rank, label, key)."""
+
+    def associates(
+        self,
+        label: NodeLabel,
+        key: str,
+        depth: int,
+        roles: set[RelType] | None = None,
+        limit: int = 500,
+    ) -> list[Associate]:
+        """Persons and firms within `depth` affiliation hops (either direction; `roles` limits the
+        relationship types), each with one shortest path, ties broken by graph.paths.step_key;
+        sorted by (depth, label, key)."""
+
+    def shortest_paths(
+        self,
+        from_label: NodeLabel,
+        from_key: str,
+        to_label: NodeLabel,
+        to_key: str,
+        max_depth: int = 6,
+        limit: int = 10,
+    ) -> list[tuple[Step, ...]]:
+        """All shortest affiliation paths (either direction), sorted by graph.paths.path_key."""
+
+    def shared_contacts(self, label: NodeLabel, key: str, limit: int = 500) -> list[SharedContact]:
+        """Other subjects sharing an Address or Phone, sorted by (via_label, via_key, label, key)."""
+
+    def export_tables(self) -> GraphTables:
+        """The whole graph as the plain tables documented in graph.tables."""
+
+    def clear(self) -> None:
+        """Delete every node and relationship (schema kept)."""
+
+    def close(self) -> None:
+        """Release the connection (the driver, when this store built it)."""
+
+
+def _role_set(roles: set[RelType] | None) -> frozenset[RelType]:
+    from graph.model import AFFILIATION_RELS
+
+    if roles is None:
+        return AFFILIATION_RELS
+    bad = set(roles) - AFFILIATION_RELS
+    if bad:
+        raise ValueError(f"not affiliation roles: {sorted(bad)}")
+    return frozenset(roles)
+
+
+def open_store(
+    uri: str = "memory",
+    user: str | None = None,
+    password: str | None = None,
+    database: str = "neo4j",
+    batch_size: int = 5000,
+) -> GraphStore:
+    """A store for `uri`: "memory" or a Neo4j URI (bolt://, neo4j://, +s/+ssc variants)."""
+    if uri == "memory":
+        from graph.memory_store import MemoryStore
+
+        return MemoryStore(batch_size=batch_size)
+    scheme = uri.split("://", 1)[0]
+    if scheme in ("bolt", "neo4j", "bolt+s", "bolt+ssc", "neo4j+s", "neo4j+ssc"):
+        import neo4j
+
+        from graph.neo4j_store import Neo4jStore
+
+        auth = (user or "neo4j", password or "") if password is not None else None
+        driver = neo4j.GraphDatabase.driver(uri, auth=auth)
+        return Neo4jStore(driver, database, batch_size=batch_size, owns_driver=True)
+    from ingest.errors import ConfigError
+
+    raise ConfigError(f"unknown graph URI {uri!r}: use 'memory' or bolt://host:port")

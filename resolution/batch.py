@@ -1,0 +1,209 @@
+"""Scoring a batch of records: the hot loop of resolution.
+
+Mentions and level rows are built per record (dict lookups), then every pair of the batch is
+scored in one numpy call per entity type. Decisions follow: thresholds, then competition (two
+people of one name both looking right is a review, not two links), then steward verdicts, which
+always win. Evidence text is only built for pairs that are kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ingest.records import SubjectType
+from resolution.decisions import DecisionRecord, Verdict
+from resolution.features import RecordContext, build_pairs
+from resolution.links import Decision, Link, LinkSource
+from resolution.mentions import extract
+from resolution.thresholds import decide_many
+
+if TYPE_CHECKING:
+    from resolution.gazetteer import Gazetteer
+    from resolution.resolver import Candidate, Resolver
+
+
+@dataclass(slots=True)
+class ScoredPair:
+    source: str
+    record_id: str
+    entity_type: str
+    entity_idx: int
+    entity_id: str
+    score: float
+    decision: Decision
+    row: list[int]
+    mention: str
+    resolver: Resolver
+    steward: DecisionRecord | None = None
+    competitor: str | None = None
+
+    def contributions(self) -> list[dict[str, object]]:
+        model = self.resolver.models[self.entity_type]
+        return [
+            {
+                "name": c.name,
+                "level": c.level_label,
+                "log2_weight": round(c.log2_weight, 3),
+                "bayes_factor": round(c.bayes_factor, 4),
+            }
+            for c in model.explain(np.asarray(self.row, dtype=np.int8))
+        ]
+
+    def entity_name(self) -> str:
+        gz = self.resolver.gz
+        if self.entity_type == "firm":
+            return gz.firms[self.entity_idx].name if self.entity_idx >= 0 else self.entity_id
+        return gz.persons[self.entity_idx].name if self.entity_idx >= 0 else self.entity_id
+
+    def evidence(self) -> str:
+        """mention ~ candidate; the largest contributions; total → probability; overrides."""
+        head = f"mention {self.mention} ~ {self.entity_name()}"
+        if self.entity_idx < 0:
+            parts = []
+        else:
+            contrib = [c for c in self.contributions() if c["log2_weight"] != 0.0]
+            prior = next((c for c in contrib if c["name"] == "prior"), None)
+            rest = sorted((c for c in contrib if c["name"] != "prior"), key=lambda c: -abs(c["log2_weight"]))
+            parts = [f"{c['name']}: {c['level']} {c['log2_weight']:+.1f}" for c in rest[:6]]
+            if prior is not None:
+                parts.append(f"prior {prior['log2_weight']:+.1f}")
+        text = "; ".join([head, *parts]) + f" → {self.score:.3f}"
+        if self.competitor:
+            text += f"; competes with {self.competitor}"
+        if self.steward is not None:
+            verb = "confirmed" if self.steward.verdict is Verdict.MATCH else "rejected"
+            text += f"; {verb} by steward {self.steward.who} on {self.steward.decided_at.date().isoformat()}"
+        return text
+
+    def to_link(self, version: str) -> Link:
+        return Link(
+            LinkSource(self.source),
+            self.record_id,
+            SubjectType(self.entity_type),
+            self.entity_id,
+            float(round(self.score, 6)),
+            self.decision,
+            self.evidence(),
+            version,
+        )
+
+    def to_candidate(self, gz: Gazetteer) -> Candidate:
+        from resolution.resolver import Candidate
+
+        return Candidate(
+            self.entity_type,
+            self.entity_id,
+            self.entity_name(),
+            float(self.score),
+            self.decision,
+            self.evidence(),
+            self.contributions() if self.entity_idx >= 0 else [],
+            self.mention,
+        )
+
+
+def score_batch(
+    resolver: Resolver, contexts: Sequence[RecordContext], steward: bool = True
+) -> list[ScoredPair]:
+    gz, cfg = resolver.gz, resolver.config
+    rows: dict[str, list[list[int]]] = {"firm": [], "person": []}
+    meta: dict[str, list[tuple[int, int, str]]] = {"firm": [], "person": []}
+    for ci, ctx in enumerate(contexts):
+        pr = build_pairs(ctx, extract(ctx.text, gz, ctx.location), gz)
+        rows["firm"].extend(pr.firm_rows)
+        meta["firm"].extend((ci, fi, note) for fi, note in zip(pr.firm_idx, pr.firm_notes, strict=True))
+        rows["person"].extend(pr.person_rows)
+        meta["person"].extend((ci, pi, note) for pi, note in zip(pr.person_idx, pr.person_notes, strict=True))
+    out: list[ScoredPair] = []
+    for etype in ("firm", "person"):
+        if not rows[etype]:
+            continue
+        gamma = np.asarray(rows[etype], dtype=np.int8)
+        probs = resolver.probabilities(etype, gamma)
+        decisions = decide_many(probs, cfg.auto_threshold, cfg.review_threshold)
+        for k, (ci, idx, note) in enumerate(meta[etype]):
+            ctx = contexts[ci]
+            eid = gz.firms[idx].uscc if etype == "firm" else gz.persons[idx].person_id
+            out.append(
+                ScoredPair(
+                    ctx.source,
+                    ctx.record_id,
+                    etype,
+                    idx,
+                    eid,
+                    float(probs[k]),
+                    Decision(decisions[k]),
+                    rows[etype][k],
+                    note,
+                    resolver,
+                )
+            )
+    _compete(out, cfg.competition_bits)
+    if steward and len(resolver.decisions):
+        out = _apply_steward(resolver, contexts, out)
+    return out
+
+
+def _log2odds(p: float) -> float:
+    p = min(max(p, 1e-12), 1 - 1e-12)
+    return float(np.log2(p / (1 - p)))
+
+
+def _compete(pairs: list[ScoredPair], bits: float) -> None:
+    """Within one record, candidates proposed by the same mention compete: an auto link whose
+    runner-up is within `bits` of log2 odds (and at least reviewable) is sent to review."""
+    groups: dict[tuple[str, str, str], list[ScoredPair]] = {}
+    for p in pairs:
+        if p.score >= 0.3:
+            groups.setdefault((p.record_id, p.entity_type, p.mention), []).append(p)
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda p: -p.score)
+        top, second = group[0], group[1]
+        if top.decision is Decision.AUTO_LINK and _log2odds(top.score) - _log2odds(second.score) < bits:
+            for p in group:
+                if p.decision is Decision.AUTO_LINK:
+                    p.decision = Decision.REVIEW
+            top.competitor = f"{second.entity_id} ({second.score:.2f})"
+
+
+def _apply_steward(
+    resolver: Resolver, contexts: Sequence[RecordContext], pairs: list[ScoredPair]
+) -> list[ScoredPair]:
+    seen = set()
+    for p in pairs:
+        key = (p.source, p.record_id, p.entity_type, p.entity_id)
+        seen.add(key)
+        verdict = resolver.decisions.verdict(key)
+        if verdict is None:
+            continue
+        p.steward = verdict
+        p.decision = Decision.AUTO_LINK if verdict.verdict is Verdict.MATCH else Decision.REJECTED
+    for ctx in contexts:  # a confirmed pair links even when no candidate proposes it any more
+        for r in resolver.decisions.confirmed_for(ctx.source, ctx.record_id):
+            if r.key in seen:
+                continue
+            idx = (resolver.gz.firm_index if r.entity_type == "firm" else resolver.gz.person_index).get(
+                r.entity_id, -1
+            )
+            pairs.append(
+                ScoredPair(
+                    ctx.source,
+                    ctx.record_id,
+                    r.entity_type,
+                    idx,
+                    r.entity_id,
+                    1.0,
+                    Decision.AUTO_LINK,
+                    [],
+                    "(steward)",
+                    resolver,
+                    steward=r,
+                )
+            )
+    return pairs

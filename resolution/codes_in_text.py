@@ -1,0 +1,80 @@
+"""Codes embedded in prose: USCC, resident IDs (full or masked), phones, landlines, vehicle plates.
+
+Text has already been through `ingest.normalize.normalize_text` (full-width digits are half-width).
+Each pattern is checked by the ingest normaliser (check digits, phone plan), so a random run of
+digits is not taken for a code. A found code's span is blanked before the next pattern runs: the
+digits of a resident ID are not also read as a phone number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.normalize import (
+    normalize_phone,
+    normalize_resident_id,
+    normalize_uscc,
+    parse_masked_id,
+)
+
+_USCC = re.compile(r"(?<![0-9A-Za-z])[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{2}\d{6}[0-9A-Za-z]{10}(?![0-9A-Za-z])")
+_RID = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}[01]\d[0-3]\d{4}[\dXx](?![0-9A-Za-z])")
+_MASK = re.compile(r"(?<![0-9A-Za-z*])[0-9A-Za-z]{2,17}[*●•×]{2,16}[0-9A-Za-z]{1,12}(?![0-9A-Za-z*])")
+_MOBILE = re.compile(r"(?<![\d])(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d){8}(?!\d)")
+_LANDLINE = re.compile(r"(?<![\d])(?:\(0\d{2,3}\)|0\d{2,3})[ -]?[1-9]\d{2,3}[ -]?\d{3,4}(?!\d)")
+_PLATE = re.compile(
+    r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z]"
+    r"[·•.\- ]?[A-HJ-NP-Z0-9]{5,6}(?![A-Z0-9])"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CodeMention:
+    """A code found in text: kind (uscc, resident_id, masked_id, phone, plate), canonical value, span."""
+
+    kind: str
+    value: str
+    start: int
+    end: int
+    raw: str
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def find_codes(text: str) -> list[CodeMention]:
+    """Every valid code in `text`, in reading order; invalid look-alikes are skipped, never raised."""
+    out: list[CodeMention] = []
+    if not any(c.isdigit() for c in text):
+        return out
+    work = text
+    for m in _USCC.finditer(text):
+        code = normalize_uscc(m.group())
+        if code is not None:
+            out.append(CodeMention("uscc", code, m.start(), m.end(), m.group()))
+            work = _blank(work, m.start(), m.end())
+    for m in _RID.finditer(work):
+        code = normalize_resident_id(m.group())
+        if code is not None:
+            out.append(CodeMention("resident_id", code, m.start(), m.end(), m.group()))
+            work = _blank(work, m.start(), m.end())
+    if any(c in work for c in "*●•×"):
+        for m in _MASK.finditer(work):
+            mask = parse_masked_id(m.group())
+            if mask is not None:
+                out.append(CodeMention("masked_id", mask.pattern, m.start(), m.end(), m.group()))
+                work = _blank(work, m.start(), m.end())
+    for m in _PLATE.finditer(work):
+        plate = re.sub(r"[·•.\- ]", "", m.group())
+        out.append(CodeMention("plate", plate, m.start(), m.end(), m.group()))
+        work = _blank(work, m.start(), m.end())
+    for pat in (_MOBILE, _LANDLINE):
+        for m in pat.finditer(work):
+            phone = normalize_phone(m.group())
+            if phone is not None:
+                out.append(CodeMention("phone", phone, m.start(), m.end(), m.group()))
+                work = _blank(work, m.start(), m.end())
+    out.sort(key=lambda c: c.start)
+    return out

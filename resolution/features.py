@@ -1,0 +1,306 @@
+"""Candidates and comparison levels for one record: who could it be about, and how well does each agree.
+
+A record (event or masked credit record) becomes a `RecordContext`; candidates come from cheap
+exact lookups only (codes, phones, name keys, address keys, and one hop through the registry's
+roles), never from a scan of the registry. Each (record, candidate) pair gets one discrete level
+per comparison, declared in `FIRM_LEVELS` / `PERSON_LEVELS` (level -1 = nothing to compare:
+neutral). The levels feed the Fellegi–Sunter model; the labels feed the evidence text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from ingest.normalize import MaskedId
+from resolution.gazetteer import ALIAS, Gazetteer
+from resolution.mentions import ROLE_WORDS, Mentions
+
+NULL = -1
+# comparison name -> level labels (index = level)
+FIRM_LEVELS: dict[str, tuple[str, ...]] = {
+    "name": (
+        "no name",
+        "fuzzy name ≥ 60",
+        "fuzzy name ≥ 80",
+        "homophone",
+        "short name (字号)",
+        "trade/short name or core",
+        "registered name",
+    ),
+    "name_rarity": ("name key shared by 4+ firms", "name key shared by 2-3 firms", "unique name key"),
+    "code": ("other USCC in text", "masked USCC consistent", "USCC ="),
+    "phone": ("phone in text differs", "phone = registered phone"),
+    "region": ("other province", "same province", "same city", "same district"),
+    "address": ("place differs", "town or road =", "road and number ="),
+    "person": (
+        "person named holds no role here",
+        "surname form matches a role holder",
+        "named person holds a role here, firm not named",
+        "named person holds a role here",
+        "named person holds that role here",
+    ),
+}
+PERSON_LEVELS: dict[str, tuple[str, ...]] = {
+    "name": (
+        "no name",
+        "surname form (某/老/X总)",
+        "homophone",
+        "exact name, word boundary unclear",
+        "exact name",
+    ),
+    "name_rarity": ("name shared by 6+ people", "name shared by 2-5 people", "unique name"),
+    "code": ("ID conflicts", "masked ID consistent", "resident ID ="),
+    "phone": ("phone in text differs", "phone = a mentioned firm's phone too", "phone = own phone"),
+    "region": ("other province", "same province", "same city", "same district"),
+    "firm": (
+        "firms mentioned, no role in them",
+        "holds a role at a mentioned firm",
+        "holds the role named at a mentioned firm",
+    ),
+}
+FIRM_NAMES = tuple(FIRM_LEVELS)
+PERSON_NAMES = tuple(PERSON_LEVELS)
+MAX_NAME_CANDIDATES = 40  # a person name shared by more people is kept only with other support
+MAX_EXPANSION = 12
+
+
+@dataclass(slots=True)
+class RecordContext:
+    """What resolution knows about one record besides its text."""
+
+    source: str  # events | credit_records
+    record_id: str
+    text: str
+    raw_text: str
+    region_code: str | None
+    location: str | None
+    subject_type: str | None = None  # credit records: only this entity type
+    masked: MaskedId | None = None
+
+
+@dataclass(slots=True)
+class PairRows:
+    """Candidates of one record with their level rows (lists of ints) and mention notes."""
+
+    firm_idx: list[int]
+    firm_rows: list[list[int]]
+    firm_notes: list[str]
+    person_idx: list[int]
+    person_rows: list[list[int]]
+    person_notes: list[str]
+
+
+def region_level(a: str | None, regions: frozenset[str] | tuple[str, ...]) -> int:
+    """Best agreement between a record's region code and an entity's region codes."""
+    if not a or not regions:
+        return NULL
+    best = 0
+    for r in regions:
+        if not r:
+            continue
+        if r == a:
+            return 3
+        if r[:4] == a[:4]:
+            best = max(best, 2)
+        elif r[:2] == a[:2]:
+            best = max(best, 1)
+    return best
+
+
+def _rarity(n: int, cuts: tuple[int, int]) -> int:
+    return 2 if n <= 1 else (1 if n <= cuts[1] else 0)
+
+
+def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
+    """Candidates and comparison levels for one record."""
+    want_firms = ctx.subject_type in (None, "firm")
+    want_persons = ctx.subject_type in (None, "person")
+    phones = m.phones
+    usccs = m.codes_of("uscc")
+    rids = m.codes_of("resident_id")
+    masks = _masks(ctx, m)
+
+    # ---------------------------------------------------------------- firm candidates
+    firm_cands: dict[int, str] = {}
+    if want_firms:
+        for u in usccs:
+            fi = gz.firm_index.get(u)
+            if fi is not None:
+                firm_cands.setdefault(fi, f"USCC {u}")
+        for ph in phones:
+            for fi in gz.phone_firms.get(ph, ())[:MAX_EXPANSION]:
+                firm_cands.setdefault(fi, f"phone {ph}")
+        for fi, hit in m.firms.items():
+            firm_cands[fi] = f'"{hit.key}"'
+        for fi, key in m.address_firms.items():
+            firm_cands.setdefault(fi, f'address "{key}"')
+        for mk in masks:
+            if mk.kind != "resident_id" and len(mk.suffix) >= 4:
+                for fi in gz.firm_by_last4.get(mk.suffix[-4:], ()):
+                    if mk.matches(gz.firms[fi].uscc):
+                        firm_cands.setdefault(fi, f"masked {mk.pattern}")
+        named = [pi for pi, h in m.persons.items() if h.level >= 3]
+        if len(named) <= MAX_NAME_CANDIDATES:
+            for pi in named:
+                for fi, _role in gz.person_roles.get(pi, ())[:MAX_EXPANSION]:
+                    firm_cands.setdefault(fi, f"via {gz.persons[pi].name}")
+    # firms the record clearly names: anchors for person context
+    anchors: set[int] = set()
+    firm_rows: list[list[int]] = []
+    firm_idx: list[int] = []
+    firm_notes: list[str] = []
+    person_mentioned = bool(m.persons) or bool(m.surname_forms)
+    for fi, note in firm_cands.items():
+        row = firm_row(ctx, m, gz, fi, person_mentioned)
+        name_lvl, code, phone, address = row[0], row[2], row[3], row[5]
+        firm_idx.append(fi)
+        firm_rows.append(row)
+        firm_notes.append(note)
+        if name_lvl >= ALIAS - 1 or code == 2 or phone == 1 or address == 2:
+            anchors.add(fi)
+
+    # ---------------------------------------------------------------- person candidates
+    person_cands: dict[int, str] = {}
+    if want_persons:
+        for r in rids:
+            pi = gz.person_index.get(r)
+            if pi is not None:
+                person_cands.setdefault(pi, f"resident ID {r}")
+        for mk in masks:
+            if mk.kind == "uscc" or len(mk.suffix) < 3:
+                continue
+            for pi in gz.person_by_last4.get(mk.suffix[-4:], ()) if len(mk.suffix) >= 4 else ():
+                if mk.matches(gz.persons[pi].person_id):
+                    person_cands.setdefault(pi, f"masked {mk.pattern}")
+        for ph in phones:
+            for pi in gz.phone_persons.get(ph, ())[:MAX_EXPANSION]:
+                person_cands.setdefault(pi, f"phone {ph}")
+        by_name: dict[str, list[int]] = {}
+        for pi, h in m.persons.items():
+            by_name.setdefault(h.name, []).append(pi)
+        anchor_people = {pi for fi in anchors for pi, _ in gz.firm_roles.get(fi, ())}
+        for name, pis in by_name.items():
+            if len(pis) > MAX_NAME_CANDIDATES:
+                pis = [
+                    pi
+                    for pi in pis
+                    if pi in anchor_people or region_level(ctx.region_code, gz.person_regions[pi]) == 3
+                ]
+            for pi in pis:
+                person_cands.setdefault(pi, f'"{name}"')
+        for sf in m.surname_forms:
+            for fi in anchors:
+                for pi, _role in gz.firm_roles.get(fi, ()):
+                    if gz.persons[pi].name[:1] == sf.surname:
+                        person_cands.setdefault(pi, f'"{sf.form}"')
+    person_idx: list[int] = []
+    person_rows: list[list[int]] = []
+    person_notes: list[str] = []
+    for pi, note in person_cands.items():
+        row = person_row(ctx, m, gz, pi, anchors)
+        person_idx.append(pi)
+        person_rows.append(row)
+        person_notes.append(note)
+    return PairRows(firm_idx, firm_rows, firm_notes, person_idx, person_rows, person_notes)
+
+
+def _masks(ctx: RecordContext, m: Mentions) -> list[MaskedId]:
+    out = [MaskedId(p, 18 if len(p) == 18 else None, None) for p in m.codes_of("masked_id")]
+    if ctx.masked is not None:
+        out.append(ctx.masked)
+    return out
+
+
+def firm_row(ctx: RecordContext, m: Mentions, gz: Gazetteer, fi: int, person_mentioned: bool) -> list[int]:
+    """Comparison levels of one (record, firm) pair, in `FIRM_NAMES` order."""
+    text, loc = ctx.text, ctx.location or ""
+    phones, usccs = m.phones, m.codes_of("uscc")
+    masks = _masks(ctx, m)
+    f = gz.firms[fi]
+    hit = m.firms.get(fi)
+    if hit is not None:
+        name_lvl = hit.level
+        rarity = _rarity(
+            len(gz.firm_key_hits[gz.firm_auto.get(hit.key)[0]]) if hit.key in gz.firm_auto else 1, (1, 3)
+        )
+    else:
+        sim = fuzz.partial_ratio(gz.firm_core[fi], text) if len(gz.firm_core[fi]) >= 2 else 0
+        name_lvl = 2 if sim >= 80 else (1 if sim >= 60 else 0)
+        rarity = NULL
+    code = NULL
+    if usccs:
+        code = 2 if f.uscc in usccs else 0
+    elif masks:
+        code = 1 if any(mk.matches(f.uscc) for mk in masks if mk.kind != "resident_id") else NULL
+    phone = NULL
+    if phones:
+        phone = 1 if phones.intersection(gz.firm_phones[fi]) else 0
+    region = region_level(ctx.region_code, (f.region_code,) if f.region_code else ())
+    parts = gz.firm_addr[fi]
+    address = NULL
+    if parts.road_number and (parts.road_number in text or parts.road_number in loc):
+        address = 2
+    elif any(p and (p in text or p in loc) for p in (parts.town, parts.road)) or (
+        parts.town and len(parts.town) > 2 and parts.town[:-1] in text + loc
+    ):
+        address = 1
+    elif m.towns or m.roads or loc:
+        address = 0
+    person = NULL
+    if person_mentioned:
+        person = 0
+        for pi, role in gz.firm_roles.get(fi, ()):
+            ph = m.persons.get(pi)
+            if ph is not None and ph.level >= 3:
+                lvl = 4 if ph.role and role in ROLE_WORDS.get(ph.role, ()) else 3
+                person = max(person, lvl)
+            elif person < 1:
+                pname = gz.persons[pi].name
+                if any(sf.surname == pname[:1] for sf in m.surname_forms):
+                    person = 1
+    if person >= 3 and name_lvl == 0 and code != 2 and phone != 1 and address != 2:
+        person = 2  # only the person points here: that is how the firm became a candidate
+    return [name_lvl, rarity, code, phone, region, address, person]
+
+
+def person_row(ctx: RecordContext, m: Mentions, gz: Gazetteer, pi: int, anchors: set[int]) -> list[int]:
+    """Comparison levels of one (record, person) pair, in `PERSON_NAMES` order."""
+    phones, rids = m.phones, m.codes_of("resident_id")
+    masks = _masks(ctx, m)
+    p = gz.persons[pi]
+    h = m.persons.get(pi)
+    name_lvl, rarity = 0, NULL
+    sform = None
+    if h is not None:
+        name_lvl = h.level
+        rarity = _rarity(len(gz.person_names.get(p.name, ())), (1, 5))
+    else:
+        sform = next((sf for sf in m.surname_forms if sf.surname == p.name[:1]), None)
+        if sform is not None:
+            name_lvl = 1
+            rarity = _rarity(gz.surname_count.get(sform.surname, 0), (1, 5))
+    code = NULL
+    if rids:
+        code = 2 if p.person_id in rids else 0
+    elif masks:
+        code = 1 if any(mk.matches(p.person_id) for mk in masks if mk.kind != "uscc") else 0
+    phone = NULL
+    if phones:
+        own = phones.intersection(gz.person_phones[pi])
+        if not own:
+            phone = 0
+        else:
+            shared = any(own.intersection(gz.firm_phones[fi]) for fi in anchors)
+            phone = 1 if shared else 2
+    region = region_level(ctx.region_code, gz.person_regions[pi])
+    firm = NULL
+    if anchors:
+        firm = 0
+        role_word = h.role if h is not None else (sform.role if sform is not None else None)
+        for fi, role in gz.person_roles.get(pi, ()):
+            if fi in anchors:
+                lvl = 2 if role_word and role in ROLE_WORDS.get(role_word, ()) else 1
+                firm = max(firm, lvl)
+    return [name_lvl, rarity, code, phone, region, firm]

@@ -1,0 +1,256 @@
+"""The registry as a gazetteer: every name, alias, derived key, person name, phone, code and address
+key, indexed for the lookups that candidate generation needs.
+
+Built once per dataset. Firm names go into an Aho-Corasick automaton (exact keys) and a second one
+over pinyin-encoded keys (homophones); person names likewise. Everything else is a dict from a
+canonical value to entity indices. Entities are referred to by their index in `firms`/`persons`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+import ahocorasick
+
+from ingest.normalize import normalize_phones, normalize_text
+from ingest.records import Dataset, Firm, Person
+from resolution.names import (
+    PinyinCoder,
+    admin_places,
+    clean_name,
+    learn_industry_tails,
+    strip_industry,
+    strip_org_form,
+    strip_region,
+)
+
+# Key levels of a firm name hit (higher = more specific).
+FULL, ALIAS, CORE, SHORT, HOMOPHONE = 6, 5, 5, 4, 3
+_TOWN = re.compile(r"([\u4e00-\u9fff]{2,6}?(?:镇|乡|街道))")
+_ROAD_NUM = re.compile(
+    r"([\u4e00-\u9fff0-9]{1,8}?(?:路|街|大道|巷|弄|道|村|园|区|组|幢|号楼))(\d+(?:-\d+)?[号幢])"
+)
+_ROAD = re.compile(r"([\u4e00-\u9fff]{1,6}(?:路|街|大道|巷|弄))")
+_ADMIN_HEAD = re.compile(r"^(.{2,7}?(?:省|自治区))?(.{2,7}?(?:市|自治州|地区))?(.{1,7}?(?:区|县|市))?")
+
+
+@dataclass(slots=True)
+class AddressParts:
+    """A registered address cut into what events mention: town, road, road+number."""
+
+    district: str | None
+    town: str | None
+    road: str | None
+    road_number: str | None
+
+
+def parse_address(addr: str | None) -> AddressParts:
+    """Cut 浙江省衢州市衢江区杜泽镇老街23号 into 衢江区 / 杜泽镇 / 老街 / 老街23号 (any part may be None)."""
+    if not addr:
+        return AddressParts(None, None, None, None)
+    m = _ADMIN_HEAD.match(addr)
+    district = m.group(3) if m else None
+    rest = addr[m.end() :] if m else addr
+    town = None
+    tm = _TOWN.match(rest)
+    if tm:
+        town = tm.group(1)
+        rest = rest[tm.end() :]
+    road_number = road = None
+    rm = _ROAD_NUM.search(rest)
+    if rm:
+        road_number = rm.group(1) + rm.group(2)
+        road = rm.group(1)
+    else:
+        r2 = _ROAD.search(rest)
+        road = r2.group(1) if r2 else None
+    return AddressParts(district, town, road, road_number)
+
+
+def _automaton(keys: dict[str, int]) -> ahocorasick.Automaton:
+    auto = ahocorasick.Automaton()
+    for key, kid in keys.items():
+        auto.add_word(key, (kid, len(key)))
+    if len(auto):
+        auto.make_automaton()
+    return auto
+
+
+class Gazetteer:
+    """Indexes over one registry. Read-only after construction; cheap to pickle for workers."""
+
+    def __init__(self, ds: Dataset) -> None:
+        self.firms: list[Firm] = list(ds.firms)
+        self.persons: list[Person] = list(ds.persons)
+        self.firm_index = {f.uscc: i for i, f in enumerate(self.firms)}
+        self.person_index = {p.person_id: i for i, p in enumerate(self.persons)}
+        self.coder = PinyinCoder()
+        self._build_places()
+        self._build_firm_keys()
+        self._build_person_keys()
+        self._build_codes_and_graph(ds)
+
+    # ------------------------------------------------------------------ places and regions
+    def _build_places(self) -> None:
+        addrs = [f.address or "" for f in self.firms] + [p.address or "" for p in self.persons]
+        self.places = admin_places(addrs)
+        # district name (衢江区, 衢江) -> region code, learned from firms' addresses
+        votes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.firm_addr: list[AddressParts] = []
+        for f in self.firms:
+            parts = parse_address(f.address)
+            self.firm_addr.append(parts)
+            if parts.district and f.region_code:
+                votes[parts.district][f.region_code] += 1
+        self.district_code: dict[str, str] = {}
+        for name, by_code in votes.items():
+            code = max(by_code.items(), key=lambda kv: kv[1])[0]
+            self.district_code[name] = code
+        self.district_auto = _automaton({d: i for i, d in enumerate(self.district_code)})
+        self._district_names = list(self.district_code)
+        self.towns = {p.town for p in self.firm_addr if p.town}
+        town_bases = {re.sub(r"(镇|乡|街道)$", "", t) for t in self.towns}
+        self.place_words = self.places | self.towns | town_bases
+
+    def region_of_text(self, text: str | None) -> str | None:
+        """Region code of the first district named in text (衢州市衢江区人民法院 → 330803)."""
+        if not text or not len(self.district_auto):
+            return None
+        best: tuple[int, str] | None = None
+        for _end, (kid, n) in self.district_auto.iter(text):
+            name = self._district_names[kid]
+            if best is None or n > len(best[1]):
+                best = (n, name)
+        return self.district_code[best[1]] if best else None
+
+    # ------------------------------------------------------------------ firm name keys
+    def _build_firm_keys(self) -> None:
+        cleaned = [clean_name(f.name) for f in self.firms]
+        cores = [strip_region(strip_org_form(n), self.places) for n in cleaned]
+        tails = learn_industry_tails(cores)
+        self.firm_core: list[str] = cores
+        self.firm_short: list[str] = []
+        keys: dict[str, dict[int, int]] = defaultdict(dict)
+
+        def add(key: str, fi: int, level: int) -> None:
+            if len(key) < 2 or key in self.place_words:
+                return
+            if keys[key].get(fi, 0) < level:
+                keys[key][fi] = level
+
+        for fi, f in enumerate(self.firms):
+            add(cleaned[fi], fi, FULL)
+            add(strip_org_form(cleaned[fi]), fi, CORE)
+            add(cores[fi], fi, CORE)
+            short = strip_industry(cores[fi], tails)
+            self.firm_short.append(short)
+            if short != cores[fi]:
+                add(short, fi, SHORT)
+            for other in f.other_names:
+                o = clean_name(other)
+                add(o, fi, ALIAS)
+                oc = strip_region(strip_org_form(o), self.places)
+                add(oc, fi, ALIAS)
+        self.firm_key_list = list(keys)
+        self.firm_key_hits = [tuple(keys[k].items()) for k in self.firm_key_list]
+        self.firm_auto = _automaton({k: i for i, k in enumerate(self.firm_key_list)})
+        # homophones: pinyin-encoded keys of 3+ characters
+        py: dict[str, dict[int, int]] = defaultdict(dict)
+        for k, hits in zip(self.firm_key_list, self.firm_key_hits, strict=True):
+            if len(k) >= 3:
+                enc = self.coder.encode_learning(k)
+                for fi, _lvl in hits:
+                    py[enc][fi] = HOMOPHONE
+        self.firm_py_list = list(py)
+        self.firm_py_hits = [tuple(py[k].items()) for k in self.firm_py_list]
+        self.firm_py_auto = _automaton({k: i for i, k in enumerate(self.firm_py_list)})
+        # address keys: road + number (老街23号) -> firms
+        addr: dict[str, list[int]] = defaultdict(list)
+        for fi, parts in enumerate(self.firm_addr):
+            if parts.road_number and len(parts.road_number) >= 3:
+                addr[parts.road_number].append(fi)
+        self.addr_key_list = list(addr)
+        self.addr_hits = [tuple(addr[k]) for k in self.addr_key_list]
+        self.addr_auto = _automaton({k: i for i, k in enumerate(self.addr_key_list)})
+
+    # ------------------------------------------------------------------ person names
+    def _build_person_keys(self) -> None:
+        names: dict[str, list[int]] = defaultdict(list)
+        for pi, p in enumerate(self.persons):
+            if 2 <= len(p.name) <= 5:
+                names[p.name].append(pi)
+        self.person_names = dict(names)
+        self.person_name_list = list(names)
+        self.person_auto = _automaton({k: i for i, k in enumerate(self.person_name_list)})
+        py: dict[str, list[int]] = defaultdict(list)
+        for name, idxs in names.items():
+            if len(name) >= 3:
+                py[self.coder.encode_learning(name)].extend(idxs)
+        self.person_py_list = list(py)
+        self.person_py_hits = [tuple(v) for v in py.values()]
+        self.person_py_auto = _automaton({k: i for i, k in enumerate(self.person_py_list)})
+        self.surnames = {n[0] for n in names}
+        by_surname: dict[str, list[int]] = defaultdict(list)
+        for pi, p in enumerate(self.persons):
+            if p.name:
+                by_surname[p.name[0]].append(pi)
+        self.surname_count = {s: len(v) for s, v in by_surname.items()}
+
+    # ------------------------------------------------------------------ codes, phones, graph
+    def _build_codes_and_graph(self, ds: Dataset) -> None:
+        self.phone_firms: dict[str, list[int]] = defaultdict(list)
+        self.phone_persons: dict[str, list[int]] = defaultdict(list)
+        self.firm_phones: list[tuple[str, ...]] = []
+        for fi, f in enumerate(self.firms):
+            phones = tuple(normalize_phones(f.phone)) if f.phone else ()
+            self.firm_phones.append(phones)
+            for ph in phones:
+                self.phone_firms[ph].append(fi)
+        self.person_phones: list[tuple[str, ...]] = []
+        for pi, p in enumerate(self.persons):
+            phones = tuple(normalize_phones(p.phone)) if p.phone else ()
+            self.person_phones.append(phones)
+            for ph in phones:
+                self.phone_persons[ph].append(pi)
+        # masked resident IDs are matched on visible digits: index the last four
+        self.person_by_last4: dict[str, list[int]] = defaultdict(list)
+        for pi, p in enumerate(self.persons):
+            self.person_by_last4[p.person_id[-4:]].append(pi)
+        self.firm_by_last4: dict[str, list[int]] = defaultdict(list)
+        for fi, f in enumerate(self.firms):
+            self.firm_by_last4[f.uscc[-4:]].append(fi)
+        # who holds which role where (both directions)
+        self.firm_roles: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        self.person_roles: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for a in ds.affiliations:
+            fi = self.firm_index.get(a.firm_uscc)
+            pi = self.person_index.get(a.holder_id) if a.holder_type.value == "person" else None
+            if fi is None or pi is None:
+                continue
+            self.firm_roles[fi].append((pi, a.role.value))
+            self.person_roles[pi].append((fi, a.role.value))
+        for fi, f in enumerate(self.firms):  # the registered legal rep counts even without an affiliation row
+            pi = self.person_index.get(f.legal_rep_id or "")
+            if pi is not None and all(p != pi for p, _ in self.firm_roles[fi]):
+                self.firm_roles[fi].append((pi, "legal_rep"))
+                self.person_roles[pi].append((fi, "legal_rep"))
+        # a person's regions: ID prefix, address district, regions of firms they hold roles in
+        self.person_regions: list[frozenset[str]] = []
+        for pi, p in enumerate(self.persons):
+            regs = {p.person_id[:6]}
+            r = self.region_of_text(normalize_text(p.address)) if p.address else None
+            if r:
+                regs.add(r)
+            for fi, _role in self.person_roles.get(pi, ()):
+                if self.firms[fi].region_code:
+                    regs.add(self.firms[fi].region_code)
+            self.person_regions.append(frozenset(regs))
+        self.person_addr = [parse_address(p.address) for p in self.persons]
+
+    # ------------------------------------------------------------------ lookups
+    def firm_key_count(self, key: str) -> int:
+        """How many firms share a name key (1 = unique)."""
+        kid = self.firm_auto.get(key, None)
+        return len(self.firm_key_hits[kid[0]]) if kid else 0

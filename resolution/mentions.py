@@ -1,0 +1,232 @@
+"""Mention extraction: what in a record's text could point at a registered firm or person.
+
+Four kinds, each cheap: codes (regular expressions checked by the ingest normalisers), firm names
+(Aho-Corasick over registered names, aliases and derived keys, plus the same over pinyin for
+homophones), person names (Aho-Corasick over registered names, pinyin for 3-character names) and
+person forms the registry cannot list (王某, 王某某, 老王, 王老板, 王总, 王经理), and places (towns,
+roads with numbers). jieba segmentation is consulted only to tell whether a person-name hit sits
+on word boundaries (高峰 inside 高峰期 does not), and a role word next to the name (店主张伟)
+outranks the segmenter, which gets such phrases wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import jieba
+
+from resolution.codes_in_text import CodeMention, find_codes
+from resolution.gazetteer import HOMOPHONE, Gazetteer, parse_address
+
+jieba.setLogLevel(60)
+
+# role word -> affiliation roles it is compatible with
+ROLE_WORDS: dict[str, tuple[str, ...]] = {
+    "法定代表人": ("legal_rep",),
+    "实际控制人": ("legal_rep", "shareholder"),
+    "负责人": ("legal_rep", "operator", "executive"),
+    "经营者": ("operator", "legal_rep"),
+    "经营户": ("operator", "legal_rep"),
+    "个体户": ("operator",),
+    "董事长": ("legal_rep", "executive"),
+    "总经理": ("executive", "legal_rep"),
+    "老板娘": ("operator", "legal_rep", "shareholder"),
+    "老板": ("operator", "legal_rep", "shareholder", "executive"),
+    "店主": ("operator", "legal_rep"),
+    "店长": ("operator", "executive"),
+    "摊主": ("operator",),
+    "业主": ("operator", "legal_rep"),
+    "厂长": ("executive", "legal_rep", "operator"),
+    "法人": ("legal_rep",),
+    "股东": ("shareholder",),
+    "经理": ("executive", "legal_rep"),
+    "监事": ("supervisor",),
+    "司机": (),
+    "员工": (),
+    "店员": (),
+}
+_ROLE_RE = re.compile("|".join(sorted(ROLE_WORDS, key=len, reverse=True)))
+# suffix forms after a surname: 王某, 王某某, 王老板, 王总, 王经理 ...
+_SURNAME_SUFFIX = ("某某", "某", "老板娘", "老板", "总", "经理", "厂长", "师傅", "先生", "女士", "董")
+_FORM_ROLES = {
+    "老板娘": "老板娘",
+    "老板": "老板",
+    "总": "老板",
+    "经理": "经理",
+    "厂长": "厂长",
+    "董": "董事长",
+}
+_PLACE_RE = re.compile(
+    r"([\u4e00-\u9fff]{2,5}?(?:镇|乡|街道))|([\u4e00-\u9fff]{1,6}?(?:路|街|大道|巷|弄))(\d+号)?"
+    r"|([\u4e00-\u9fff]{2,6}?(?:园区|小区|市场|广场|工业区|开发区|村))"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FirmHit:
+    level: int
+    start: int
+    end: int
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class PersonHit:
+    level: int  # 4 exact on word boundaries or next to a role word, 3 exact, 2 homophone
+    start: int
+    end: int
+    name: str
+    role: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SurnameForm:
+    surname: str
+    form: str  # the whole mention, e.g. 王某某, 老王, 王老板
+    start: int
+    end: int
+    role: str | None
+
+
+@dataclass(slots=True)
+class Mentions:
+    text: str
+    codes: list[CodeMention] = field(default_factory=list)
+    firms: dict[int, FirmHit] = field(default_factory=dict)
+    persons: dict[int, PersonHit] = field(default_factory=dict)
+    surname_forms: list[SurnameForm] = field(default_factory=list)
+    address_firms: dict[int, str] = field(default_factory=dict)
+    towns: set[str] = field(default_factory=set)
+    roads: set[str] = field(default_factory=set)
+    road_numbers: set[str] = field(default_factory=set)
+
+    @property
+    def phones(self) -> set[str]:
+        return {c.value for c in self.codes if c.kind == "phone"}
+
+    def codes_of(self, kind: str) -> set[str]:
+        return {c.value for c in self.codes if c.kind == kind}
+
+
+def _longest(hits: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Drop hits (start, end, id) strictly inside a longer hit: 宏达物流 inside 衢州宏达物流有限公司."""
+    hits.sort(key=lambda h: (h[0] - h[1], h[0]))
+    kept: list[tuple[int, int, int]] = []
+    for s, e, kid in hits:
+        if any(ks <= s and e <= ke and (ke - ks) > (e - s) for ks, ke, _ in kept):
+            continue
+        kept.append((s, e, kid))
+    return kept
+
+
+def _scan(auto, text: str) -> list[tuple[int, int, int]]:  # noqa: ANN001 - pyahocorasick has no stubs
+    if not len(auto):
+        return []
+    return [(end - n + 1, end + 1, kid) for end, (kid, n) in auto.iter(text)]
+
+
+def _role_near(text: str, start: int, end: int) -> str | None:
+    """A role word right before (店主张伟, 负责人：张伟) or right after (张伟老板, 张伟（店主）) a name."""
+    before = text[max(0, start - 6) : start].rstrip(":： ")
+    for w in sorted(ROLE_WORDS, key=len, reverse=True):
+        if before.endswith(w):
+            return w
+    after = text[end : end + 6].lstrip("(（ ")
+    for w in sorted(ROLE_WORDS, key=len, reverse=True):
+        if after.startswith(w):
+            return w
+    return None
+
+
+def _boundaries(text: str) -> set[int]:
+    pos, out = 0, {0}
+    for tok in jieba.cut(text, HMM=False):
+        pos += len(tok)
+        out.add(pos)
+    return out
+
+
+def extract(text: str, gz: Gazetteer, location: str | None = None) -> Mentions:
+    """All mentions in one normalised text (and its location field, for places)."""
+    m = Mentions(text)
+    m.codes = find_codes(text)
+    # firm names: exact keys, then homophones for spans not already covered
+    exact = _longest(_scan(gz.firm_auto, text))
+    covered = [(s, e) for s, e, _ in exact]
+    for s, e, kid in exact:
+        key = gz.firm_key_list[kid]
+        for fi, level in gz.firm_key_hits[kid]:
+            old = m.firms.get(fi)
+            if old is None or old.level < level:
+                m.firms[fi] = FirmHit(level, s, e, key)
+    enc = gz.coder.encode(text)
+    for s, e, kid in _longest(_scan(gz.firm_py_auto, enc)):
+        if any(cs <= s and e <= ce for cs, ce in covered):
+            continue
+        for fi, _lvl in gz.firm_py_hits[kid]:
+            if fi not in m.firms:
+                m.firms[fi] = FirmHit(HOMOPHONE, s, e, text[s:e])
+    # person names
+    person_spans = _longest(_scan(gz.person_auto, text))
+    seg: set[int] | None = None
+    for s, e, kid in person_spans:
+        name = gz.person_name_list[kid]
+        role = _role_near(text, s, e)
+        if role is None:
+            seg = seg if seg is not None else _boundaries(text)
+            level = 4 if (s in seg and e in seg) else 3
+        else:
+            level = 4
+        for pi in gz.person_names[name]:
+            m.persons[pi] = PersonHit(level, s, e, name, role)
+    for s, e, kid in _longest(_scan(gz.person_py_auto, enc)):
+        if any(ps <= s and e <= pe for ps, pe, _ in person_spans):
+            continue
+        for pi in gz.person_py_hits[kid]:
+            if pi not in m.persons:
+                m.persons[pi] = PersonHit(2, s, e, text[s:e], _role_near(text, s, e))
+    m.surname_forms = _surname_forms(text, gz, person_spans)
+    # places: road + number keys from the registry, and towns / roads / landmarks by pattern
+    for _s, _e, kid in _scan(gz.addr_auto, text):
+        for fi in gz.addr_hits[kid]:
+            m.address_firms[fi] = gz.addr_key_list[kid]
+    for src in (text, location or ""):
+        for pm in _PLACE_RE.finditer(src):
+            if pm.group(1):
+                m.towns.add(pm.group(1))
+            elif pm.group(2):
+                m.roads.add(pm.group(2))
+                if pm.group(3):
+                    m.road_numbers.add(pm.group(2) + pm.group(3))
+            elif pm.group(4):
+                m.roads.add(pm.group(4))
+        if src and src is location:
+            parts = parse_address(location)
+            for v in (parts.town, parts.road):
+                if v:
+                    (m.towns if v is parts.town else m.roads).add(v)
+    return m
+
+
+def _surname_forms(text: str, gz: Gazetteer, person_spans: list[tuple[int, int, int]]) -> list[SurnameForm]:
+    out: list[SurnameForm] = []
+    taken = [(s, e) for s, e, _ in person_spans]
+    n = len(text)
+    for i, ch in enumerate(text):
+        if ch not in gz.surnames:
+            continue
+        if any(s <= i < e for s, e in taken):
+            continue
+        # 老王
+        if i > 0 and text[i - 1] == "老" and (i + 1 >= n or text[i + 1] not in "板街年人家"):
+            role = _role_near(text, i - 1, i + 1)
+            out.append(SurnameForm(ch, text[i - 1 : i + 1], i - 1, i + 1, role))
+            continue
+        for suf in _SURNAME_SUFFIX:
+            if text.startswith(suf, i + 1):
+                end = i + 1 + len(suf)
+                role = _FORM_ROLES.get(suf) or _role_near(text, i, end)
+                out.append(SurnameForm(ch, text[i:end], i, end, role))
+                break
+    return out

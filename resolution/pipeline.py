@@ -1,0 +1,75 @@
+"""`resolve_dataset`: the resolution stage of `credgraph run`, from a Dataset to Link rows.
+
+Fits the Fellegi–Sunter models by EM on the dataset's own candidate pairs (a sample of records)
+unless a saved matcher is given, honours steward decisions from the queue, scores every event
+and every credit record published with a masked or missing code, and enqueues the review band.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ingest.records import Dataset
+from resolution.decisions import StewardDecisions
+from resolution.features import RecordContext, build_pairs
+from resolution.links import Decision, Link
+from resolution.mentions import extract
+from resolution.resolver import Resolver, ResolverConfig
+from resolution.scoring import fit
+
+if TYPE_CHECKING:
+    from resolution.review_queue import ReviewQueue
+
+
+def candidate_gammas(resolver: Resolver, contexts: Sequence[RecordContext]) -> dict[str, np.ndarray]:
+    """Level matrices of all candidate pairs of these records, per entity type (for EM)."""
+    rows: dict[str, list[list[int]]] = {"firm": [], "person": []}
+    for ctx in contexts:
+        pr = build_pairs(ctx, extract(ctx.text, resolver.gz, ctx.location), resolver.gz)
+        rows["firm"].extend(pr.firm_rows)
+        rows["person"].extend(pr.person_rows)
+    return {k: np.asarray(v, dtype=np.int8).reshape(len(v), -1) for k, v in rows.items()}
+
+
+def fit_resolver(resolver: Resolver, contexts: Sequence[RecordContext]) -> Resolver:
+    """EM on a sample of records' candidate pairs (both entity types)."""
+    cfg = resolver.config
+    sample = list(contexts)
+    if len(sample) > cfg.fit_sample:
+        sample = random.Random(cfg.seed).sample(sample, cfg.fit_sample)
+    gammas = candidate_gammas(resolver, sample)
+    for etype, gamma in gammas.items():
+        if len(gamma):
+            fit(resolver.models[etype], gamma)
+    return resolver
+
+
+def resolve_dataset(
+    ds: Dataset,
+    config: ResolverConfig | None = None,
+    queue: ReviewQueue | None = None,
+    model_dir: str | Path | None = None,
+) -> list[Link]:
+    """Links for every event and every masked credit record of `ds`; review items go to `queue`."""
+    config = config or ResolverConfig()
+    decisions = StewardDecisions.from_records(queue.decisions()) if queue is not None else None
+    if model_dir is not None and (Path(model_dir) / "resolver.json").exists():
+        resolver = Resolver.load(model_dir, ds, decisions)
+    else:
+        resolver = Resolver.from_dataset(ds, config, decisions)
+        contexts = [resolver.event_context(e) for e in ds.events] + [
+            resolver.credit_context(r) for r in ds.credit_records if r.needs_resolution
+        ]
+        if config.fit_em:
+            fit_resolver(resolver, contexts)
+    links = resolver.resolve_events(ds.events) + resolver.resolve_credit_records(ds.credit_records)
+    if queue is not None:
+        texts = {e.event_id: e.raw_text for e in ds.events}
+        texts.update({r.record_id: r.subject_name for r in ds.credit_records})
+        queue.enqueue_links([lk for lk in links if lk.decision is Decision.REVIEW], texts)
+    return links

@@ -1,0 +1,215 @@
+"""The resolver: records in, scored and decided links with evidence out.
+
+Per record: normalised text → mentions → candidates with comparison levels → match probability
+(Fellegi–Sunter, or the supervised matcher once stewards have labelled enough pairs) → two
+thresholds → steward verdicts override → `Link` rows with a waterfall as evidence. Probabilities
+are computed for a whole batch of records at once (numpy), the per-record work is dict lookups.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from ingest.errors import ModelError
+from ingest.normalize import normalize_text, parse_masked_id
+from ingest.records import CreditRecord, Dataset, Event, SubjectType
+from resolution.batch import ScoredPair, score_batch
+from resolution.decisions import StewardDecisions
+from resolution.features import RecordContext
+from resolution.fs_model import FellegiSunterModel
+from resolution.gazetteer import Gazetteer
+from resolution.links import Decision, Link
+from resolution.scoring import start_model
+from resolution.supervised import SupervisedMatcher
+
+FORMAT = "credgraph.resolver"
+
+
+@dataclass(frozen=True, slots=True)
+class ResolverConfig:
+    """Small frozen settings handed down from the edge (CLI, API)."""
+
+    auto_threshold: float = 0.9
+    review_threshold: float = 0.5
+    keep_floor: float = 0.02  # rejected candidates below this are not written out
+    competition_bits: float = 4.0  # a runner-up this close (log2 odds) to an auto link forces review
+    fit_em: bool = True
+    fit_sample: int = 50_000  # records used for EM
+    random_pairs: int = 20_000
+    workers: int = 1
+    batch_size: int = 2_000
+    seed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One candidate entity for a free text (POST /resolve)."""
+
+    entity_type: str
+    entity_id: str
+    entity_name: str
+    score: float
+    decision: Decision
+    evidence: str
+    contributions: list[dict[str, object]]
+    mention: str
+
+
+class Resolver:
+    """Resolves events and masked credit records against one registry."""
+
+    def __init__(
+        self,
+        gz: Gazetteer,
+        config: ResolverConfig,
+        firm_model: FellegiSunterModel | None = None,
+        person_model: FellegiSunterModel | None = None,
+        decisions: StewardDecisions | None = None,
+        supervised: dict[str, SupervisedMatcher] | None = None,
+    ) -> None:
+        self.gz = gz
+        self.config = config
+        self.models = {
+            "firm": firm_model or start_model("firm"),
+            "person": person_model or start_model("person"),
+        }
+        self.decisions = decisions or StewardDecisions()
+        self.supervised = supervised or {}
+
+    @classmethod
+    def from_dataset(
+        cls, ds: Dataset, config: ResolverConfig | None = None, decisions: StewardDecisions | None = None
+    ) -> Resolver:
+        return cls(Gazetteer(ds), config or ResolverConfig(), decisions=decisions)
+
+    # ------------------------------------------------------------------ identity
+    @property
+    def model_version(self) -> str:
+        """Content hash of the models and thresholds: same settings, same version."""
+        blob = json.dumps(
+            {
+                "models": {k: _rounded(m.to_dict()) for k, m in self.models.items()},
+                "supervised": {k: s.to_dict() for k, s in self.supervised.items()},
+                "auto": self.config.auto_threshold,
+                "review": self.config.review_threshold,
+            },
+            sort_keys=True,
+            ensure_ascii=False,
+        )
+        kind = "sup" if self.supervised else "fs"
+        return f"er-{kind}-{hashlib.sha256(blob.encode()).hexdigest()[:10]}"
+
+    # ------------------------------------------------------------------ contexts
+    def event_context(self, e: Event) -> RecordContext:
+        region = e.region_code or self.gz.region_of_text(e.location)
+        return RecordContext("events", e.event_id, e.text, e.raw_text, region, e.location)
+
+    def credit_context(self, r: CreditRecord) -> RecordContext:
+        mask = parse_masked_id(r.masked_id) if r.masked_id else None
+        region = self.gz.region_of_text(normalize_text(r.authority)) if r.authority else None
+        return RecordContext(
+            "credit_records",
+            r.record_id,
+            r.subject_name,
+            r.subject_name,
+            region,
+            None,
+            subject_type=r.subject_type.value,
+            masked=mask,
+        )
+
+    # ------------------------------------------------------------------ resolving
+    def resolve_events(self, events: Iterable[Event]) -> list[Link]:
+        return self.resolve_contexts([self.event_context(e) for e in events])
+
+    def resolve_credit_records(self, records: Iterable[CreditRecord]) -> list[Link]:
+        return self.resolve_contexts([self.credit_context(r) for r in records if r.needs_resolution])
+
+    def resolve_contexts(self, contexts: Sequence[RecordContext]) -> list[Link]:
+        version = self.model_version
+        out: list[Link] = []
+        step = self.config.batch_size
+        for i in range(0, len(contexts), step):
+            for sp in score_batch(self, contexts[i : i + step]):
+                if sp.decision is Decision.REJECTED and sp.score < self.config.keep_floor and not sp.steward:
+                    continue
+                out.append(sp.to_link(version))
+        return out
+
+    def resolve_text(
+        self, text: str, region_code: str | None = None, occurred_at: datetime | None = None
+    ) -> list[Candidate]:
+        """Candidates for a free text, best first (occurred_at is accepted for the API; unused)."""
+        norm = normalize_text(text)
+        ctx = RecordContext("text", "-", norm, text, region_code, None)
+        pairs = sorted(score_batch(self, [ctx], steward=False), key=lambda p: -p.score)
+        return [p.to_candidate(self.gz) for p in pairs if p.score >= self.config.keep_floor]
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, directory: str | Path) -> Path:
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        self.models["firm"].save(d / "fs_firm.json")
+        self.models["person"].save(d / "fs_person.json")
+        for k, s in self.supervised.items():
+            s.save(d / f"supervised_{k}.json")
+        meta = {
+            "format": FORMAT,
+            "config": asdict(self.config),
+            "model_version": self.model_version,
+            "supervised": sorted(self.supervised),
+        }
+        (d / "resolver.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+        return d
+
+    @classmethod
+    def load(cls, directory: str | Path, ds: Dataset, decisions: StewardDecisions | None = None) -> Resolver:
+        d = Path(directory)
+        try:
+            meta = json.loads((d / "resolver.json").read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ModelError(f"no saved resolver in {d}: {exc}") from exc
+        if meta.get("format") != FORMAT:
+            raise ModelError(f"{d}/resolver.json is not a {FORMAT} file")
+        config = ResolverConfig(**meta["config"])
+        sup = {k: SupervisedMatcher.load(d / f"supervised_{k}.json") for k in meta.get("supervised", [])}
+        return cls(
+            Gazetteer(ds),
+            config,
+            FellegiSunterModel.load(d / "fs_firm.json"),
+            FellegiSunterModel.load(d / "fs_person.json"),
+            decisions,
+            sup,
+        )
+
+    def probabilities(self, entity_type: str, gamma: np.ndarray) -> np.ndarray:
+        """Match probability per pair: supervised matcher when trained, else Fellegi–Sunter."""
+        if len(gamma) == 0:
+            return np.zeros(0)
+        sup = self.supervised.get(entity_type)
+        if sup is not None:
+            from resolution.training import supervised_features
+
+            return sup.predict_proba(supervised_features(self.models[entity_type], gamma))
+        return self.models[entity_type].probability(gamma)
+
+
+def _rounded(obj: object) -> object:
+    """Floats to 8 significant digits, so a saved and reloaded model keeps its version."""
+    if isinstance(obj, float):
+        return float(f"{obj:.8g}")
+    if isinstance(obj, dict):
+        return {k: _rounded(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_rounded(v) for v in obj]
+    return obj
+
+
+__all__ = ["Candidate", "Resolver", "ResolverConfig", "ScoredPair", "SubjectType"]

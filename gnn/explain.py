@@ -119,7 +119,7 @@ def _party(g: SubjectGraph, j: int) -> str:
 def _paths(
     g: SubjectGraph, seeds: np.ndarray, i: int, channel: str, limit: int = 3
 ) -> list[tuple[float, dict]]:
-    """Candidate (weight, reason) pairs of one related channel for subject i; weights add up to the feature."""
+    """(weight, reason) candidates of one related channel for subject i; weights sum to the feature."""
     out: list[tuple[float, dict]] = []
     if channel == "hop1":
         cols, vals = _row(g.W, i)

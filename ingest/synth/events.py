@@ -1,0 +1,208 @@
+"""Subject-less governance events written as people write them, with their truth rows.
+
+Who an event is about: firms are drawn with weight rising with their hidden hazard (a soft signal),
+some events are precursors dated weeks before a firm's punishment, some name two firms, many name
+the person in charge too, and about one in seven is about nobody registered. The text is composed
+from phrase banks (phrases.py) around a surface form of each subject (mentions.py), then noise is
+applied: full-width digits, traditional characters, wrong or missing region code, empty location.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+import numpy as np
+
+from . import phrases as ph
+from .lexicon import INDUSTRIES
+from .mentions import firm_mention, fullwidth, person_mention, traditional
+from .regions import town_short
+from .world import World, day_str
+
+SOURCES = ("grid_patrol", "complaint", "hotline_12345", "inspection")
+_SOURCE_CUM = (0.35, 0.55, 0.85, 1.0)
+_HOURS = {"grid_patrol": (8, 18), "complaint": (8, 22), "hotline_12345": (0, 23), "inspection": (9, 17)}
+_EXCUSES = ("称系临时摆放", "表示会尽快整改", "拒不配合检查", "电话无人接听", "称工资下月发放",
+            "称已在办理相关手续",
+            "到场配合检查", "态度较好", "称不知情", "承诺三日内整改", "")
+_GENERIC_CATS = ("消防安全", "占道经营", "噪音扰民", "消费纠纷", "违规停车")
+_KIND_W = {"individual_business": 1.6, "enterprise": 1.0, "cooperative": 0.3, "social_org": 0.2}
+
+
+class EventWriter:
+    """Yields (event dict, truth rows) in chunks; holds only per-firm arrays, never all events."""
+
+    def __init__(self, w: World, rnd: random.Random, rng: np.random.Generator) -> None:
+        self.w, self.rnd, self.rng = w, rnd, rng
+        nf = len(w.f_uscc)
+        closed = np.array(w.f_closed)
+        alive = (closed < 0) | (closed > w.start)
+        theta = np.array([w.p_theta[p] for p in w.f_legal])
+        risk = np.array(w.f_hazard) * np.power(theta, 0.9)
+        kind_w = np.array([_KIND_W[k] for k in w.f_kind])
+        weight = kind_w * np.power(0.4 + risk, 0.8) * alive
+        self.p = weight / weight.sum()
+        self.nf = nf
+        self.by_district: list[list[int]] = [[] for _ in w.districts]
+        for f in range(nf):
+            if alive[f]:
+                self.by_district[w.f_district[f]].append(f)
+        self.precursors = [(i, d) for st, i, k, d in w.punishments
+                           if st == "firm" and k not in ("red_list", "commendation") and d >= w.start + 30]
+        self.known_names = set(w.f_spoken)
+
+    def window(self, f: int) -> tuple[int, int]:
+        w = self.w
+        lo = max(w.start, w.f_founded[f])
+        hi = w.end if w.f_closed[f] < 0 else min(w.end, w.f_closed[f])
+        return lo, max(lo, hi)
+
+    def stamp(self, day: int, source: str) -> str:
+        h0, h1 = _HOURS[source]
+        rnd = self.rnd
+        sec = rnd.choice((0, 0, 0, 15, 30, 45))
+        return f"{day_str(day)}T{rnd.randint(h0, h1):02d}:{rnd.randint(0, 59):02d}:{sec:02d}"
+
+    def region(self, dist: int) -> str:
+        r = self.rnd.random()
+        d = self.w.districts[dist]
+        if r < 0.80:
+            return d.code
+        if r < 0.87:
+            return d.city_code
+        if r < 0.93:
+            return self.rnd.choice(self.w.districts).code  # wrong office (transferred ticket)
+        return ""
+
+    def location(self, dist: int, town: str, street: str) -> str:
+        r = self.rnd.random()
+        if r < 0.4:
+            return ""
+        if r < 0.6:
+            return town
+        if r < 0.8 and street:
+            return town_short(town) + street if self.rnd.random() < 0.5 else street
+        return town + self.rnd.choice(("附近", "一带", "辖区", ""))
+
+    def chunks(self, n: int, start_id: int = 1, size: int = 20_000) -> Iterator[list[tuple[dict, list]]]:
+        done = 0
+        while done < n:
+            m = min(size, n - done)
+            firms = self.rng.choice(self.nf, size=m, p=self.p).tolist()
+            out = [self.one(start_id + done + i, firms[i]) for i in range(m)]
+            done += m
+            yield out
+
+    def one(self, eid: int, f: int) -> tuple[dict, list[tuple[str, str]]]:
+        rnd, w = self.rnd, self.w
+        source = rnd.choices(SOURCES, cum_weights=_SOURCE_CUM)[0]
+        r = rnd.random()
+        if r < 0.14 and source != "inspection":
+            return self.nobody(eid, source)
+        if r < 0.30 and self.precursors:
+            f, pday = self.precursors[rnd.randrange(len(self.precursors))]
+            lo, _ = self.window(f)
+            day = max(lo, pday - rnd.randint(10, 240))
+        else:
+            lo, hi = self.window(f)
+            day = rnd.randint(lo, hi)
+        truth = [("firm", w.f_uscc[f])]
+        ind = INDUSTRIES[w.f_industry[f]]
+        cat = rnd.choice(ind.categories) if rnd.random() < 0.8 else rnd.choice(_GENERIC_CATS)
+        mention, _form = firm_mention(w, f, rnd)
+        problem = rnd.choice(ph.PROBLEMS.get(cat, ("存在问题",)))
+        dist = w.f_district[f]
+        shop = w.f_kind[f] == "individual_business"
+        pm = ""
+        if rnd.random() < (0.35 if shop else 0.18):
+            pm = person_mention(w, w.f_legal[f], rnd, shop)
+            truth.append(("person", w.p_id[w.f_legal[f]]))
+        fill = dict(town=w.f_town[f], loc=w.f_street[f] or w.f_town[f], gname=rnd.choice(ph.CNAMES)[0] + "某",
+                    cname=rnd.choice(ph.CNAMES), dept=rnd.choice(ph.DEPTS),
+                    cat=rnd.choice(ph.INSPECTION_CATS))
+        if source == "inspection":
+            fill["firm"] = mention
+            opener = rnd.choice(ph.OPENERS["inspection"]).format(**fill)
+            body = rnd.choice(ph.FINDINGS).format(p=problem)
+            if pm:
+                body += f"，{pm}{rnd.choice(_EXCUSES) or '在场'}"
+            text = f"{opener}{body}。{rnd.choice(ph.OUTCOMES['inspection'])}"
+            cat = fill["cat"] if rnd.random() < 0.6 else cat
+        else:
+            if rnd.random() < 0.06:
+                g = self.partner(f)
+                if g is not None:
+                    gm, _ = firm_mention(w, g, rnd)
+                    truth.append(("firm", w.f_uscc[g]))
+                    a, b = (mention, gm) if rnd.random() < 0.5 else (gm, mention)
+                    mention = rnd.choice(ph.PAIR).format(a=a, b=b)
+                    problem = ""
+            opener = rnd.choice(ph.OPENERS[source]).format(**fill)
+            text = self.compose(opener, mention, problem, pm, source)
+        text = self.noise(text)
+        return self.row(eid, source, day, dist, cat, w.f_town[f], w.f_street[f], text), truth
+
+    def compose(self, opener: str, mention: str, problem: str, pm: str, source: str) -> str:
+        rnd = self.rnd
+        detail = ""
+        if rnd.random() < 0.3:
+            detail = "，" + rnd.choice(ph.DETAILS).format(amt=rnd.randint(2, 300) * 100, plate=self.plate())
+        tail = rnd.choice(ph.OUTCOMES[source])
+        person = f"，{pm}{rnd.choice(_EXCUSES)}" if pm else ""
+        layout = rnd.randrange(6)
+        if not problem:
+            return f"{opener}{mention}{person}{detail}。{tail}"
+        if layout == 0:
+            return f"{opener}{mention}{problem}{person}{detail}。{tail}"
+        if layout == 1:
+            unit = rnd.choice(("单位", "商家", "店铺", "企业"))
+            return f"{opener}{problem}，涉事{unit}为{mention}{person}{detail}。{tail}"
+        if layout == 2:
+            return f"{opener}{mention}存在{problem.removeprefix('存在')}的情况{detail}{person}。{tail}"
+        if layout == 3 and pm:
+            return f"{opener}{mention}的{pm}{problem}{detail}。{tail}"
+        if layout == 4 and source in ("complaint", "hotline_12345"):
+            return f"{opener}反映{mention}：{problem}{detail}{person}。{tail}"
+        return f"{opener}{problem}{detail}，经了解系{mention}所为{person}。{tail}"
+
+    def noise(self, text: str) -> str:
+        r = self.rnd.random()
+        if r < 0.08:
+            return fullwidth(text)
+        if r < 0.12:
+            return traditional(text)
+        if r < 0.14:
+            return text.replace("，", ",").replace("。", ".")
+        return text
+
+    def plate(self) -> str:
+        rnd = self.rnd
+        return f"浙{rnd.choice(ph.PLATE_CITY)}{'·' if rnd.random() < 0.3 else ''}{rnd.randint(10000, 99999)}"
+
+    def partner(self, f: int) -> int | None:
+        pool = self.by_district[self.w.f_district[f]]
+        if len(pool) < 2:
+            return None
+        g = pool[self.rnd.randrange(len(pool))]
+        return None if g == f else g
+
+    def nobody(self, eid: int, source: str) -> tuple[dict, list]:
+        rnd, w = self.rnd, self.w
+        dist = rnd.randrange(len(w.districts))
+        town = rnd.choice(w.districts[dist].towns)
+        cat, tmpl = rnd.choice(ph.NOBODY)
+        loc = town + rnd.choice(("", "附近", "菜市场", "老街", "小区", "工业区", "村口"))
+        text = tmpl.format(loc=loc, extra=rnd.choice(ph.NOBODY_EXTRA), plate=self.plate(),
+                           shop=rnd.choice(("小吃摊", "烧烤摊", "理发店", "小作坊", "水果摊")))
+        opener = rnd.choice(ph.OPENERS[source]).format(town=town, loc=loc, gname="王某",
+                                                       cname=rnd.choice(ph.CNAMES))
+        text = self.noise(opener + text)
+        day = rnd.randint(w.start, w.end)
+        return self.row(eid, source, day, dist, cat, town, "", text), []
+
+    def row(self, eid: int, source: str, day: int, dist: int, cat: str, town: str, street: str,
+            text: str) -> dict:
+        return {"event_id": f"E{eid:07d}", "source": source, "occurred_at": self.stamp(day, source),
+                "region_code": self.region(dist), "location": self.location(dist, town, street),
+                "category": cat, "text": text}

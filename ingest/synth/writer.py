@@ -1,0 +1,104 @@
+"""Writes the world as a contract data directory (CSV with header, JSON Lines), in large chunks.
+
+Only persons that hold a role or a record are written: the registry knows people through firms.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from .world import World, day_str
+
+FIRM_HEADER = ["uscc", "name", "other_names", "kind", "legal_rep_name", "legal_rep_id", "address",
+               "region_code",
+               "phone", "industry", "status", "founded_on", "registered_capital_wan"]
+PERSON_HEADER = ["person_id", "name", "gender", "birth_date", "address", "phone"]
+AFFIL_HEADER = ["holder_type", "holder_id", "firm_uscc", "role", "share_pct", "start_date", "end_date"]
+CREDIT_HEADER = ["record_id", "subject_type", "subject_id", "subject_name", "kind", "authority",
+                 "document_no",
+                 "decided_on", "expires_on", "amount_yuan", "summary"]
+
+
+def _num(x: float | None) -> str:
+    if x is None:
+        return ""
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _d(day: int) -> str:
+    return day_str(day) if day >= 0 else ""
+
+
+def write_csv(path: Path, header: list[str], rows: Iterable[list[str]]) -> int:
+    n = 0
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        wr = csv.writer(fh, lineterminator="\n")
+        wr.writerow(header)
+        batch: list[list[str]] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= 50_000:
+                wr.writerows(batch)
+                n += len(batch)
+                batch.clear()
+        wr.writerows(batch)
+        n += len(batch)
+    return n
+
+
+def write_registry(w: World, out: Path, legal_rep_id_missing: list[bool]) -> dict[str, int]:
+    """firms.csv, persons.csv, affiliations.csv; returns row counts."""
+    from .lexicon import INDUSTRIES
+
+    used = set(w.a_holder[i] for i in range(len(w.a_holder)) if w.a_holder_type[i] == "person")
+    used.update(w.f_legal)
+    used.update(idx for st, idx, _k, _d2 in w.punishments if st == "person")
+    firms = (
+        [w.f_uscc[f], w.f_name[f], "|".join(dict.fromkeys(o for o in w.f_other[f] if o != w.f_name[f])),
+         w.f_kind[f],
+         w.p_name[w.f_legal[f]], "" if legal_rep_id_missing[f] else w.p_id[w.f_legal[f]], w.f_address[f],
+         w.districts[w.f_district[f]].code, w.f_phone[f],
+         INDUSTRIES[w.f_industry[f]].name if w.f_kind[f] != "social_org"
+         else "社会组织", w.f_status[f], day_str(w.f_founded[f]), _num(w.f_capital[f])]
+        for f in range(len(w.f_uscc))
+    )
+    persons = ([w.p_id[p], w.p_name[p], w.p_gender[p], day_str(w.p_birth[p]), w.p_address[p], w.p_phone[p]]
+               for p in sorted(used))
+    affs = (
+        [w.a_holder_type[i],
+         w.p_id[w.a_holder[i]] if w.a_holder_type[i] == "person" else w.f_uscc[w.a_holder[i]],
+         w.f_uscc[w.a_firm[i]], w.a_role[i], _num(w.a_share[i]), _d(w.a_start[i]), _d(w.a_end[i])]
+        for i in range(len(w.a_role))
+    )
+    return {
+        "firms": write_csv(out / "firms.csv", FIRM_HEADER, firms),
+        "persons": write_csv(out / "persons.csv", PERSON_HEADER, persons),
+        "affiliations": write_csv(out / "affiliations.csv", AFFIL_HEADER, affs),
+    }
+
+
+class EventSink:
+    """events.jsonl and events_truth.csv, appended chunk by chunk."""
+
+    def __init__(self, out: Path) -> None:
+        self.ev = (out / "events.jsonl").open("w", encoding="utf-8", newline="\n")
+        self.tr = (out / "events_truth.csv").open("w", encoding="utf-8", newline="")
+        self.trw = csv.writer(self.tr, lineterminator="\n")
+        self.trw.writerow(["event_id", "entity_type", "entity_id"])
+        self.events = 0
+        self.truth = 0
+
+    def write(self, chunk: list[tuple[dict, list[tuple[str, str]]]]) -> None:
+        dumps = json.dumps
+        self.ev.write("".join(dumps(e, ensure_ascii=False) + "\n" for e, _ in chunk))
+        rows = [[e["event_id"], t, i] for e, truth in chunk for t, i in dict.fromkeys(truth)]
+        self.trw.writerows(rows)
+        self.events += len(chunk)
+        self.truth += len(rows)
+
+    def close(self) -> None:
+        self.ev.close()
+        self.tr.close()

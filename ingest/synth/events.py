@@ -18,6 +18,7 @@ from . import phrases as ph
 from .lexicon import INDUSTRIES
 from .mentions import firm_mention, fullwidth, person_mention, traditional
 from .regions import town_short
+from .risk import people_risk
 from .world import World, day_str
 
 SOURCES = ("grid_patrol", "complaint", "hotline_12345", "inspection")
@@ -38,8 +39,7 @@ class EventWriter:
         nf = len(w.f_uscc)
         closed = np.array(w.f_closed)
         alive = (closed < 0) | (closed > w.start)
-        theta = np.array([w.p_theta[p] for p in w.f_legal])
-        risk = np.array(w.f_hazard) * np.power(theta, 0.9)
+        risk = np.array(w.f_hazard) * people_risk(w)
         kind_w = np.array([_KIND_W[k] for k in w.f_kind])
         weight = kind_w * np.power(0.4 + risk, 0.8) * alive
         self.p = weight / weight.sum()

@@ -76,7 +76,9 @@ class PersonFactory:
         w.p_district.append(district)
         w.p_address.append(address)
         w.p_phone.append(make_mobile(rnd) if rnd.random() < 0.85 else "")
-        w.p_theta.append(theta if theta is not None else rnd.lognormvariate(0.0, 0.6))
+        if theta is None:  # a minority of risky people: the tail that makes risk relational
+            theta = rnd.lognormvariate(1.0, 0.5) if rnd.random() < 0.12 else rnd.lognormvariate(-0.25, 0.45)
+        w.p_theta.append(theta)
         return len(w.p_id) - 1
 
     def relative(self, of: int, born_by: int, spouse: bool = False) -> int:

@@ -73,7 +73,10 @@ class FirmFactory:
         return self.pf.new(district, born_by)
 
     def take_role(self, person: int, firm: int) -> None:
-        self.role_pool[self.w.f_district[firm]].append(person)
+        pool = self.role_pool[self.w.f_district[firm]]
+        pool.append(person)
+        if self.w.p_theta[person] > 2.0:  # risky people found more firms
+            pool.append(person)
 
     def new_firm(self, kind: str, district: int, industry: int, founded: int, legal: int, *,
                  town: str | None = None, street: str | None = None, phone: str | None = None,

@@ -43,20 +43,35 @@ def firm_adjacency(w: World) -> sp.csr_matrix:
     return adj
 
 
-def simulate(w: World, rng: np.random.Generator, base: float = 0.0075, kappa: float = 1.6) -> None:
+def people_risk(w: World) -> np.ndarray:
+    """Per-firm multiplier from the hidden risk of its legal rep and of its other people."""
+    nf = len(w.f_uscc)
+    theta = np.array(w.p_theta)
+    lr = theta[np.array(w.f_legal)]
+    ht = np.array(w.a_holder_type)
+    is_p = ht == "person"
+    firm = np.array(w.a_firm)[is_p]
+    th = theta[np.array(w.a_holder)[is_p]]
+    tot = np.bincount(firm, weights=np.log(th), minlength=nf)
+    cnt = np.bincount(firm, minlength=nf)
+    others = np.exp(tot / np.maximum(cnt, 1))
+    return np.power(lr, 0.9) * np.power(others, 0.6)
+
+
+def simulate(w: World, rng: np.random.Generator, base: float = 0.006, kappa: float = 2.5) -> None:
     """Append punishments (subject_type, index, kind, day) and close firms; records before `start`
     are only a warm-up for the excitation and are not kept."""
     nf = len(w.f_uscc)
     adj = firm_adjacency(w)
     hazard = np.array(w.f_hazard)
-    theta_lr = np.array([w.p_theta[p] for p in w.f_legal])
-    hazard = hazard * np.power(theta_lr, 0.9)
+    hazard = np.power(hazard * people_risk(w), 0.75)  # compressed: few firms collect many records
     founded = np.array(w.f_founded)
     closed = np.array(w.f_closed)
     tags = np.array(w.f_tag)
     excite = np.zeros(nf)
     firm_hits = np.zeros(nf)
     abnormal_since = np.full(nf, -1)
+    escalated = np.zeros(nf, dtype=bool)
     kinds = np.array(_FIRM_KINDS)
     probs = {t: np.cumsum(p) for t, p in _KIND_P.items()}
     # forced punishments planted by structures feed the excitation too
@@ -80,17 +95,21 @@ def simulate(w: World, rng: np.random.Generator, base: float = 0.0075, kappa: fl
                 continue
             cum = probs.get(tags[f], probs[""])
             kind = str(kinds[int(np.searchsorted(cum, u[j] * cum[-1]))])
-            if kind == "abnormal_operation" and abnormal_since[f] < 0:
-                abnormal_since[f] = day
-            elif abnormal_since[f] >= 0 and day - abnormal_since[f] > 3 * 365 and u[j] < 0.5:
-                kind = "serious_dishonesty"  # three years on the abnormal list escalates
+            if kind == "abnormal_operation":
+                if abnormal_since[f] >= 0:
+                    if day - abnormal_since[f] < 3 * 365 or escalated[f]:
+                        continue  # already on the list: no second listing
+                    kind = "serious_dishonesty"  # three years on the abnormal list escalates
+                    escalated[f] = True
+                else:
+                    abnormal_since[f] = day
             if day >= w.start:
                 kept.append(("firm", f, kind, int(day)))
         pulse = hit.astype(float)
         for f in forced_days.get(qi, []):
             pulse[f] = 1.0
         firm_hits += pulse
-        excite = 0.8 * excite + adj @ pulse
+        excite = 0.9 * excite + adj @ pulse
         # long-abnormal firms get their licence revoked; some firms simply close
         long_abn = active & (abnormal_since >= 0) & (q - abnormal_since > 2 * 365) & (closed < 0)
         revoke = long_abn & (rng.random(nf) < 0.06)
@@ -111,7 +130,7 @@ def _people(w: World, rng: np.random.Generator, firm_hits: np.ndarray, kept: lis
     theta = np.array(w.p_theta)
     exposure = np.zeros(npers)
     np.add.at(exposure, np.array(w.f_legal), firm_hits)
-    rate = 0.0025 * np.power(theta, 1.5) * (1.0 + 0.8 * exposure)
+    rate = 0.0007 * np.power(theta, 1.5) * (1.0 + 0.8 * exposure)
     years = (w.end - w.start) / 365.0
     hit = rng.random(npers) < -np.expm1(-rate * years)
     for p in np.flatnonzero(hit).tolist():

@@ -1,11 +1,12 @@
 """The FastAPI application: `create_app(settings)` wires resources, routes, errors and metrics.
 
-Thin by design: the lifespan opens the graph store (driver built once), the review queue and the
-resolver; routes only parse, authorise, call a service and show the result.
+Thin by design: the lifespan opens the graph store (driver built once) and the review queue; the
+resolver is built on first use; routes only parse, authorise, call a service and show the result.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -46,8 +47,6 @@ def create_app(
             app.state.store = loaders.open_graph_store(settings)
         if app.state.queue is None:
             app.state.queue = loaders.open_review_queue(settings)
-        if app.state.resolver is None:
-            app.state.resolver = loaders.load_resolver(settings, app.state.store)
         try:
             yield
         finally:
@@ -56,12 +55,16 @@ def create_app(
                 app.state.store.close()
 
     app = FastAPI(
-        title="credgraph", version="0.1.0", lifespan=lifespan,
+        title="credgraph",
+        version="0.1.0",
+        lifespan=lifespan,
         description="Entity resolution and relationship risk for public-credit supervision.",
     )
     app.state.settings = settings
     app.state.store = store
     app.state.resolver = resolver
+    app.state.resolver_loader = lambda: loaders.load_resolver(settings, app.state.store)
+    app.state.resolver_lock = threading.Lock()
     app.state.queue = queue
     app.state.keyring = keyring or KeyRing.load(settings.api_keys_file)
     app.state.audit = AuditLog(settings.audit_log)

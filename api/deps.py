@@ -37,14 +37,22 @@ def get_store(request: Request) -> Any:
 
 
 def get_resolver(request: Request) -> Any:
-    resolver = request.app.state.resolver
-    if resolver is None:
-        raise ConfigError("no resolver is loaded (train or place a matcher in model_dir)")
-    return resolver
+    """The resolver, built on first use (see loaders.load_resolver) and then kept."""
+    state = request.app.state
+    if state.resolver is None:
+        with state.resolver_lock:
+            if state.resolver is None:
+                state.resolver = state.resolver_loader()
+    if state.resolver is None:
+        raise ConfigError("resolution is not available on this server")
+    return state.resolver
 
 
 def get_queue(request: Request) -> Any:
-    return request.app.state.queue
+    queue = request.app.state.queue
+    if queue is None:
+        raise ConfigError("the review queue is not available on this server")
+    return queue
 
 
 def get_jobs(request: Request) -> JobRunner:

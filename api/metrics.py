@@ -20,18 +20,27 @@ class ApiMetrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests = Counter(
-            "credgraph_http_requests_total", "HTTP requests", ["method", "route", "status"],
+            "credgraph_http_requests_total",
+            "HTTP requests",
+            ["method", "route", "status"],
             registry=self.registry,
         )
         self.latency = Histogram(
-            "credgraph_http_request_seconds", "HTTP request latency", ["method", "route"],
-            buckets=_BUCKETS, registry=self.registry,
+            "credgraph_http_request_seconds",
+            "HTTP request latency",
+            ["method", "route"],
+            buckets=_BUCKETS,
+            registry=self.registry,
         )
         self.review_pending = Gauge(
             "credgraph_review_pending", "Review items waiting for a steward", registry=self.registry
         )
-        self.jobs = Counter("credgraph_jobs_total", "Background jobs by kind and outcome", ["kind", "status"],
-                            registry=self.registry)
+        self.jobs = Counter(
+            "credgraph_jobs_total",
+            "Background jobs by kind and outcome",
+            ["kind", "status"],
+            registry=self.registry,
+        )
 
 
 class MetricsMiddleware:

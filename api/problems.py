@@ -81,8 +81,9 @@ async def _validation_handler(request: Request, exc: Exception) -> JSONResponse:
         {"loc": [str(p) for p in err.get("loc", ())], "msg": err.get("msg", ""), "type": err.get("type", "")}
         for err in exc.errors()
     ]
-    return problem(422, "validation", "Invalid request", "the request failed validation", request.url.path,
-                   errors=errors)
+    return problem(
+        422, "validation", "Invalid request", "the request failed validation", request.url.path, errors=errors
+    )
 
 
 async def _http_handler(request: Request, exc: Exception) -> JSONResponse:

@@ -22,8 +22,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from stdnum.cn import ric
-
+from ingest.codes import normalize_resident_id
 from ingest.errors import ConfigError
 
 
@@ -132,12 +131,7 @@ _PHONE_KEYS = frozenset({"phone", "phones", "number"})
 
 
 def _is_resident_id(digits: str) -> bool:
-    if not re.fullmatch(r"\d{17}[0-9Xx]", digits):
-        return False
-    try:
-        return ric.calc_check_digit(digits[:17]) == digits[17].upper()
-    except Exception:  # noqa: BLE001 - stdnum raises several kinds; any means "not a resident ID"
-        return False
+    return normalize_resident_id(digits) is not None
 
 
 def mask_resident_id(value: str) -> str:
@@ -147,19 +141,34 @@ def mask_resident_id(value: str) -> str:
 
 def mask_phone(value: str) -> str:
     """13812342345 -> 138****2345; 0570-3456789 -> 0570-***6789."""
-    m = _LANDLINE_RE.match(value)
+    m = _LANDLINE_RE.match(value.translate(_FULLWIDTH))
     if m:
         return f"{m.group(1)}-{'*' * len(m.group(2))}{m.group(3)}"
-    return _MOBILE_RE.sub(lambda mm: f"{mm.group(1)}****{mm.group(3)}", value)
+    return mask_text(value)
+
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
 
 
 def mask_text(text: str) -> str:
-    """Mask every resident ID (by check digit) and mobile number inside free text."""
+    """Mask every resident ID (by check digit) and mobile number inside free text.
 
-    def _ric(m: re.Match[str]) -> str:
-        return mask_resident_id(m.group(0)) if _is_resident_id(m.group(0)) else m.group(0)
-
-    return _MOBILE_RE.sub(lambda mm: f"{mm.group(1)}****{mm.group(3)}", _RIC_RE.sub(_ric, text))
+    Matching runs on a copy with full-width digits made half-width (people type both); the stars
+    are then put at the same positions of the original, so the text keeps its length and form.
+    """
+    plain = text.translate(_FULLWIDTH)
+    spans: list[tuple[int, int]] = []
+    for m in _RIC_RE.finditer(plain):
+        if _is_resident_id(m.group(0)):
+            spans.append((m.start() + 6, m.start() + 14))
+    for m in _MOBILE_RE.finditer(plain):
+        spans.append((m.start() + 3, m.start() + 7))
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = "*" * (end - start)
+    return "".join(chars)
 
 
 def mask_payload(value: Any, key: str | None = None) -> Any:

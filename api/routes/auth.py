@@ -26,5 +26,8 @@ def token(
     principal = keyring.by_key(password or client_secret or "")
     if principal is None:
         raise Unauthenticated("unknown API key")
-    return TokenOut(access_token=keyring.issue_token(principal, TOKEN_TTL_S), expires_in=TOKEN_TTL_S,
-                    role=principal.role.value)
+    return TokenOut(
+        access_token=keyring.issue_token(principal, TOKEN_TTL_S),
+        expires_in=TOKEN_TTL_S,
+        role=principal.role.value,
+    )

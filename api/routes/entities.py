@@ -22,9 +22,12 @@ Offset = Annotated[int, Query(ge=0, le=10_000)]
 
 @router.get("/search", response_model=Page[SearchHit])
 def search_entities(
-    caller: InvestigatorDep, store: StoreDep, settings: SettingsDep,
+    caller: InvestigatorDep,
+    store: StoreDep,
+    settings: SettingsDep,
     q: Annotated[str, Query(min_length=1, max_length=100, description="name, alias, trade name or code")],
-    limit: Limit = 20, offset: Offset = 0,
+    limit: Limit = 20,
+    offset: Offset = 0,
 ):
     """Firms and people by name, former or trade name, or code; fuzzy, best match first."""
     page = svc.search(store, q, limit, offset, settings.max_results)
@@ -42,10 +45,14 @@ def get_entity(caller: InvestigatorDep, store: StoreDep, settings: SettingsDep, 
 
 @router.get("/{entity_id}/associates", response_model=Page[AssociateOut])
 def get_associates(
-    caller: InvestigatorDep, store: StoreDep, settings: SettingsDep, entity_id: str,
+    caller: InvestigatorDep,
+    store: StoreDep,
+    settings: SettingsDep,
+    entity_id: str,
     depth: Annotated[int, Query(ge=1, le=3, description="hops, 1..3")] = 1,
     roles: Annotated[list[Role] | None, Query(description="roles to follow (default all)")] = None,
-    limit: Limit = 50, offset: Offset = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
     with_risk: Annotated[bool, Query(description="add each associate's risk score")] = False,
 ):
     """Who is related within `depth` hops, and how: the path with roles and shares."""

@@ -37,8 +37,9 @@ def _caller(request: Request, keyring: Any, audit: Any, roles: set[Role]) -> Cal
     if principal is None:
         return RedirectResponse(f"/ui/login?next={request.url.path}", status_code=303)
     if principal.role not in roles:
-        return templates.TemplateResponse(request, "forbidden.html", {"principal": principal},
-                                          status_code=403)
+        return templates.TemplateResponse(
+            request, "forbidden.html", {"principal": principal}, status_code=403
+        )
     return Caller(principal, request, audit)
 
 
@@ -53,12 +54,14 @@ def login_form(request: Request, next: str = "/ui/") -> Response:
 
 
 @router.post("/login")
-def login(request: Request, keyring: KeyRingDep, key: Annotated[str, Form()],
-          next: Annotated[str, Form()] = "/ui/") -> Response:
+def login(
+    request: Request, keyring: KeyRingDep, key: Annotated[str, Form()], next: Annotated[str, Form()] = "/ui/"
+) -> Response:
     principal = keyring.by_key(key)
     if principal is None:
-        return templates.TemplateResponse(request, "login.html", {"next": next, "error": "Unknown key"},
-                                          status_code=401)
+        return templates.TemplateResponse(
+            request, "login.html", {"next": next, "error": "Unknown key"}, status_code=401
+        )
     target = next if next.startswith("/ui/") else "/ui/"
     resp = RedirectResponse(target, status_code=303)
     resp.set_cookie(COOKIE_NAME, key, httponly=True, samesite="strict", max_age=8 * 3600)
@@ -77,8 +80,9 @@ def home(request: Request, keyring: KeyRingDep, audit: AuditDep) -> Response:
     caller = _caller(request, keyring, audit, set(Role))
     if isinstance(caller, Response):
         return caller
-    return RedirectResponse("/ui/review" if caller.principal.role == Role.STEWARD else "/ui/investigate",
-                            status_code=303)
+    return RedirectResponse(
+        "/ui/review" if caller.principal.role == Role.STEWARD else "/ui/investigate", status_code=303
+    )
 
 
 # --- steward review --------------------------------------------------------------------------
@@ -95,8 +99,14 @@ def _review_context(caller: Caller, queue: Any, store: Any, settings: Any) -> di
 
 
 @router.get("/review", response_class=HTMLResponse)
-def review_page(request: Request, keyring: KeyRingDep, audit: AuditDep, queue: QueueDep, store: StoreDep,
-                settings: SettingsDep) -> Response:
+def review_page(
+    request: Request,
+    keyring: KeyRingDep,
+    audit: AuditDep,
+    queue: QueueDep,
+    store: StoreDep,
+    settings: SettingsDep,
+) -> Response:
     caller = _caller(request, keyring, audit, _STEWARD)
     if isinstance(caller, Response):
         return caller
@@ -104,17 +114,26 @@ def review_page(request: Request, keyring: KeyRingDep, audit: AuditDep, queue: Q
 
 
 @router.post("/review/{item_id}/decision", response_class=HTMLResponse)
-def review_decide(request: Request, keyring: KeyRingDep, audit: AuditDep, queue: QueueDep, store: StoreDep,
-                  settings: SettingsDep, item_id: str, verdict: Annotated[Verdict, Form()],
-                  comment: Annotated[str | None, Form(max_length=1000)] = None) -> Response:
+def review_decide(
+    request: Request,
+    keyring: KeyRingDep,
+    audit: AuditDep,
+    queue: QueueDep,
+    store: StoreDep,
+    settings: SettingsDep,
+    item_id: str,
+    verdict: Annotated[Verdict, Form()],
+    comment: Annotated[str | None, Form(max_length=1000)] = None,
+) -> Response:
     caller = _caller(request, keyring, audit, _STEWARD)
     if isinstance(caller, Response):
         return caller
     out, item = res_svc.decide(queue, item_id, verdict, caller.principal.name, comment or None)
     caller.decided([item.entity_id, item.record_id or ""], item_id=out.item_id, verdict=verdict.value)
     if request.headers.get("HX-Request"):
-        return templates.TemplateResponse(request, "_review_item.html",
-                                          _review_context(caller, queue, store, settings))
+        return templates.TemplateResponse(
+            request, "_review_item.html", _review_context(caller, queue, store, settings)
+        )
     return RedirectResponse("/ui/review", status_code=303)
 
 
@@ -122,8 +141,14 @@ def review_decide(request: Request, keyring: KeyRingDep, audit: AuditDep, queue:
 
 
 @router.get("/investigate", response_class=HTMLResponse)
-def investigate_page(request: Request, keyring: KeyRingDep, audit: AuditDep, store: StoreDep,
-                     settings: SettingsDep, id: str | None = None) -> Response:
+def investigate_page(
+    request: Request,
+    keyring: KeyRingDep,
+    audit: AuditDep,
+    store: StoreDep,
+    settings: SettingsDep,
+    id: str | None = None,
+) -> Response:
     caller = _caller(request, keyring, audit, _INVESTIGATOR)
     if isinstance(caller, Response):
         return caller
@@ -134,8 +159,14 @@ def investigate_page(request: Request, keyring: KeyRingDep, audit: AuditDep, sto
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search_partial(request: Request, keyring: KeyRingDep, audit: AuditDep, store: StoreDep,
-                   settings: SettingsDep, q: str = "") -> Response:
+def search_partial(
+    request: Request,
+    keyring: KeyRingDep,
+    audit: AuditDep,
+    store: StoreDep,
+    settings: SettingsDep,
+    q: str = "",
+) -> Response:
     caller = _caller(request, keyring, audit, _INVESTIGATOR)
     if isinstance(caller, Response):
         return caller
@@ -154,7 +185,7 @@ def _subject_context(caller: Caller, store: Any, settings: Any, raw_id: str) -> 
         return {"subject": None, "missing": raw_id}
     caller.read(prof, prof.id)
     try:
-        risk = risk_svc.risk_of(store, prof.id, with_paths=True, max_depth=settings.max_depth)
+        risk = risk_svc.risk_of(store, prof.id, with_names=True)
         risk_view = _view(caller, risk)
     except NotFoundError:
         risk_view = None
@@ -162,8 +193,14 @@ def _subject_context(caller: Caller, store: Any, settings: Any, raw_id: str) -> 
 
 
 @router.get("/subject/{entity_id}", response_class=HTMLResponse)
-def subject_partial(request: Request, keyring: KeyRingDep, audit: AuditDep, store: StoreDep,
-                    settings: SettingsDep, entity_id: str) -> Response:
+def subject_partial(
+    request: Request,
+    keyring: KeyRingDep,
+    audit: AuditDep,
+    store: StoreDep,
+    settings: SettingsDep,
+    entity_id: str,
+) -> Response:
     caller = _caller(request, keyring, audit, _INVESTIGATOR)
     if isinstance(caller, Response):
         return caller

@@ -15,7 +15,8 @@ router = APIRouter(tags=["entities"])
 
 @router.get("/paths", response_model=PathsOut)
 def get_paths(
-    caller: InvestigatorDep, store: StoreDep,
+    caller: InvestigatorDep,
+    store: StoreDep,
     source: Annotated[str, Query(alias="from", description="USCC or resident ID")],
     target: Annotated[str, Query(alias="to", description="USCC or resident ID")],
     max_depth: Annotated[int, Query(ge=1, le=6)] = 4,

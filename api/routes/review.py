@@ -16,14 +16,23 @@ router = APIRouter(prefix="/review", tags=["review"])
 
 @router.get("/queue", response_model=Page[ReviewItemOut])
 def get_queue(
-    caller: StewardDep, queue: QueueDep, store: StoreDep, settings: SettingsDep,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20, offset: Annotated[int, Query(ge=0)] = 0,
+    caller: StewardDep,
+    queue: QueueDep,
+    store: StoreDep,
+    settings: SettingsDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0)] = 0,
 ):
     """Pending items, most informative first, each with its candidate's profile and evidence."""
     total = int(queue.count_pending())
     items = [svc.item_out(i, store, settings.max_results) for i in queue.pending(limit=limit, offset=offset)]
-    page = Page[ReviewItemOut](items=items, limit=limit, offset=offset, total=total,
-                               next_offset=offset + limit if offset + limit < total else None)
+    page = Page[ReviewItemOut](
+        items=items,
+        limit=limit,
+        offset=offset,
+        total=total,
+        next_offset=offset + limit if offset + limit < total else None,
+    )
     caller.read(page)
     return caller.show(page)
 

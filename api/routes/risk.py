@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import RiskReaderDep, SettingsDep, StoreDep
+from api.deps import RiskReaderDep, StoreDep
 from api.schemas.risk import RiskBatchIn, RiskBatchOut, RiskOut
 from api.services import risk as svc
 
@@ -15,11 +15,13 @@ router = APIRouter(tags=["risk"])
 
 @router.get("/entities/{entity_id}/risk", response_model=RiskOut)
 def get_risk(
-    caller: RiskReaderDep, store: StoreDep, settings: SettingsDep, entity_id: str,
-    paths: Annotated[bool, Query(description="add the affiliation path to each related party")] = True,
+    caller: RiskReaderDep,
+    store: StoreDep,
+    entity_id: str,
+    names: Annotated[bool, Query(description="add related parties' registered names to reasons")] = False,
 ):
     """Score, own vs related risk, reasons (grounded or soft signal, with paths), model version."""
-    out = svc.risk_of(store, entity_id, with_paths=paths, max_depth=settings.max_depth)
+    out = svc.risk_of(store, entity_id, with_names=names)
     caller.read(out, out.subject_id)
     return caller.show(out)
 

@@ -40,6 +40,10 @@ class CreditRecordOut(BaseModel):
     amount_yuan: float | None = None
     summary: str | None = None
     grounded: bool = Field(description="rests on a legally effective document with a number")
+    link_decision: str | None = Field(
+        None, description="auto_link or review when resolved from a masked code"
+    )
+    link_score: float | None = None
 
 
 class EntityProfile(BaseModel):

@@ -11,11 +11,12 @@ class Reason(BaseModel):
     """One reason behind a score: an own record (grounded or a soft signal) or a related party."""
 
     text: str
-    kind: str = Field(description="record, event, related or other")
+    kind: str = Field(description="record, event, related, shared_address, shared_phone, feature, or a term")
     record_id: str | None = None
     document_no: str | None = None
-    grounded: bool | None = Field(None, description="true: rests on a numbered legal document; "
-                                  "false: a soft signal; null: not a record")
+    grounded: bool | None = Field(
+        None, description="true: rests on a numbered legal document; false: a soft signal; null: not a record"
+    )
     entity_id: str | None = Field(None, description="the related party, for related reasons")
     role: str | None = None
     contribution: float | None = None

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 
-from stdnum.cn import ric, uscc
-
 from graph.model import NodeLabel
+from ingest.codes import normalize_resident_id, normalize_uscc
 
 _RIC_SHAPE = re.compile(r"^\d{17}[0-9X]$")
 _KEY_FIELDS = {NodeLabel.FIRM: "uscc", NodeLabel.PERSON: "person_id"}
 LABEL_TYPES = {
-    NodeLabel.FIRM: "firm", NodeLabel.PERSON: "person", NodeLabel.ADDRESS: "address",
-    NodeLabel.PHONE: "phone", NodeLabel.CREDIT_RECORD: "credit_record", NodeLabel.EVENT: "event",
+    NodeLabel.FIRM: "firm",
+    NodeLabel.PERSON: "person",
+    NodeLabel.ADDRESS: "address",
+    NodeLabel.PHONE: "phone",
+    NodeLabel.CREDIT_RECORD: "credit_record",
+    NodeLabel.EVENT: "event",
 }
 
 
@@ -21,26 +24,17 @@ def clean_id(raw: str) -> str:
     return re.sub(r"\s+", "", raw).upper()
 
 
-def _ric_ok(value: str) -> bool:
-    if not _RIC_SHAPE.match(value):
-        return False
-    try:
-        return ric.calc_check_digit(value[:17]) == value[17]
-    except Exception:  # noqa: BLE001 - any stdnum failure means "not a resident ID"
-        return False
-
-
 def candidate_labels(raw: str) -> list[NodeLabel]:
-    """Subject labels to try for an id, most likely first (an all-digit USCC is possible but rare)."""
+    """Both subject labels, the likelier first: a valid resident ID is tried as a person first.
+
+    An 18-digit number can pass both check digits (USCC checks only its last character), so the
+    other label is always tried too; the store answers which one exists.
+    """
     value = clean_id(raw)
-    ric_ok, uscc_ok = _ric_ok(value), uscc.is_valid(value)
-    if ric_ok and not uscc_ok:
-        return [NodeLabel.PERSON]
-    if uscc_ok and not ric_ok:
-        return [NodeLabel.FIRM]
-    if ric_ok and uscc_ok:
+    if normalize_resident_id(value) and not normalize_uscc(value):
         return [NodeLabel.PERSON, NodeLabel.FIRM]
-    # Unvalidated ids still get a lookup (test data or legacy codes), shape decides the order.
+    if normalize_uscc(value) and not normalize_resident_id(value):
+        return [NodeLabel.FIRM, NodeLabel.PERSON]
     if _RIC_SHAPE.match(value):
         return [NodeLabel.PERSON, NodeLabel.FIRM]
     return [NodeLabel.FIRM, NodeLabel.PERSON]

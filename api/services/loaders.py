@@ -19,31 +19,47 @@ def open_graph_store(settings: Settings) -> Any:
     """The configured store, driver built once here (the API's edge)."""
     from graph.store import open_store
 
-    return open_store(settings.graph_uri, user=settings.neo4j_user, password=settings.neo4j_password,
-                      database=settings.neo4j_database, batch_size=settings.load_batch_size)
+    return open_store(
+        settings.graph_uri,
+        user=settings.neo4j_user,
+        password=settings.neo4j_password,
+        database=settings.neo4j_database,
+        batch_size=settings.load_batch_size,
+    )
 
 
-def open_review_queue(settings: Settings) -> Any:
-    from resolution.review_queue import ReviewQueue
-
+def open_review_queue(settings: Settings) -> Any | None:
+    """The steward queue at settings.review_db_url, or None when resolution has no queue."""
+    try:
+        from resolution.review_queue import ReviewQueue
+    except ImportError:
+        log.warning("resolution.review_queue is not available: review routes are disabled")
+        return None
     return ReviewQueue(settings.review_db_url)
 
 
 def load_resolver(settings: Settings, store: Any) -> Any | None:
-    """The resolver with the saved matcher, or None (POST /resolve then answers 500 config)."""
+    """The resolver over the store's registry, with the saved matcher when there is one.
+
+    Built on first use, not at start-up: exporting a large graph's registry takes seconds, and
+    most API traffic (risk reads) never needs it. None when resolution is unavailable.
+    """
     try:
         from resolution.resolver import Resolver
     except ImportError:
         log.warning("resolution.resolver is not available: /resolve is disabled")
         return None
-    for factory in ("from_store", "load"):
-        fn = getattr(Resolver, factory, None)
-        if callable(fn):
-            try:
-                return fn(store, settings.model_dir) if factory == "from_store" else fn(settings.model_dir)
-            except Exception as exc:  # noqa: BLE001 - the API still serves reads without a resolver
-                log.warning("cannot load resolver via %s: %s", factory, exc)
-    return None
+    from api.services.registry import registry_from_tables
+    from ingest.errors import ModelError
+
+    ds = registry_from_tables(store.export_tables())
+    for directory in (settings.model_dir / "resolver", settings.model_dir):
+        try:
+            return Resolver.load(directory, ds)
+        except ModelError:
+            continue
+    log.info("no saved resolver in %s: using the unsupervised start model", settings.model_dir)
+    return Resolver.from_dataset(ds)
 
 
 def retrain_job(settings: Settings) -> Callable[[], dict[str, Any] | None]:
@@ -56,7 +72,10 @@ def retrain_job(settings: Settings) -> Callable[[], dict[str, Any] | None]:
         result = fn(settings)
         if result is None or isinstance(result, dict):
             return result
-        return {k: v for k, v in vars(result).items() if not k.startswith("_")} if hasattr(
-            result, "__dict__") else {"result": str(result)}
+        return (
+            {k: v for k, v in vars(result).items() if not k.startswith("_")}
+            if hasattr(result, "__dict__")
+            else {"result": str(result)}
+        )
 
     return _run

@@ -13,10 +13,9 @@ from typing import Any
 
 from api.schemas.common import Step
 from api.schemas.risk import Reason, RiskBatchOut, RiskOut
-from api.services.entities import find_entity, to_step
+from api.services.entities import find_entity, props_of
 from api.services.ids import type_of
 from graph.model import NodeLabel, RelType
-from graph.model import Step as StoreStep
 from ingest.errors import NotFoundError
 
 _ID_RE = re.compile(
@@ -26,39 +25,81 @@ _DOC_RE = re.compile(r"[（(]?\d{4}[)）][^\s,;，；]*?号|[^\s,;，；:：]{1,
 _REC_RE = re.compile(r"\b(?:record|记录)[\s:=#]*([A-Za-z0-9_\-]+)|\b(C\d+|CR[\w\-]+)\b")
 _CONTRIB_RE = re.compile(r"([+-]?\d+\.\d+)\s*\)?\s*$")
 _ROLE_WORDS = {r.value.lower(): r.value.lower() for r in RelType}
-_PATH_STEP_RE = re.compile(r"([0-9A-Z]{18})\s*-\[?:?([A-Z_]+)(?:\s*([\d.]+)%)?\]?->\s*([0-9A-Z]{18})")
+_PATH_STEP_RE = re.compile(r"([^\s;]+)\s*-\[:?([A-Z_]+)(?:\s+([\d.]+)%)?\]->\s*([^\s;]+)")
 
 
 def _parse_steps(raw: Any) -> list[Step]:
+    """Steps from a list of step objects or from text like `A -[SHAREHOLDER 30%]-> B ; B -[LEGAL_REP]-> C`."""
     steps: list[Step] = []
     if isinstance(raw, list):
         for s in raw:
             if isinstance(s, dict) and {"src", "rel", "dst"} <= s.keys():
-                steps.append(Step(src=str(s["src"]), rel=str(s["rel"]), dst=str(s["dst"]),
-                                  share_pct=s.get("share_pct")))
+                steps.append(
+                    Step(
+                        src=str(s["src"]), rel=str(s["rel"]), dst=str(s["dst"]), share_pct=s.get("share_pct")
+                    )
+                )
     elif isinstance(raw, str):
         for m in _PATH_STEP_RE.finditer(raw):
-            steps.append(Step(src=m.group(1), rel=m.group(2), dst=m.group(4),
-                              share_pct=float(m.group(3)) if m.group(3) else None))
+            steps.append(
+                Step(
+                    src=m.group(1),
+                    rel=m.group(2),
+                    dst=m.group(4),
+                    share_pct=float(m.group(3)) if m.group(3) else None,
+                )
+            )
     return steps
 
 
-def _from_dict(d: dict[str, Any]) -> Reason:
+def _party(raw: Any) -> str | None:
+    """`Person:330821...` -> the key; parties are written with their label."""
+    return str(raw).split(":", 1)[-1] if raw else None
+
+
+def _describe(d: dict[str, Any], kind: str, party: str | None) -> str:
+    if kind == "record":
+        doc = d.get("document_no") or "no document number"
+        return f"own {d.get('kind') or 'credit'} record {d.get('record_id')} ({doc})"
+    if kind == "event":
+        return f"resolved {d.get('source') or ''} event {d.get('event_id')} {d.get('category') or ''}".strip()
+    if kind == "related":
+        return f"punished party {party} {d.get('hops', '')} hop(s) away"
+    if kind.startswith("shared_"):
+        return f"punished party {party} shares the {kind[7:]} {d.get('via')}"
+    if kind == "feature":
+        return f"feature {d.get('name')} = {d.get('value')}"
+    return kind.replace("_", " ")
+
+
+def _from_dict(d: dict[str, Any], subject_id: str) -> Reason:
     doc = d.get("document_no") or None
-    kind = str(d.get("kind") or d.get("type") or ("record" if d.get("record_id") else "related"))
+    kind = str(d.get("type") or d.get("kind") or ("record" if d.get("record_id") else "other"))
     grounded = d.get("grounded")
-    if grounded is None and kind in ("record", "own", "credit_record"):
+    if grounded is None and kind == "record":
         grounded = bool(doc)
-    text = str(d.get("text") or d.get("reason") or d.get("description") or json.dumps(d, ensure_ascii=False))
+    party = _party(d.get("party") or d.get("entity_id"))
+    path = _parse_steps(d.get("path") or [])
+    if not path and kind.startswith("shared_") and party and d.get("via"):
+        rel = "REGISTERED_AT" if kind == "shared_address" else "HAS_PHONE"
+        via = str(d["via"])
+        path = [Step(src=subject_id, rel=rel, dst=via), Step(src=party, rel=rel, dst=via)]
+    role = d.get("role") or (path[0].rel.lower() if path and kind == "related" else None)
     return Reason(
-        text=text, kind=kind, record_id=d.get("record_id"), document_no=doc, grounded=grounded,
-        entity_id=d.get("entity_id") or d.get("related_id") or d.get("via"), role=d.get("role"),
-        contribution=d.get("contribution") if d.get("contribution") is not None else d.get("weight"),
-        path=_parse_steps(d.get("path") or []),
+        text=str(d.get("text") or _describe(d, kind, party)),
+        kind=kind,
+        record_id=d.get("record_id") or d.get("event_id"),
+        document_no=doc,
+        grounded=grounded,
+        entity_id=party,
+        role=role,
+        contribution=d.get("contribution"),
+        path=path,
     )
 
 
 def _from_text(chunk: str, subject_id: str) -> Reason:
+    """Prose reasons (older or foreign risk stages): the same fields, found by pattern."""
     lower = chunk.lower()
     doc_m = _DOC_RE.search(chunk)
     rec_m = _REC_RE.search(chunk)
@@ -75,10 +116,15 @@ def _from_text(chunk: str, subject_id: str) -> Reason:
     else:
         kind, grounded = "other", None
     return Reason(
-        text=chunk, kind=kind, record_id=(rec_m.group(1) or rec_m.group(2)) if rec_m else None,
-        document_no=doc_m.group(0) if doc_m else None, grounded=grounded,
-        entity_id=ids[-1] if ids else None, role=role,
-        contribution=float(contrib_m.group(1)) if contrib_m else None, path=_parse_steps(chunk),
+        text=chunk,
+        kind=kind,
+        record_id=(rec_m.group(1) or rec_m.group(2)) if rec_m else None,
+        document_no=doc_m.group(0) if doc_m else None,
+        grounded=grounded,
+        entity_id=ids[-1] if ids else None,
+        role=role,
+        contribution=float(contrib_m.group(1)) if contrib_m else None,
+        path=_parse_steps(chunk),
     )
 
 
@@ -91,40 +137,44 @@ def parse_reasons(top_reasons: str | None, subject_id: str) -> list[Reason]:
         try:
             data = json.loads(text)
             items = data if isinstance(data, list) else data.get("reasons", [data])
-            return [_from_dict(d) if isinstance(d, dict) else _from_text(str(d), subject_id) for d in items]
+            return [
+                _from_dict(d, subject_id) if isinstance(d, dict) else _from_text(str(d), subject_id)
+                for d in items
+            ]
         except (ValueError, AttributeError):
             pass
     return [_from_text(c.strip(), subject_id) for c in re.split(r"\s*[;；\n]\s*", text) if c.strip()]
 
 
-def _fill_paths(store: Any, label: NodeLabel, key: str, reasons: list[Reason], max_depth: int) -> None:
-    """Give a related reason without a path the shortest affiliation path to its party."""
+def _name_parties(store: Any, reasons: list[Reason]) -> None:
+    """Add the related party's registered name to its reason (one lookup per party, pages only)."""
     for r in reasons:
-        if r.path or not r.entity_id or r.entity_id == key:
-            continue
-        for other in (NodeLabel.PERSON, NodeLabel.FIRM):
-            if store.entity(other, r.entity_id) is None:
-                continue
-            found: list[tuple[StoreStep, ...]] = store.shortest_paths(label, key, other, r.entity_id,
-                                                                     max_depth=max_depth, limit=1)
-            if found:
-                r.path = [to_step(s) for s in found[0]]
-            break
+        if r.entity_id and r.kind != "record":
+            for label in (NodeLabel.PERSON, NodeLabel.FIRM):
+                row = store.entity(label, r.entity_id)
+                if row is not None:
+                    r.text = f"{r.text} ({props_of(row).get('name')})"
+                    break
 
 
-def risk_of(store: Any, raw_id: str, with_paths: bool = True, max_depth: int = 3) -> RiskOut:
+def risk_of(store: Any, raw_id: str, with_names: bool = False) -> RiskOut:
     """The subject's stored risk with parsed reasons; NotFoundError when unknown or unscored."""
     label, key, row = find_entity(store, raw_id)
     score = store.risk(label, key)
     if score is None:
         raise NotFoundError("no risk score for that subject (not scored yet)")
     reasons = parse_reasons(score.top_reasons, key)
-    if with_paths:
-        _fill_paths(store, label, key, reasons, max_depth)
+    if with_names:
+        _name_parties(store, reasons)
     return RiskOut(
-        subject_type=type_of(label), subject_id=key, name=row.get("name"), score=float(score.score),
-        own_score=float(score.own_score), related_score=float(score.related_score),
-        model_version=str(score.model_version), reasons=reasons,
+        subject_type=type_of(label),
+        subject_id=key,
+        name=props_of(row).get("name"),
+        score=float(score.score),
+        own_score=float(score.own_score),
+        related_score=float(score.related_score),
+        model_version=str(score.model_version),
+        reasons=reasons,
     )
 
 
@@ -133,7 +183,7 @@ def risk_batch(store: Any, ids: list[str]) -> RiskBatchOut:
     results, missing = [], []
     for raw in dict.fromkeys(ids):
         try:
-            results.append(risk_of(store, raw, with_paths=False))
+            results.append(risk_of(store, raw))
         except NotFoundError:
             missing.append(raw)
     return RiskBatchOut(results=results, missing=missing)

@@ -1,0 +1,88 @@
+"""Constants and helpers shared by the API tests (a unique module name, importable from tests)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from api.security import Role
+from api.settings import Settings
+from graph.model import RiskScore
+from ingest.records import SubjectType
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "ingest" / "example"  # the contract example
+
+FIRM = "91330803MA2D00037J"  # 浙江廿里新材料科技有限公司, legal rep 王建国
+PERSON = "330821196911200177"  # 王建国, phone 13905708888
+PERSON_MASKED = "330821********0177"
+SUB_FIRM = "91330803MA2D00045D"  # 廿里建材, 100% held by FIRM
+KEYS = {role: f"key-{role.value}" for role in Role}
+
+RISK_ROWS = [
+    RiskScore(
+        SubjectType.FIRM,
+        FIRM,
+        0.71,
+        0.40,
+        0.31,
+        "risk-test-1",
+        json.dumps(
+            [
+                {
+                    "kind": "record",
+                    "record_id": "C3",
+                    "document_no": "衢环罚〔2024〕15号",
+                    "grounded": True,
+                    "text": "own admin_penalty C3 衢环罚〔2024〕15号",
+                    "contribution": 0.4,
+                },
+                {
+                    "kind": "related",
+                    "entity_id": PERSON,
+                    "role": "legal_rep",
+                    "contribution": 0.2,
+                    "text": f"legal_rep {PERSON} is a dishonest debtor (C2)",
+                },
+                {
+                    "kind": "event",
+                    "record_id": "E4",
+                    "grounded": False,
+                    "text": "inspection event E4",
+                    "contribution": 0.05,
+                },
+            ],
+            ensure_ascii=False,
+        ),
+    ),
+    RiskScore(
+        SubjectType.PERSON,
+        PERSON,
+        0.64,
+        0.50,
+        0.14,
+        "risk-test-1",
+        "own dishonest_debtor C2 (2023)浙0803执1234号 grounded 0.50; "
+        f"related {SUB_FIRM} via shareholder 0.10",
+    ),
+    RiskScore(SubjectType.FIRM, SUB_FIRM, 0.35, 0.20, 0.15, "risk-test-1", ""),
+]
+
+
+def auth(role: Role) -> dict[str, str]:
+    return {"X-API-Key": KEYS[role]}
+
+
+def audit_lines(settings: Settings) -> list[dict[str, Any]]:
+    path = settings.audit_log
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+
+
+def fill_queue(queue: Any, dataset: Any) -> int:
+    """Queue the example's review-band candidates exactly as `credgraph run` does."""
+    from resolution.pipeline import resolve_dataset
+    from resolution.resolver import ResolverConfig
+
+    # A wide review band, so the example's two phone-only person candidates (score ~0.43) queue.
+    resolve_dataset(dataset, ResolverConfig(review_threshold=0.3), queue=queue)
+    return int(queue.count_pending())

@@ -260,7 +260,7 @@ def firm_row(ctx: RecordContext, m: Mentions, gz: Gazetteer, fi: int, person_men
                 pname = gz.persons[pi].name
                 if any(sf.surname == pname[:1] for sf in m.surname_forms):
                     person = 1
-    if person >= 3 and name_lvl == 0 and code != 2 and phone != 1 and address != 2:
+    if person >= 3 and name_lvl < 2 and code != 2 and phone != 1:
         person = 2  # only the person points here: that is how the firm became a candidate
     return [name_lvl, rarity, code, phone, region, address, person]
 
@@ -280,7 +280,14 @@ def person_row(ctx: RecordContext, m: Mentions, gz: Gazetteer, pi: int, anchors:
         sform = next((sf for sf in m.surname_forms if sf.surname == p.name[:1]), None)
         if sform is not None:
             name_lvl = 1
-            rarity = _rarity(gz.surname_count.get(sform.surname, 0), (1, 5))
+            # how many role holders of the firms named share the surname: 1 = only one fits
+            same = {
+                q
+                for fi in anchors
+                for q, _ in gz.firm_roles.get(fi, ())
+                if gz.persons[q].name[:1] == sform.surname
+            }
+            rarity = _rarity(len(same), (1, 3)) if same else 0
     code = NULL
     if rids:
         code = 2 if p.person_id in rids else 0

@@ -24,6 +24,7 @@ from resolution.names import (
     strip_industry,
     strip_org_form,
     strip_region,
+    unbracketed,
 )
 
 # Key levels of a firm name hit (higher = more specific).
@@ -67,6 +68,10 @@ def parse_address(addr: str | None) -> AddressParts:
         r2 = _ROAD.search(rest)
         road = r2.group(1) if r2 else None
     return AddressParts(district, town, road, road_number)
+
+
+def _has_bracket(name: str) -> bool:
+    return any(c in name for c in "(（")
 
 
 def _automaton(keys: dict[str, int]) -> ahocorasick.Automaton:
@@ -127,7 +132,7 @@ class Gazetteer:
 
     # ------------------------------------------------------------------ firm name keys
     def _build_firm_keys(self) -> None:
-        cleaned = [clean_name(f.name) for f in self.firms]
+        cleaned = [unbracketed(f.name) if _has_bracket(f.name) else clean_name(f.name) for f in self.firms]
         cores = [strip_region(strip_org_form(n), self.places) for n in cleaned]
         tails = learn_industry_tails(cores)
         self.firm_core: list[str] = cores
@@ -135,13 +140,14 @@ class Gazetteer:
         keys: dict[str, dict[int, int]] = defaultdict(dict)
 
         def add(key: str, fi: int, level: int) -> None:
-            if len(key) < 2 or key in self.place_words:
-                return
+            if len(key) < 2 or key in self.place_words or (level < FULL and key in tails):
+                return  # a bare place or industry word (五金, 杜泽) names no firm
             if keys[key].get(fi, 0) < level:
                 keys[key][fi] = level
 
         for fi, f in enumerate(self.firms):
             add(cleaned[fi], fi, FULL)
+            add(clean_name(f.name), fi, FULL)
             add(strip_org_form(cleaned[fi]), fi, CORE)
             add(cores[fi], fi, CORE)
             short = strip_industry(cores[fi], tails)

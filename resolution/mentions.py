@@ -48,7 +48,8 @@ ROLE_WORDS: dict[str, tuple[str, ...]] = {
 }
 _ROLE_RE = re.compile("|".join(sorted(ROLE_WORDS, key=len, reverse=True)))
 # suffix forms after a surname: 王某, 王某某, 王老板, 王总, 王经理 ...
-_SURNAME_SUFFIX = ("某某", "某", "老板娘", "老板", "总", "经理", "厂长", "师傅", "先生", "女士", "董")
+# (先生/女士 are left out: in complaints they are nearly always the caller, not the subject)
+_SURNAME_SUFFIX = ("某某", "某", "老板娘", "老板", "总", "经理", "厂长", "师傅", "董")
 _FORM_ROLES = {
     "老板娘": "老板娘",
     "老板": "老板",
@@ -57,6 +58,25 @@ _FORM_ROLES = {
     "厂长": "厂长",
     "董": "董事长",
 }
+# people named right after these words are the reporter or the official, not the subject
+_NOT_SUBJECT = (
+    "网格员",
+    "执法人员",
+    "工作人员",
+    "检查人员",
+    "市民",
+    "群众",
+    "消费者",
+    "来电人",
+    "投诉人",
+    "举报人",
+    "民警",
+    "记者",
+    "志愿者",
+    "社区干部",
+)
+# a name key followed by these is a place (湖前片区, 杜泽村), not a firm
+_PLACE_AFTER = ("片区", "村", "镇", "乡", "街道", "社区", "小区", "路", "街", "大道", "一带", "附近", "园区")
 _PLACE_RE = re.compile(
     r"([\u4e00-\u9fff]{2,5}?(?:镇|乡|街道))|([\u4e00-\u9fff]{1,6}?(?:路|街|大道|巷|弄))(\d+号)?"
     r"|([\u4e00-\u9fff]{2,6}?(?:园区|小区|市场|广场|工业区|开发区|村))"
@@ -139,6 +159,10 @@ def _role_near(text: str, start: int, end: int) -> str | None:
     return None
 
 
+def _reporter(text: str, start: int) -> bool:
+    return text[max(0, start - 5) : start].rstrip(":： ").endswith(_NOT_SUBJECT)
+
+
 def _boundaries(text: str) -> set[int]:
     pos, out = 0, {0}
     for tok in jieba.cut(text, HMM=False):
@@ -156,6 +180,8 @@ def extract(text: str, gz: Gazetteer, location: str | None = None) -> Mentions:
     covered = [(s, e) for s, e, _ in exact]
     for s, e, kid in exact:
         key = gz.firm_key_list[kid]
+        if text.startswith(_PLACE_AFTER, e) and not key.endswith(("公司", "店", "厂", "社")):
+            continue
         for fi, level in gz.firm_key_hits[kid]:
             old = m.firms.get(fi)
             if old is None or old.level < level:
@@ -170,6 +196,7 @@ def extract(text: str, gz: Gazetteer, location: str | None = None) -> Mentions:
     # person names
     person_spans = _longest(_scan(gz.person_auto, text))
     seg: set[int] | None = None
+    person_spans = [h for h in person_spans if not _reporter(text, h[0])]
     for s, e, kid in person_spans:
         name = gz.person_name_list[kid]
         role = _role_near(text, s, e)
@@ -186,7 +213,12 @@ def extract(text: str, gz: Gazetteer, location: str | None = None) -> Mentions:
         for pi in gz.person_py_hits[kid]:
             if pi not in m.persons:
                 m.persons[pi] = PersonHit(2, s, e, text[s:e], _role_near(text, s, e))
-    m.surname_forms = _surname_forms(text, gz, person_spans)
+    firm_spans = [(h.start, h.end) for h in m.firms.values()]
+    m.surname_forms = [
+        sf
+        for sf in _surname_forms(text, gz, person_spans)
+        if not _reporter(text, sf.start) and not any(fs <= sf.start < fe for fs, fe in firm_spans)
+    ]
     # places: road + number keys from the registry, and towns / roads / landmarks by pattern
     for _s, _e, kid in _scan(gz.addr_auto, text):
         for fi in gz.addr_hits[kid]:

@@ -158,9 +158,17 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NON_NAME = re.compile(r"[\s()（）\[\]【】「」《》\"'·・,，.。、]")
 
 
+_BRACKETED = re.compile(r"[(（][^()（）]{1,8}[)）]")
+
+
 def clean_name(name: str) -> str:
     """Name without spaces, brackets and punctuation (（衢州）杜泽食品 → 衢州杜泽食品)."""
     return _NON_NAME.sub("", name)
+
+
+def unbracketed(name: str) -> str:
+    """Name without a bracketed part: 华通建材（杭州）有限公司 → 华通建材有限公司."""
+    return _NON_NAME.sub("", _BRACKETED.sub("", name))
 
 
 def strip_org_form(name: str) -> str:

@@ -1,0 +1,282 @@
+"""The data stewards' review queue: persistent, any SQLAlchemy URL (SQLite by default).
+
+Items are (record, candidate) pairs in the review band, enqueued idempotently by their pair key.
+Decisions are an append-only audit log: a changed mind is a new row, nothing is updated or
+deleted, and the latest verdict per pair is what the next run honours. `pending` puts the most
+informative items first: the score closest to 0.5 (the model is least sure), then the larger
+impact (a firm before a person, a credit record before an event), then the oldest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    DateTime,
+    Float,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    func,
+    select,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from ingest.errors import NotFoundError
+from resolution.decisions import DecisionRecord, StewardDecisions, Verdict
+from resolution.links import Link
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class _Item(_Base):
+    __tablename__ = "review_items"
+    __table_args__ = (UniqueConstraint("source", "record_id", "entity_type", "entity_id", name="uq_pair"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(32))
+    record_id: Mapped[str] = mapped_column(String(128))
+    entity_type: Mapped[str] = mapped_column(String(16))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    record_text: Mapped[str] = mapped_column(Text, default="")
+    mention: Mapped[str] = mapped_column(Text, default="")
+    candidate_name: Mapped[str] = mapped_column(Text, default="")
+    score: Mapped[float] = mapped_column(Float)
+    uncertainty: Mapped[float] = mapped_column(Float)
+    impact: Mapped[int] = mapped_column(Integer, default=0)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    model_version: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+
+
+class _Decision(_Base):
+    __tablename__ = "review_decisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    item_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    source: Mapped[str] = mapped_column(String(32))
+    record_id: Mapped[str] = mapped_column(String(128))
+    entity_type: Mapped[str] = mapped_column(String(16))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    verdict: Mapped[str] = mapped_column(String(16))
+    who: Mapped[str] = mapped_column(String(128))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    """What a steward sees: the record text, the mention, the candidate, score and evidence."""
+
+    item_id: int
+    source: str
+    record_id: str
+    entity_type: str
+    entity_id: str
+    record_text: str
+    mention: str
+    candidate_name: str
+    score: float
+    evidence: str
+    model_version: str
+    status: str
+    created_at: datetime
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _mention_of(evidence: str) -> tuple[str, str]:
+    """('mention X', 'candidate') from 'mention X ~ candidate; ...'."""
+    head = evidence.split(";", 1)[0]
+    if head.startswith("mention ") and " ~ " in head:
+        m, c = head[len("mention ") :].split(" ~ ", 1)
+        return m, c
+    return "", ""
+
+
+class ReviewQueue:
+    """Steward queue over any SQLAlchemy URL; tables are created on first use."""
+
+    def __init__(self, url: str = "sqlite:///credgraph-review.db") -> None:
+        self.engine = create_engine(url, future=True)
+        _Base.metadata.create_all(self.engine)
+
+    # ------------------------------------------------------------------ items
+    def enqueue(self, items: Iterable[Mapping[str, object]]) -> int:
+        """Add items (dicts with the pair key, score, evidence ...); pairs already queued are left
+        as they are. Returns how many were new."""
+        new = 0
+        with Session(self.engine) as s, s.begin():
+            for it in items:
+                key = (str(it["source"]), str(it["record_id"]), str(it["entity_type"]), str(it["entity_id"]))
+                exists = s.scalar(
+                    select(_Item.id).where(
+                        _Item.source == key[0],
+                        _Item.record_id == key[1],
+                        _Item.entity_type == key[2],
+                        _Item.entity_id == key[3],
+                    )
+                )
+                if exists is not None:
+                    continue
+                score = float(it.get("score", 0.5))  # type: ignore[arg-type]
+                impact = (2 if key[2] == "firm" else 1) + (1 if key[0] == "credit_records" else 0)
+                s.add(
+                    _Item(
+                        source=key[0],
+                        record_id=key[1],
+                        entity_type=key[2],
+                        entity_id=key[3],
+                        record_text=str(it.get("record_text", "")),
+                        mention=str(it.get("mention", "")),
+                        candidate_name=str(it.get("candidate_name", "")),
+                        score=score,
+                        uncertainty=abs(score - 0.5),
+                        impact=impact,
+                        evidence=str(it.get("evidence", "")),
+                        model_version=str(it.get("model_version", "")),
+                        created_at=_now(),
+                    )
+                )
+                new += 1
+        return new
+
+    def enqueue_links(self, links: Iterable[Link], texts: Mapping[str, str] | None = None) -> int:
+        """Enqueue review-band links, with the record text when known."""
+        items = []
+        for lk in links:
+            mention, cand = _mention_of(lk.evidence)
+            items.append(
+                {
+                    "source": lk.source.value,
+                    "record_id": lk.record_id,
+                    "entity_type": lk.entity_type.value,
+                    "entity_id": lk.entity_id,
+                    "score": lk.score,
+                    "evidence": lk.evidence,
+                    "model_version": lk.model_version,
+                    "mention": mention,
+                    "candidate_name": cand,
+                    "record_text": (texts or {}).get(lk.record_id, ""),
+                }
+            )
+        return self.enqueue(items)
+
+    def pending(self, limit: int = 50, offset: int = 0) -> list[ReviewItem]:
+        """Undecided items, most informative first."""
+        with Session(self.engine) as s:
+            rows = s.scalars(
+                select(_Item)
+                .where(_Item.status == "pending")
+                .order_by(_Item.uncertainty.asc(), _Item.impact.desc(), _Item.id.asc())
+                .limit(limit)
+                .offset(offset)
+            ).all()
+            return [_item(r) for r in rows]
+
+    def count_pending(self) -> int:
+        with Session(self.engine) as s:
+            return int(
+                s.scalar(select(func.count()).select_from(_Item).where(_Item.status == "pending")) or 0
+            )
+
+    def get(self, item_id: int) -> ReviewItem:
+        with Session(self.engine) as s:
+            row = s.get(_Item, item_id)
+            if row is None:
+                raise NotFoundError(f"review item {item_id} does not exist")
+            return _item(row)
+
+    # ------------------------------------------------------------------ decisions
+    def decide(self, item_id: int, verdict: Verdict | str, who: str, comment: str = "") -> DecisionRecord:
+        """Record a verdict (match / no_match / unsure); 'unsure' leaves the item pending."""
+        v = Verdict(verdict)
+        with Session(self.engine) as s, s.begin():
+            row = s.get(_Item, item_id)
+            if row is None:
+                raise NotFoundError(f"review item {item_id} does not exist")
+            rec = _Decision(
+                item_id=item_id,
+                source=row.source,
+                record_id=row.record_id,
+                entity_type=row.entity_type,
+                entity_id=row.entity_id,
+                verdict=v.value,
+                who=who,
+                comment=comment,
+                decided_at=_now(),
+            )
+            s.add(rec)
+            if v is not Verdict.UNSURE:
+                row.status = "decided"
+            s.flush()
+            return _decision(rec)
+
+    def decide_pair(
+        self, key: tuple[str, str, str, str], verdict: Verdict | str, who: str, comment: str = ""
+    ) -> DecisionRecord:
+        """A verdict on a pair that may not be queued (e.g. a wrong auto link spotted in the graph)."""
+        v = Verdict(verdict)
+        with Session(self.engine) as s, s.begin():
+            rec = _Decision(
+                item_id=None,
+                source=key[0],
+                record_id=key[1],
+                entity_type=key[2],
+                entity_id=key[3],
+                verdict=v.value,
+                who=who,
+                comment=comment,
+                decided_at=_now(),
+            )
+            s.add(rec)
+            s.flush()
+            return _decision(rec)
+
+    def decisions(self) -> list[DecisionRecord]:
+        """The whole audit log, oldest first."""
+        with Session(self.engine) as s:
+            return [_decision(r) for r in s.scalars(select(_Decision).order_by(_Decision.id)).all()]
+
+    def steward_decisions(self) -> StewardDecisions:
+        return StewardDecisions.from_records(self.decisions())
+
+
+def _item(r: _Item) -> ReviewItem:
+    return ReviewItem(
+        r.id,
+        r.source,
+        r.record_id,
+        r.entity_type,
+        r.entity_id,
+        r.record_text,
+        r.mention,
+        r.candidate_name,
+        r.score,
+        r.evidence,
+        r.model_version,
+        r.status,
+        r.created_at,
+    )
+
+
+def _decision(r: _Decision) -> DecisionRecord:
+    return DecisionRecord(
+        r.id,
+        r.item_id,
+        r.source,
+        r.record_id,
+        r.entity_type,
+        r.entity_id,
+        Verdict(r.verdict),
+        r.who,
+        r.decided_at,
+        r.comment,
+    )

@@ -14,6 +14,7 @@ class RiskConfig:
     snapshot_step_months: int = 12
     n_train_snapshots: int = 2  # training snapshots T-24m, T-36m, ...; T-12m validates
     min_positives: int = 5  # a snapshot with fewer positives cannot train or validate
+    feature_set: str = "all"  # "all" | "own": ablation knob (own = the graph model sees own features only)
     # gradient boosting
     gbm_rounds: int = 400
     gbm_leaves: int = 31

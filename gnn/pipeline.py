@@ -102,8 +102,9 @@ def fit_risk_model(
     Xv, yv = (val.features.frame, val.labels.astype(int)) if val is not None else (None, None)
     fs = train[0].features
     model.own_gbm = GbmModel.fit(X, y, fs.own_cols, config, Xv, yv)
-    model.graph_gbm = GbmModel.fit(X, y, fs.model_cols, config, Xv, yv)
-    meta["features"] = fs.model_cols
+    cols = fs.own_cols if config.feature_set == "own" else fs.model_cols
+    model.graph_gbm = GbmModel.fit(X, y, cols, config, Xv, yv)
+    meta["features"] = cols
     metrics: dict[str, Any] = {}
     if val is not None:
         metrics["val_auc_own"] = _auc(yv, model.own_gbm.predict(Xv))

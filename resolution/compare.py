@@ -114,16 +114,20 @@ def _ladder(values: np.ndarray, exact: np.ndarray, thresholds: Sequence[float], 
 
 def _string_kernel(scorer: Any, higher: bool, scale: float = 1.0) -> Kernel:
     def kernel(left: np.ndarray, right: np.ndarray, opts: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
-        raw = process.cpdist(list(left), list(right), scorer=scorer, workers=1).astype(np.float64) / scale
+        workers = int(opts.get("workers", 1))
+        raw = process.cpdist(left, right, scorer=scorer, workers=workers).astype(np.float64) / scale
         levels = _ladder(raw, left == right, opts["thresholds"], higher)
         if higher:
             return levels, raw
-        sim = process.cpdist(
-            list(left), list(right), scorer=distance.Levenshtein.normalized_similarity, workers=1
-        )
-        return levels, sim.astype(np.float64)
+        # edit distance → similarity in [0, 1], as rapidfuzz's normalized_similarity does
+        longest = np.maximum(_lengths(left), _lengths(right))
+        return levels, 1.0 - raw / np.maximum(longest, 1)
 
     return kernel
+
+
+def _lengths(values: np.ndarray) -> np.ndarray:
+    return np.fromiter(map(len, values), dtype=np.float64, count=len(values))
 
 
 def _sim_labels(metric: str) -> LabelFn:
@@ -349,15 +353,22 @@ def _column(table: Any, column: str | tuple[str, ...]) -> list[Any]:
     return [" ".join(str(v) for v in row if not _is_missing(v)) for row in zip(*parts, strict=True)]
 
 
-def _prepared(spec: ComparisonSpec, values: list[Any]) -> tuple[np.ndarray, np.ndarray, list[Any]]:
-    """Typed array of normalised values (a placeholder where missing), the missing mask, the values.
+@dataclass(frozen=True, slots=True)
+class PreparedColumn:
+    """One side's values for one comparison, normalised once per record (placeholder where missing)."""
 
-    Each distinct raw value is normalised once: registries and event streams repeat names a lot.
-    """
+    values: np.ndarray
+    missing: np.ndarray
+    keys: np.ndarray | None  # normalised text per record, for term-frequency lookups
+
+
+def prepare(spec: ComparisonSpec, table: Any, right: bool = False) -> PreparedColumn:
+    """Normalise one side's column(s) for `spec`; each distinct raw value is normalised once."""
+    column = (spec.right_column or spec.column) if right else spec.column
     norm = COMPARATORS[spec.comparator].normalise
     memo: dict[Any, Any] = {}
     normed = []
-    for v in values:
+    for v in _column(table, column):
         try:
             normed.append(memo[v] if v in memo else memo.setdefault(v, norm(v)))
         except TypeError:  # unhashable raw value
@@ -371,23 +382,31 @@ def _prepared(spec: ComparisonSpec, values: list[Any]) -> tuple[np.ndarray, np.n
     else:
         arr = np.empty(len(normed), dtype=object)
         arr[:] = ["" if v is None else v for v in normed]
-    return arr, missing, normed
+    keys = None
+    if spec.tf_adjust:
+        keys = np.empty(len(normed), dtype=object)
+        keys[:] = [None if v is None else str(v) for v in normed]
+    return PreparedColumn(arr, missing, keys)
 
 
-def compare_values(
+def compare_prepared(
     spec: ComparisonSpec,
-    left: np.ndarray,
-    left_missing: np.ndarray,
-    right: np.ndarray,
-    right_missing: np.ndarray,
+    left: PreparedColumn,
+    right: PreparedColumn,
+    left_idx: np.ndarray,
+    right_idx: np.ndarray,
+    workers: int = 1,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Levels and similarities for prepared, pair-aligned values (see `_prepared`)."""
-    n = len(left_missing)
-    levels = np.full(n, NULL, dtype=np.int8)
-    sim = np.full(n, np.nan)
-    idx = np.flatnonzero(~left_missing & ~right_missing)
+    """Levels (int8, -1 = null) and similarities (NaN = null) for the pairs (left_idx[i], right_idx[i])."""
+    ok = ~left.missing[left_idx] & ~right.missing[right_idx]
+    levels = np.full(len(left_idx), NULL, dtype=np.int8)
+    sim = np.full(len(left_idx), np.nan)
+    idx = np.flatnonzero(ok)
     if len(idx):
-        lv, sv = COMPARATORS[spec.comparator].kernel(left[idx], right[idx], spec.options)
+        opts = {**spec.options, "workers": workers}
+        lv, sv = COMPARATORS[spec.comparator].kernel(
+            left.values[left_idx[idx]], right.values[right_idx[idx]], opts
+        )
         levels[idx], sim[idx] = lv, sv
     return levels, sim
 
@@ -397,29 +416,27 @@ def compare_columns(
     left: Any,
     right: Any,
     pairs: tuple[np.ndarray, np.ndarray] | None = None,
+    workers: int = 1,
 ) -> ComparisonMatrix:
     """Compute the level matrix gamma for many pairs.
 
     `left` / `right` are column mappings (a DataFrame or dict of sequences). Without `pairs` they
     are already pair-aligned. With `pairs=(left_idx, right_idx)` they are record tables: each
     record is normalised once and gathered per pair, which is much cheaper when records repeat.
+    `workers` is handed to rapidfuzz (-1 = all cores).
     """
     specs = tuple(specs)
-    columns = []
+    columns, sims = [], []
     tf_keys: dict[str, np.ndarray] = {}
-    sims = []
     for spec in specs:
-        la, lm, lnorm = _prepared(spec, _column(left, spec.column))
-        ra, rm, _ = _prepared(spec, _column(right, spec.right_column or spec.column))
-        li = np.arange(len(lm)) if pairs is None else np.asarray(pairs[0], dtype=np.int64)
-        ri = np.arange(len(rm)) if pairs is None else np.asarray(pairs[1], dtype=np.int64)
-        levels, sim = compare_values(spec, la[li], lm[li], ra[ri], rm[ri])
+        lp, rp = prepare(spec, left), prepare(spec, right, right=True)
+        li = np.arange(len(lp.missing)) if pairs is None else np.asarray(pairs[0], dtype=np.int64)
+        ri = np.arange(len(rp.missing)) if pairs is None else np.asarray(pairs[1], dtype=np.int64)
+        levels, sim = compare_prepared(spec, lp, rp, li, ri, workers)
         columns.append(levels)
         sims.append(sim)
-        if spec.tf_adjust:
-            keys = np.empty(len(lnorm), dtype=object)
-            keys[:] = [None if v is None else str(v) for v in lnorm]
-            tf_keys[spec.name] = keys[li]
+        if lp.keys is not None:
+            tf_keys[spec.name] = lp.keys[li]
     n = len(columns[0]) if columns else 0
     gamma = np.stack(columns, axis=1) if columns else np.zeros((n, 0), np.int8)
     similarity = np.stack(sims, axis=1).astype(np.float32) if sims else np.zeros((n, 0), np.float32)
@@ -428,11 +445,20 @@ def compare_columns(
 
 def compare_pair(spec: ComparisonSpec, left: Any, right: Any) -> Feature:
     """House-style single comparison `(left, right, config) -> Feature`; missing gives the null level."""
-    la, lm, _ = _prepared(spec, [left])
-    ra, rm, _ = _prepared(spec, [right])
-    levels, sim = compare_values(spec, la, lm, ra, rm)
+    col = spec.right_column or spec.column
+    names = (col,) if isinstance(col, str) else col
+    lp = prepare(spec, {c: [v] for c, v in zip(names, _as_tuple(left, len(names)), strict=True)}, right=True)
+    rp = prepare(spec, {c: [v] for c, v in zip(names, _as_tuple(right, len(names)), strict=True)}, right=True)
+    zero = np.zeros(1, dtype=np.int64)
+    levels, sim = compare_prepared(spec, lp, rp, zero, zero)
     level = int(levels[0])
     if level == NULL:
-        side = "both" if lm[0] and rm[0] else ("left" if lm[0] else "right")
+        lm, rm = lp.missing[0], rp.missing[0]
+        side = "both" if lm and rm else ("left" if lm else "right")
         return Feature(spec.name, NULL, "null", float("nan"), f"{side} value missing or unparsable: neutral")
     return Feature(spec.name, level, spec.levels[level], float(sim[0]))
+
+
+def _as_tuple(value: Any, n: int) -> tuple[Any, ...]:
+    """A single value for a one-column spec, or a tuple of values for a multi-column spec."""
+    return (value,) if n == 1 else tuple(value)

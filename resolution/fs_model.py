@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ingest.errors import ConfigError, ModelError
-from resolution.compare import COMPARATORS, NULL, ComparisonMatrix, ComparisonSpec
+from resolution.compare import COMPARATORS, NULL, ComparisonMatrix, ComparisonSpec, compare_prepared, prepare
 
 FORMAT = "credgraph.fellegi_sunter"
 FORMAT_VERSION = 1
@@ -112,6 +112,47 @@ class FellegiSunterModel:
             # half a pair for unseen levels: rare exact agreements stay rare, never impossible
             self.u[k] = _normalise(np.maximum(counts, 0.5) / n)
 
+    def estimate_u_sampling(
+        self,
+        left: Any,
+        right: Any | None = None,
+        max_pairs: float = 1e6,
+        min_count_per_level: int = 100,
+        num_chunks: int = 10,
+        seed: int | None = None,
+        workers: int = 1,
+    ) -> dict[str, int]:
+        """u from random record pairs (right=None: dedupe within `left`), Splink's procedure.
+
+        Per comparison: a probe of 1% of `max_pairs`; if any level was seen fewer than
+        `min_count_per_level` times, restart and add chunks of max_pairs/num_chunks until every
+        level is seen enough or `max_pairs` is spent. Returns the pairs used per comparison.
+        """
+        other = left if right is None else right
+        rng = np.random.default_rng(seed)
+        used: dict[str, int] = {}
+        for k, s in enumerate(self.specs):
+            lp, rp = prepare(s, left), prepare(s, other, right=True)
+            li = rng.integers(0, len(lp.missing), int(max_pairs))
+            ri = rng.integers(0, len(rp.missing), int(max_pairs))
+            if right is None:
+                li, ri = li[li != ri], ri[li != ri]
+            bounds = [(0, len(li) // (num_chunks * 10))]
+            step = -(-len(li) // num_chunks)
+            bounds += [(a, min(a + step, len(li))) for a in range(0, len(li), step)]
+            counts, total = np.zeros(s.n_levels), 0
+            for j, (a, b) in enumerate(bounds):
+                if j == 1:  # the probe was not enough: start again with full chunks
+                    counts, total = np.zeros(s.n_levels), 0
+                levels, _ = compare_prepared(s, lp, rp, li[a:b], ri[a:b], workers)
+                counts += np.bincount(levels[levels != NULL], minlength=s.n_levels)
+                total += b - a
+                if counts.min() >= min_count_per_level:
+                    break
+            self.u[k] = _normalise(np.maximum(counts, 0.5))
+            used[s.name] = total
+        return used
+
     def fit_em(
         self,
         gamma: np.ndarray | ComparisonMatrix,
@@ -119,12 +160,19 @@ class FellegiSunterModel:
         tol: float = 1e-5,
         fix_u: bool = True,
         fix_m: Collection[str] = (),
+        deactivate: Collection[str] = (),
+        fix_prior: bool = False,
+        n_total_pairs: float | None = None,
     ) -> EMResult:
         """EM for m and the prior (and u unless `fix_u`), without labels.
 
-        `fix_m` names comparisons whose m stays as it is: those a blocking rule forced to agree
-        carry no information in that session (Splink's rule). Rows are collapsed to unique level
-        patterns first, so a million pairs cost as much as a few thousand patterns.
+        `fix_m` names comparisons whose m stays as it is. `deactivate` names comparisons left out
+        of the E-step altogether (and not updated): those a blocking rule forced to agree carry no
+        information about match status in that sample (Splink's rule); see `fit_em_sessions`.
+        `n_total_pairs` (all possible pairs, e.g. n_left * n_right) makes the prior the chance that
+        two random records match, pairs left out by blocking counting as non-matches: with u from
+        random pairs that is the prior under which scores of blocked pairs are calibrated.
+        Rows are collapsed to unique level patterns, so a million pairs cost a few thousand.
         """
         g = _gamma(gamma)
         self._check(g)
@@ -132,19 +180,23 @@ class FellegiSunterModel:
             raise ModelError("EM needs at least one pair")
         patterns, counts = np.unique(g, axis=0, return_counts=True)
         counts = counts.astype(np.float64)
-        fixed = set(fix_m)
+        off = set(deactivate)
+        fixed = set(fix_m) | off
+        active = [k for k, s in enumerate(self.specs) if s.name not in off]
         change, it = np.inf, 0
         for it in range(1, max_iter + 1):  # noqa: B007 - the last value is reported
-            post = self._posterior(patterns)
+            post = self._posterior(patterns, active)
             old = [*self.m, *self.u, np.array([self.prior])]
-            self.prior = float(np.clip((post * counts).sum() / counts.sum(), 1e-9, 1 - 1e-9))
+            if not fix_prior:
+                total = counts.sum() if n_total_pairs is None else max(float(n_total_pairs), counts.sum())
+                self.prior = float(np.clip((post * counts).sum() / total, 1e-12, 1 - 1e-9))
             for k, s in enumerate(self.specs):
                 col = patterns[:, k]
                 seen = col != NULL
                 if s.name not in fixed:
                     w = (post * counts)[seen]
                     self.m[k] = _normalise(np.bincount(col[seen], weights=w, minlength=s.n_levels))
-                if not fix_u:
+                if not fix_u and s.name not in off:
                     w = ((1 - post) * counts)[seen]
                     self.u[k] = _normalise(np.bincount(col[seen], weights=w, minlength=s.n_levels))
             new = [*self.m, *self.u, np.array([self.prior])]
@@ -152,6 +204,44 @@ class FellegiSunterModel:
             if change < tol:
                 break
         return EMResult(it, bool(change < tol), self.prior, change)
+
+    def fit_em_sessions(
+        self,
+        gamma: np.ndarray | ComparisonMatrix,
+        sessions: Sequence[Collection[str]],
+        n_total_pairs: float | None = None,
+        max_iter: int = 100,
+        tol: float = 1e-5,
+    ) -> list[EMResult]:
+        """Splink-style training on blocked candidates: one EM session per group of comparisons.
+
+        A session on ("date_of_birth",) takes the pairs whose date_of_birth agrees exactly,
+        leaves that comparison out, and estimates m for the others with u fixed. Each m is the
+        mean over the sessions that estimated it. A last pass fits only the prior over all rows
+        (see `fit_em` for `n_total_pairs`). Plain EM over a union of blocking rules, with the
+        prior taken among candidates, can mistake "agrees on the blocking key" for "matches".
+        """
+        g = _gamma(gamma)
+        self._check(g)
+        estimates: list[list[np.ndarray]] = [[] for _ in self.specs]
+        results = []
+        for names in sessions:
+            ks = [self.names.index(self._spec(n).name) for n in names]
+            rows = np.all(np.stack([g[:, k] == self.specs[k].n_levels - 1 for k in ks], axis=1), axis=1)
+            if not rows.any():
+                raise ModelError(f"EM session {tuple(names)}: no pair agrees exactly on it")
+            trial = FellegiSunterModel(self.specs, self.m, self.u, 0.5 if self.prior < 0.5 else self.prior)
+            results.append(trial.fit_em(g[rows], max_iter, tol, fix_u=True, deactivate=names))
+            for k, s in enumerate(self.specs):
+                if s.name not in names:
+                    estimates[k].append(trial.m[k])
+        for k, est in enumerate(estimates):
+            if est:
+                self.m[k] = _normalise(np.mean(est, axis=0))
+        results.append(
+            self.fit_em(g, max_iter, tol, fix_u=True, fix_m=self.names, n_total_pairs=n_total_pairs)
+        )
+        return results
 
     def fit_term_frequencies(self, name: str, values: Sequence[Any]) -> None:
         """Value frequencies for a tf-adjusted comparison, from the records being linked."""
@@ -274,10 +364,10 @@ class FellegiSunterModel:
         return cls.from_dict(data)
 
     # ------------------------------------------------------------ internals
-    def _posterior(self, patterns: np.ndarray) -> np.ndarray:
+    def _posterior(self, patterns: np.ndarray, active: Sequence[int] | None = None) -> np.ndarray:
         lm = np.zeros(len(patterns))
         lu = np.zeros(len(patterns))
-        for k in range(len(self.specs)):
+        for k in range(len(self.specs)) if active is None else active:
             lm += np.append(np.log(self.m[k]), 0.0)[patterns[:, k]]
             lu += np.append(np.log(self.u[k]), 0.0)[patterns[:, k]]
         logit = np.log(self.prior) + lm - np.log1p(-self.prior) - lu

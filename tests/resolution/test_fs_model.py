@@ -14,7 +14,7 @@ from resolution.thresholds import decide, decide_many
 SPECS = [
     ComparisonSpec("code", "code", "exact"),
     ComparisonSpec("name", "name", "jaro_winkler", tf_adjust=True),
-    ComparisonSpec("dob", "dob", "date"),
+    ComparisonSpec("date_of_birth", "dob", "date"),
 ]
 TRUE_M = [
     np.array([0.1, 0.9]),
@@ -28,13 +28,13 @@ TRUE_U = [
 ]
 
 
-def simulate(n: int, prior: float, seed: int) -> np.ndarray:
+def simulate(n: int, prior: float, seed: int, u: list[np.ndarray] = TRUE_U) -> np.ndarray:
     rng = np.random.default_rng(seed)
     is_match = rng.random(n) < prior
     gamma = np.zeros((n, len(SPECS)), dtype=np.int8)
     for k in range(len(SPECS)):
         gamma[is_match, k] = rng.choice(len(TRUE_M[k]), is_match.sum(), p=TRUE_M[k])
-        gamma[~is_match, k] = rng.choice(len(TRUE_U[k]), (~is_match).sum(), p=TRUE_U[k])
+        gamma[~is_match, k] = rng.choice(len(u[k]), (~is_match).sum(), p=u[k])
     gamma[rng.random(gamma.shape) < 0.1] = -1
     return gamma
 
@@ -58,6 +58,40 @@ def test_full_em_recovers_m_and_u() -> None:
         np.testing.assert_allclose(model.u[k], TRUE_U[k], atol=0.02)
 
 
+# random pairs of real records rarely agree on a code or a birth date
+RARE_U = [np.array([0.999, 0.001]), TRUE_U[1], np.array([0.95, 0.03, 0.015, 0.003, 0.0015, 0.0005])]
+
+
+def blocked_world(seed: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """All pairs of a small world, and the candidates a union of two exact-agreement rules keeps."""
+    everything = simulate(400_000, 0.001, seed, RARE_U)
+    on_code, on_dob = everything[:, 0] == 1, everything[:, 2] == 5
+    return everything, everything[on_code | on_dob], float(len(everything))
+
+
+def test_em_over_blocked_candidates_recovers_the_prior_of_random_pairs() -> None:
+    everything, candidates, n_total = blocked_world(seed=7)
+    model = FellegiSunterModel(SPECS)
+    model.estimate_u_random(everything[:200_000])
+    model.fit_em(candidates, n_total_pairs=n_total)
+    assert model.prior == pytest.approx(0.001, rel=0.2)
+    np.testing.assert_allclose(model.m[1], TRUE_M[1], atol=0.03)
+
+
+def test_em_sessions_leave_the_blocking_comparison_out() -> None:
+    everything, candidates, n_total = blocked_world(seed=8)
+    model = FellegiSunterModel(SPECS)
+    model.estimate_u_random(everything[:200_000])
+    results = model.fit_em_sessions(candidates, [["code"], ["date_of_birth"]], n_total_pairs=n_total)
+    assert len(results) == 3 and all(r.converged for r in results)
+    assert model.prior == pytest.approx(0.001, rel=0.2)
+    for k in range(len(SPECS)):  # each m estimated in the session that did not block on it
+        np.testing.assert_allclose(model.m[k], TRUE_M[k], atol=0.07)
+    assert model.m[0][1] < 0.95  # blocking on code did not make code agreement look certain
+    with pytest.raises(ModelError):
+        model.fit_em_sessions(candidates[candidates[:, 0] != 1][:10], [["code"]])
+
+
 def test_null_level_is_neutral() -> None:
     model = FellegiSunterModel(SPECS, m=TRUE_M, u=TRUE_U, prior=0.1)
     with_null = np.array([[1, -1, 5]])
@@ -75,10 +109,10 @@ def test_explain_sums_to_log_odds_and_reads_as_a_waterfall() -> None:
     log_odds = model.log2_odds(gamma)
     for i in range(len(gamma)):
         parts = model.explain(gamma[i])
-        assert [c.name for c in parts] == ["prior", "code", "name", "dob"]
+        assert [c.name for c in parts] == ["prior", "code", "name", "date_of_birth"]
         assert sum(c.log2_weight for c in parts) == pytest.approx(log_odds[i])
     text = model.waterfall(model.explain(np.array([1, -1, 5])))
-    assert text.startswith("prior -6.6; code exact +4.2; name null 0; dob exact")
+    assert text.startswith("prior -6.6; code exact +4.2; name null 0; date_of_birth exact")
     assert text.endswith(f"= {model.probability(np.array([[1, -1, 5]]))[0]:.3f}")
 
 

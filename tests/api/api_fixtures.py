@@ -19,6 +19,7 @@ PERSON_MASKED = "330821********0177"
 SUB_FIRM = "91330803MA2D00045D"  # 廿里建材, 100% held by FIRM
 KEYS = {role: f"key-{role.value}" for role in Role}
 
+# The firm's reasons are in the risk stage's JSON format (gnn.explain); the person's in prose.
 RISK_ROWS = [
     RiskScore(
         SubjectType.FIRM,
@@ -30,25 +31,26 @@ RISK_ROWS = [
         json.dumps(
             [
                 {
-                    "kind": "record",
+                    "type": "record",
                     "record_id": "C3",
+                    "kind": "admin_penalty",
                     "document_no": "衢环罚〔2024〕15号",
                     "grounded": True,
-                    "text": "own admin_penalty C3 衢环罚〔2024〕15号",
                     "contribution": 0.4,
                 },
                 {
-                    "kind": "related",
-                    "entity_id": PERSON,
-                    "role": "legal_rep",
+                    "type": "related",
+                    "hops": 1,
+                    "party": f"Person:{PERSON}",
+                    "path": f"{PERSON} -[LEGAL_REP]-> {FIRM}",
                     "contribution": 0.2,
-                    "text": f"legal_rep {PERSON} is a dishonest debtor (C2)",
                 },
                 {
-                    "kind": "event",
-                    "record_id": "E4",
+                    "type": "event",
+                    "event_id": "E4",
+                    "source": "inspection",
+                    "category": "双随机抽查",
                     "grounded": False,
-                    "text": "inspection event E4",
                     "contribution": 0.05,
                 },
             ],

@@ -19,6 +19,8 @@ def test_firm_risk_reasons_are_checkable(client):
     assert kinds["record"]["grounded"] is True and kinds["record"]["document_no"] == "衢环罚〔2024〕15号"
     assert kinds["event"]["grounded"] is False
     assert kinds["related"]["entity_id"] == PERSON and kinds["related"]["role"] == "legal_rep"
+    assert kinds["related"]["path"] == [{"src": PERSON, "rel": "LEGAL_REP", "dst": FIRM, "share_pct": None}]
+    assert kinds["event"]["record_id"] == "E4" and "inspection" in kinds["event"]["text"]
 
 
 def test_prose_reasons_are_parsed(client):

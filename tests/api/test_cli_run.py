@@ -31,7 +31,9 @@ def read_rows(path: Path) -> list[dict[str, str]]:
 def run_cli(graph: str, out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *extra: str) -> None:
     monkeypatch.setenv("CREDGRAPH_REVIEW_DB_URL", f"sqlite:///{tmp_path / 'review.db'}")
     monkeypatch.setenv("CREDGRAPH_MODEL_DIR", str(tmp_path / "models"))
-    result = CliRunner().invoke(app, ["run", str(EXAMPLE), "--out", str(out), "--graph", graph, "--quiet", *extra])
+    result = CliRunner().invoke(
+        app, ["run", str(EXAMPLE), "--out", str(out), "--graph", graph, "--quiet", *extra]
+    )
     assert result.exit_code == 0, result.output + repr(result.exception)
 
 
@@ -54,7 +56,9 @@ def test_run_writes_contract_outputs(
         assert next(csv.reader(fh)) == RESOLUTION_COLUMNS
     links = read_rows(out / "resolutions.csv")
     auto = {(r["record_id"], r["entity_type"], r["entity_id"]) for r in links if r["decision"] == "auto_link"}
-    truth = {(r["event_id"], r["entity_type"], r["entity_id"]) for r in read_rows(EXAMPLE / "events_truth.csv")}
+    truth = {
+        (r["event_id"], r["entity_type"], r["entity_id"]) for r in read_rows(EXAMPLE / "events_truth.csv")
+    }
     truth |= {
         (r["record_id"], r["subject_type"], r["subject_id"])
         for r in read_rows(EXAMPLE / "credit_records_truth.csv")

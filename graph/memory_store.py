@@ -28,7 +28,7 @@ from graph.model import (
     Step,
 )
 from graph.paths import Hop, NodeRef, find_associates, find_shortest_paths
-from graph.rows import EdgeGroup, Row, dataset_rows, link_rows, risk_from_props, risk_rows
+from graph.rows import EdgeGroup, Row, dataset_rows, link_rows, risk_from_props, risk_rows, stored_props
 from graph.store import _role_set
 from graph.tables import GraphTables
 from ingest.records import Dataset
@@ -53,10 +53,11 @@ class MemoryStore:
         g, key_prop = self.graph, NODE_KEY[label]
         for row in rows:
             ref = (label, row["key"])
+            p = stored_props(label, row)
             if ref in g:
-                g.nodes[ref].update(row["props"])
+                g.nodes[ref].update(p)
             else:
-                g.add_node(ref, **{key_prop: row["key"]}, **row["props"])
+                g.add_node(ref, **{key_prop: row["key"]}, **p)
         return len(rows)
 
     def _merge_edges(self, group: EdgeGroup, rows: Sequence[Row]) -> int:
@@ -68,10 +69,11 @@ class MemoryStore:
                 continue
             ekey = (rel, row["rid"])
             data = g.get_edge_data(a, b, ekey)
+            p = stored_props(rel, row)
             if data is None:
-                g.add_edge(a, b, key=ekey, rel=rel, rid=row["rid"], **row["props"])
+                g.add_edge(a, b, key=ekey, rel=rel, rid=row["rid"], **p)
             else:
-                data.update(row["props"])
+                data.update(p)
             written += 1
         return written
 

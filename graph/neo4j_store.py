@@ -30,7 +30,7 @@ from graph.model import (
     Step,
 )
 from graph.paths import Hop, NodeRef, find_associates, find_shortest_paths
-from graph.queries import query
+from graph.queries import edge_statement, node_statement, query
 from graph.rows import EdgeGroup, Row, dataset_rows, link_rows, risk_from_props, risk_rows
 from graph.store import _role_set
 from graph.tables import GraphTables
@@ -126,13 +126,12 @@ class Neo4jStore:
             for label, node_rows in rows.nodes.items():
                 if bar is not None:
                     bar.set_postfix_str(str(label))
-                self._write_rows("write/merge_nodes", query("write/merge_nodes", label=label), node_rows, bar)
+                self._write_rows(*node_statement(label), node_rows, bar)
                 nodes[str(label)] += len(node_rows)
             for (src, rel, dst), edge_rows in rows.edges.items():
                 if bar is not None:
                     bar.set_postfix_str(str(rel))
-                text = query("write/merge_edges", src=src, rel=rel, dst=dst)
-                self._write_rows("write/merge_edges", text, edge_rows, bar)
+                self._write_rows(*edge_statement(src, rel, dst), edge_rows, bar)
                 rels[str(rel)] += len(edge_rows)
         finally:
             if bar is not None:
@@ -150,9 +149,7 @@ class Neo4jStore:
         return written
 
     def _merge_edges(self, group: EdgeGroup, rows: Sequence[Row]) -> int:
-        src, rel, dst = group
-        text = query("write/merge_edges", src=src, rel=rel, dst=dst)
-        return self._write_rows("write/merge_edges", text, rows)
+        return self._write_rows(*edge_statement(*group), rows)
 
     def write_risk_scores(self, scores: Sequence[RiskScore]) -> int:
         return sum(

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from enum import Enum
 from functools import lru_cache
 from typing import Any
@@ -38,6 +39,41 @@ def link_rid(model_version: str) -> str:
 def props(**values: Any) -> dict[str, Any]:
     """Properties without the None values (and enums as their plain string value)."""
     return {k: (v.value if isinstance(v, Enum) else v) for k, v in values.items() if v is not None}
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+# Temporal values travel as ISO strings beside `props` and are converted by the statement
+# (date(), localdatetime()): the Python driver packs a datetime ~30x slower than a string.
+# The networkx store converts them back with `stored_props`, so both stores hold the same values.
+TEMPORAL: dict[NodeLabel | RelType, dict[str, type[date] | type[datetime]]] = {
+    NodeLabel.FIRM: {"founded_on": date},
+    NodeLabel.PERSON: {"birth_date": date},
+    NodeLabel.CREDIT_RECORD: {"decided_on": date, "expires_on": date},
+    NodeLabel.EVENT: {"occurred_at": datetime},
+    **{rel: {"start_date": date, "end_date": date} for rel in ROLE_RELS.values()},
+}
+# The statement that writes each label's rows; edges use write/merge_roles for affiliation roles and
+# write/merge_edges for the rest.
+NODE_WRITES: dict[NodeLabel, str] = {
+    NodeLabel.FIRM: "write/merge_firms",
+    NodeLabel.PERSON: "write/merge_persons",
+    NodeLabel.ADDRESS: "write/merge_nodes",
+    NodeLabel.PHONE: "write/merge_nodes",
+    NodeLabel.CREDIT_RECORD: "write/merge_credit_records",
+    NodeLabel.EVENT: "write/merge_events",
+}
+
+
+def stored_props(kind: NodeLabel | RelType, row: Row) -> dict[str, Any]:
+    """The properties a row leaves on its node or relationship: `props` plus its temporal fields."""
+    out = dict(row["props"])
+    for name, typ in TEMPORAL.get(kind, {}).items():
+        if (text := row.get(name)) is not None:
+            out[name] = typ.fromisoformat(text)
+    return out
 
 
 def _prov(p: Provenance) -> dict[str, Any]:
@@ -70,11 +106,11 @@ def firm_row(f: Firm) -> Row:
             phone=f.phone,
             industry=f.industry,
             status=f.status,
-            founded_on=f.founded_on,
             registered_capital_wan=f.registered_capital_wan,
             raw_name=f.raw_name or None,
             **_prov(f.prov),
         ),
+        "founded_on": _iso(f.founded_on),
     }
 
 
@@ -84,11 +120,11 @@ def person_row(p: Person) -> Row:
         "props": props(
             name=p.name,
             gender=p.gender,
-            birth_date=p.birth_date,
             address=p.address,
             phone=p.phone,
             **_prov(p.prov),
         ),
+        "birth_date": _iso(p.birth_date),
     }
 
 
@@ -104,12 +140,12 @@ def credit_record_row(r: CreditRecord) -> Row:
             authority=r.authority,
             document_no=r.document_no,
             grounded=r.grounded,
-            decided_on=r.decided_on,
-            expires_on=r.expires_on,
             amount_yuan=r.amount_yuan,
             summary=r.summary,
             **_prov(r.prov),
         ),
+        "decided_on": _iso(r.decided_on),
+        "expires_on": _iso(r.expires_on),
     }
 
 
@@ -118,7 +154,6 @@ def event_row(e: Event) -> Row:
         "key": e.event_id,
         "props": props(
             source=e.source,
-            occurred_at=e.occurred_at,
             region_code=e.region_code,
             location=e.location,
             category=e.category,
@@ -126,6 +161,7 @@ def event_row(e: Event) -> Row:
             raw_text=e.raw_text if e.raw_text != e.text else None,
             **_prov(e.prov),
         ),
+        "occurred_at": _iso(e.occurred_at),
     }
 
 
@@ -136,7 +172,9 @@ def affiliation_row(a: Affiliation) -> tuple[EdgeGroup, Row]:
         "src": a.holder_id,
         "dst": a.firm_uscc,
         "rid": rid,
-        "props": props(share_pct=a.share_pct, start_date=a.start_date, end_date=a.end_date, **_prov(a.prov)),
+        "props": props(share_pct=a.share_pct, **_prov(a.prov)),
+        "start_date": _iso(a.start_date),
+        "end_date": _iso(a.end_date),
     }
     return group, row
 

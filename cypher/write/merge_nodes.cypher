@@ -1,7 +1,7 @@
-// Upsert one node per row by its key; properties are added or replaced, never removed.
+// Upsert nodes of a label without temporal properties (Address, Phone) by their key.
 // params: rows (list of {key, props})
 // returns: n (rows merged)
-// template: label=Firm|Person|Address|Phone|CreditRecord|Event
+// template: label=Address|Phone
 UNWIND $rows AS row
 MERGE (n:{{label}} {{{label_key}}: row.key})
 SET n += row.props

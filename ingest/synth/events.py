@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from . import phrases as ph
+from .compose import PERSONAL, Ctx, compose, inspection_type, plate
 from .lexicon import INDUSTRIES
 from .mentions import firm_mention, fullwidth, person_mention, traditional
 from .regions import town_short
@@ -24,9 +25,6 @@ from .world import World, day_str
 SOURCES = ("grid_patrol", "complaint", "hotline_12345", "inspection")
 _SOURCE_CUM = (0.35, 0.55, 0.85, 1.0)
 _HOURS = {"grid_patrol": (8, 18), "complaint": (8, 22), "hotline_12345": (0, 23), "inspection": (9, 17)}
-_EXCUSES = ("称系临时摆放", "表示会尽快整改", "拒不配合检查", "电话无人接听", "称工资下月发放",
-            "称已在办理相关手续",
-            "到场配合检查", "态度较好", "称不知情", "承诺三日内整改", "")
 _GENERIC_CATS = ("消防安全", "占道经营", "噪音扰民", "消费纠纷", "违规停车")
 _KIND_W = {"individual_business": 1.6, "enterprise": 1.0, "cooperative": 0.3, "social_org": 0.2}
 
@@ -82,7 +80,8 @@ class EventWriter:
         if r < 0.6:
             return town
         if r < 0.8 and street:
-            return town_short(town) + street if self.rnd.random() < 0.5 else street
+            ts = town_short(town)
+            return street if street.startswith(ts) or self.rnd.random() < 0.5 else ts + street
         return town + self.rnd.choice(("附近", "一带", "辖区", ""))
 
     def chunks(self, n: int, start_id: int = 1, size: int = 20_000) -> Iterator[list[tuple[dict, list]]]:
@@ -107,64 +106,40 @@ class EventWriter:
         else:
             lo, hi = self.window(f)
             day = rnd.randint(lo, hi)
-        truth = [("firm", w.f_uscc[f])]
         ind = INDUSTRIES[w.f_industry[f]]
         cat = rnd.choice(ind.categories) if rnd.random() < 0.8 else rnd.choice(_GENERIC_CATS)
-        mention, _form = firm_mention(w, f, rnd)
         problem = rnd.choice(ph.PROBLEMS.get(cat, ("存在问题",)))
-        dist = w.f_district[f]
+        dist, legal = w.f_district[f], w.f_legal[f]
         shop = w.f_kind[f] == "individual_business"
-        pm = ""
-        if rnd.random() < (0.35 if shop else 0.18):
-            pm = person_mention(w, w.f_legal[f], rnd, shop)
-            truth.append(("person", w.p_id[w.f_legal[f]]))
-        fill = dict(town=w.f_town[f], loc=w.f_street[f] or w.f_town[f], gname=rnd.choice(ph.CNAMES)[0] + "某",
-                    cname=rnd.choice(ph.CNAMES), dept=rnd.choice(ph.DEPTS),
-                    cat=rnd.choice(ph.INSPECTION_CATS))
-        if source == "inspection":
-            fill["firm"] = mention
-            opener = rnd.choice(ph.OPENERS["inspection"]).format(**fill)
-            body = rnd.choice(ph.FINDINGS).format(p=problem)
-            if pm:
-                body += f"，{pm}{rnd.choice(_EXCUSES) or '在场'}"
-            text = f"{opener}{body}。{rnd.choice(ph.OUTCOMES['inspection'])}"
-            cat = fill["cat"] if rnd.random() < 0.6 else cat
-        else:
-            if rnd.random() < 0.06:
-                g = self.partner(f)
-                if g is not None:
-                    gm, _ = firm_mention(w, g, rnd)
-                    truth.append(("firm", w.f_uscc[g]))
-                    a, b = (mention, gm) if rnd.random() < 0.5 else (gm, mention)
-                    mention = rnd.choice(ph.PAIR).format(a=a, b=b)
-                    problem = ""
-            opener = rnd.choice(ph.OPENERS[source]).format(**fill)
-            text = self.compose(opener, mention, problem, pm, source)
+        firm, _form = firm_mention(w, f, rnd)
+        person = ""
+        r = rnd.random()
+        if r < 0.03 and source != "inspection":  # about the person alone, none of their firms
+            person, firm = person_mention(w, legal, rnd, shop, titled=False), ""
+            cat, problem = rnd.choice(PERSONAL)
+        elif r < (0.36 if shop else 0.2):
+            person = person_mention(w, legal, rnd, shop)
+        g, other = -1, ""
+        if source != "inspection" and firm and rnd.random() < 0.06:
+            g = self.partner(f)
+            if g >= 0:
+                other = firm_mention(w, g, rnd)[0]
+        loc = w.f_town[f] if rnd.random() < 0.5 else w.f_street[f]
+        ctx = Ctx(source, cat, problem, firm, person, w.f_shop[f], loc, w.f_town[f], other)
+        text, has_firm, has_person, has_other = compose(ctx, rnd)
+        truth = [("firm", w.f_uscc[f])] if has_firm else []
+        if has_person:
+            truth.append(("person", w.p_id[legal]))
+        if has_other:
+            truth.append(("firm", w.f_uscc[g]))
+        if source == "inspection" and rnd.random() < 0.6:
+            cat = inspection_type(cat, rnd)
+        # the caller is named too: a homonym trap, not a subject of the event
+        if source in ("hotline_12345", "complaint") and rnd.random() < 0.04:
+            caller = rnd.choice("王李张陈刘杨吴周") + rnd.choice(("伟", "芳", "建国", "丽", "军", "秀英"))
+            text = f"{caller}来电：{text}"
         text = self.noise(text)
         return self.row(eid, source, day, dist, cat, w.f_town[f], w.f_street[f], text), truth
-
-    def compose(self, opener: str, mention: str, problem: str, pm: str, source: str) -> str:
-        rnd = self.rnd
-        detail = ""
-        if rnd.random() < 0.3:
-            detail = "，" + rnd.choice(ph.DETAILS).format(amt=rnd.randint(2, 300) * 100, plate=self.plate())
-        tail = rnd.choice(ph.OUTCOMES[source])
-        person = f"，{pm}{rnd.choice(_EXCUSES)}" if pm else ""
-        layout = rnd.randrange(6)
-        if not problem:
-            return f"{opener}{mention}{person}{detail}。{tail}"
-        if layout == 0:
-            return f"{opener}{mention}{problem}{person}{detail}。{tail}"
-        if layout == 1:
-            unit = rnd.choice(("单位", "商家", "店铺", "企业"))
-            return f"{opener}{problem}，涉事{unit}为{mention}{person}{detail}。{tail}"
-        if layout == 2:
-            return f"{opener}{mention}存在{problem.removeprefix('存在')}的情况{detail}{person}。{tail}"
-        if layout == 3 and pm:
-            return f"{opener}{mention}的{pm}{problem}{detail}。{tail}"
-        if layout == 4 and source in ("complaint", "hotline_12345"):
-            return f"{opener}反映{mention}：{problem}{detail}{person}。{tail}"
-        return f"{opener}{problem}{detail}，经了解系{mention}所为{person}。{tail}"
 
     def noise(self, text: str) -> str:
         r = self.rnd.random()
@@ -173,19 +148,18 @@ class EventWriter:
         if r < 0.12:
             return traditional(text)
         if r < 0.14:
-            return text.replace("，", ",").replace("。", ".")
+            return text.replace("，", ",").replace("。", ".").replace("：", ":")
+        if r < 0.16:
+            return text.replace("，", " ")
         return text
 
-    def plate(self) -> str:
-        rnd = self.rnd
-        return f"浙{rnd.choice(ph.PLATE_CITY)}{'·' if rnd.random() < 0.3 else ''}{rnd.randint(10000, 99999)}"
-
-    def partner(self, f: int) -> int | None:
+    def partner(self, f: int) -> int:
+        """Another live firm of the same district, or -1."""
         pool = self.by_district[self.w.f_district[f]]
         if len(pool) < 2:
-            return None
+            return -1
         g = pool[self.rnd.randrange(len(pool))]
-        return None if g == f else g
+        return -1 if g == f else g
 
     def nobody(self, eid: int, source: str) -> tuple[dict, list]:
         rnd, w = self.rnd, self.w
@@ -193,7 +167,7 @@ class EventWriter:
         town = rnd.choice(w.districts[dist].towns)
         cat, tmpl = rnd.choice(ph.NOBODY)
         loc = town + rnd.choice(("", "附近", "菜市场", "老街", "小区", "工业区", "村口"))
-        text = tmpl.format(loc=loc, extra=rnd.choice(ph.NOBODY_EXTRA), plate=self.plate(),
+        text = tmpl.format(loc=loc, extra=rnd.choice(ph.NOBODY_EXTRA), plate=plate(rnd),
                            shop=rnd.choice(("小吃摊", "烧烤摊", "理发店", "小作坊", "水果摊")))
         opener = rnd.choice(ph.OPENERS[source]).format(town=town, loc=loc, gname="王某",
                                                        cname=rnd.choice(ph.CNAMES))

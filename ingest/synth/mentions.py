@@ -86,7 +86,8 @@ def firm_mention(w: World, f: int, rnd: random.Random) -> tuple[str, str]:
                                         "{st}那家{sp}")).format(
             st=w.f_street[f], shop=shop, sp=spoken)
     elif r < 0.76:
-        form, s = "town", town_short(w.f_town[f]) + spoken
+        ts = town_short(w.f_town[f])
+        form, s = "town", spoken if spoken.startswith(ts) else ts + spoken
     elif r < 0.83:
         form, s = "uscc", rnd.choice(("{n}（统一社会信用代码{c}）", "{n}(信用代码:{c})", "{sp}（{c}）",
                                       "统一社会信用代码为{c}的{shop}")).format(n=name, c=w.f_uscc[f],
@@ -108,11 +109,11 @@ _TITLES_SHOP = ("店主", "老板", "经营者", "负责人", "业主", "")
 _TITLES_FIRM = ("法人", "法定代表人", "负责人", "老板", "总经理", "经理", "")
 
 
-def person_mention(w: World, p: int, rnd: random.Random, shop: bool) -> str:
-    """A surface form for person p as the one in charge of a firm."""
+def person_mention(w: World, p: int, rnd: random.Random, shop: bool, titled: bool = True) -> str:
+    """A surface form for person p as the one in charge of a firm (with a title when `titled`)."""
     name = w.p_name[p]
     sur, given = name[0], name[1:]
-    title = rnd.choice(_TITLES_SHOP if shop else _TITLES_FIRM)
+    title = rnd.choice(_TITLES_SHOP if shop else _TITLES_FIRM) if titled else ""
     r = rnd.random()
     if r < 0.36:
         return title + name

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from stdnum.cn import ric, uscc
+from stdnum.cn import ric
 
 from ingest.text import to_halfwidth
 
@@ -23,6 +23,9 @@ _RIC_SHAPE = re.compile(r"[1-9]\d{16}[\dX]")
 _MASK_CHARS = "*●•×"
 _MASK_SHAPE = re.compile(r"[0-9A-Z*]+")
 _EARLIEST_BIRTH_YEAR = 1880
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100: no I, O, S, V, Z
+_USCC_VALUE = {c: i for i, c in enumerate(_USCC_ALPHABET)}
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
 def _compact(s: str) -> str:
@@ -30,16 +33,26 @@ def _compact(s: str) -> str:
 
 
 def normalize_uscc(s: str | None) -> str | None:
-    """Canonical 18-character upper-case USCC, or None when it fails the GB 32100 check."""
+    """Canonical 18-character upper-case USCC, or None when it fails the GB 32100 check.
+
+    The same rules as `stdnum.cn.uscc.validate` (8 digits, then the 31-character alphabet, then the
+    check character), computed with a lookup table: stdnum's version costs ~35 µs a code, too slow
+    for millions of references. A test holds the two in agreement.
+    """
     if not s:
         return None
-    code = _compact(s)
-    if len(code) != 18:
+    code = s if len(s) == 18 and s.isascii() and s.isalnum() and s.isupper() else _compact(s)
+    if len(code) != 18 or not code[:8].isdigit() or not code.isascii():
         return None
+    total = 0
     try:
-        return uscc.validate(code)
-    except Exception:  # stdnum raises several ValidationError kinds; any of them means invalid
+        for ch, weight in zip(code, _USCC_WEIGHTS, strict=False):
+            total += _USCC_VALUE[ch] * weight
+    except KeyError:
         return None
+    if code[17] not in _USCC_VALUE or _USCC_ALPHABET[(31 - total) % 31] != code[17]:
+        return None
+    return code
 
 
 def normalize_resident_id(s: str | None) -> str | None:

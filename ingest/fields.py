@@ -20,6 +20,7 @@ from ingest.text import normalize_address, normalize_text, to_halfwidth
 from ingest.values import parse_date, parse_datetime, parse_float
 
 E = TypeVar("E", bound=Enum)
+_MEMO_LIMIT = 200_000
 
 
 class Rejected(Exception):
@@ -48,6 +49,8 @@ class RowParser:
     quarantine: list[QuarantinedRow] = field(default_factory=list)
     warnings: list[QuarantinedRow] = field(default_factory=list)
     line: int = 0
+    # Memo of low-cardinality cells (categories, locations, enum values): millions of rows repeat them.
+    _memo: dict[tuple[object, str], object] = field(default_factory=dict)
 
     def reject(self, exc: Rejected) -> None:
         self.quarantine.append(QuarantinedRow(self.file, self.line, exc.field, exc.value, exc.reason.value))
@@ -65,11 +68,25 @@ class RowParser:
 
     def key(self, name: str, value: str) -> str:
         """A record key (record_id, event_id): half-width, spaces removed, never empty."""
+        if value.isascii() and value.isalnum():
+            return value
         return "".join(to_halfwidth(self.required(name, value)).split())
 
     @staticmethod
     def text(value: str) -> str | None:
         return normalize_text(value) or None
+
+    def label(self, value: str) -> str | None:
+        """`text` for cells that repeat (category, location, authority): normalised once each."""
+        memo_key = ("label", value)
+        try:
+            return self._memo[memo_key]  # type: ignore[return-value]
+        except KeyError:
+            pass
+        out = normalize_text(value) or None
+        if len(self._memo) < _MEMO_LIMIT:
+            self._memo[memo_key] = out
+        return out
 
     @staticmethod
     def address(value: str) -> str | None:
@@ -77,11 +94,17 @@ class RowParser:
 
     # --- enums, dates, numbers ---------------------------------------------------------------
     def enum(self, name: str, value: str, enum_cls: type[E]) -> E:
-        text = self.required(name, value).lower()
+        memo_key = (enum_cls, value)
+        found = self._memo.get(memo_key)
+        if found is not None:
+            return found  # type: ignore[return-value]
+        text = self.required(name, value).strip().lower()
         try:
-            return enum_cls(text)
+            member = enum_cls(text)
         except ValueError:
             raise Rejected(name, value, Reason.UNKNOWN_ENUM) from None
+        self._memo[memo_key] = member
+        return member
 
     def date(self, name: str, value: str, required: bool = False) -> date | None:
         if not value.strip():
@@ -149,6 +172,8 @@ class RowParser:
         return found[0]
 
     def region_code(self, name: str, value: str) -> str | None:
+        if len(value) == 6 and value.isdigit() and value.isascii():
+            return value
         text = "".join(to_halfwidth(value).split())
         if not text:
             return None

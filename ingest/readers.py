@@ -122,7 +122,7 @@ def _firm(p: RowParser, c: list[str], prov: Provenance) -> Firm:
         address=p.address(addr),
         region_code=p.region_code("region_code", region),
         phone=p.phone("phone", phone),
-        industry=p.text(industry),
+        industry=p.label(industry),
         status=p.enum("status", status, FirmStatus) if status.strip() else FirmStatus.ACTIVE,
         founded_on=p.date("founded_on", founded),
         registered_capital_wan=p.number("registered_capital_wan", cap.replace("万", ""), low=0),
@@ -173,7 +173,7 @@ def _credit(p: RowParser, c: list[str], prov: Provenance) -> CreditRecord:
         masked_id=masked,
         subject_name=name,
         kind=p.enum("kind", kind, CreditKind),
-        authority=p.text(authority),
+        authority=p.label(authority),
         document_no=p.text(doc),
         decided_on=p.date("decided_on", decided, required=True),  # type: ignore[arg-type]
         expires_on=p.date("expires_on", expires),
@@ -195,15 +195,18 @@ def _cell(name: str, value: object) -> str:
 
 
 def _event(p: RowParser, obj: dict[str, Any], prov: Provenance) -> Event:
-    eid, source, occurred, region, location, category, text = (_cell(f, obj.get(f)) for f in EVENT_FIELDS)
+    eid, source, occurred, region, location, category, text = (
+        v if type(v) is str else _cell(f, v)
+        for f, v in zip(EVENT_FIELDS, map(obj.get, EVENT_FIELDS), strict=True)
+    )
     raw = p.required("text", text)
     return Event(
         event_id=p.key("event_id", eid),
         source=p.enum("source", source, EventSource),
         occurred_at=p.timestamp("occurred_at", occurred),
         region_code=p.region_code("region_code", region),
-        location=p.text(location),
-        category=p.text(category),
+        location=p.label(location),
+        category=p.label(category),
         text=p.text(raw) or "",
         raw_text=raw,
         prov=prov,

@@ -15,6 +15,11 @@ import opencc
 
 # Zero-width and byte-order marks: invisible, never part of a name, and not whitespace to str.split.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_HAS_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# The full-width ASCII block and the ideographic space, which nearly every Chinese text holds
+# (，：（）): a translate table is cheaper than NFKC; NFKC then runs only for what is left.
+_FULLWIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "})
+_HAS_FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -30,7 +35,11 @@ def to_halfwidth(s: str) -> str:
     NFKC also folds CJK compatibility ideographs and circled digits, which is what matching wants.
     Chinese punctuation without an ASCII twin (。、《》〔〕) is kept.
     """
-    if s.isascii() or unicodedata.is_normalized("NFKC", s):
+    if s.isascii():
+        return s
+    if _HAS_FULLWIDTH.search(s):
+        s = s.translate(_FULLWIDTH)
+    if unicodedata.is_normalized("NFKC", s):
         return s
     return unicodedata.normalize("NFKC", s)
 
@@ -59,7 +68,7 @@ def to_simplified(s: str) -> str:
 
 def collapse_whitespace(s: str) -> str:
     """Runs of any Unicode whitespace to one ASCII space, stripped; invisible marks removed."""
-    if not s.isascii():
+    if not s.isascii() and _HAS_INVISIBLE.search(s):
         s = s.translate(_INVISIBLE)
     return " ".join(s.split())
 

@@ -1,10 +1,13 @@
 """USCC, resident IDs and published masks."""
 
 import pytest
-from stdnum.cn import ric
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from stdnum.cn import ric, uscc
 
 from ingest.normalize import is_masked, normalize_resident_id, normalize_uscc, parse_masked_id
 
+_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
 
@@ -105,3 +108,13 @@ def test_is_masked() -> None:
     assert is_masked("330821********0177")
     assert not is_masked("330821196911200177")
     assert not is_masked(None)
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXYIOSVZ", min_size=17, max_size=17))
+def test_uscc_agrees_with_stdnum(body: str) -> None:
+    check = uscc.calc_check_digit(body + "0") if all(c in _ALPHABET for c in body) else "0"
+    for code in (body + check, body + ("1" if check != "1" else "2")):
+        expected = uscc.is_valid(code)
+        assert (normalize_uscc(code) == code) is expected
+        assert (normalize_uscc(code.lower()) is not None) is expected

@@ -57,3 +57,12 @@ def test_address_spellings_share_one_key() -> None:
 def test_address_empty_is_none() -> None:
     assert normalize_address("  ") is None
     assert normalize_address(None) is None
+
+
+def test_fast_halfwidth_path_agrees_with_nfkc() -> None:
+    import unicodedata
+
+    block = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
+    assert to_halfwidth(block) == unicodedata.normalize("NFKC", block)
+    mixed = "统一社会信用代码：９１３３０８０３ＭＡ２Ｄ０００３７Ｊ①㈠"
+    assert to_halfwidth(mixed) == unicodedata.normalize("NFKC", mixed)

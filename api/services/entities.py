@@ -186,9 +186,18 @@ def associates(
     offset: int,
     with_risk: bool,
 ) -> tuple[NodeLabel, str, Page[AssociateOut]]:
-    """Entities within `depth` hops, one shortest path each; a page of them, nearest first."""
-    label, key, _ = find_entity(store, raw_id)
-    rows = store.associates(label, key, depth=depth, roles=roles, limit=offset + limit + 1)
+    """Entities within `depth` hops, one shortest path each; a page of them, nearest first.
+
+    The traversal itself shows the start exists when it finds anyone; only an empty answer costs
+    the extra entity lookup that tells an isolated subject from an unknown id."""
+    key = clean_id(raw_id)
+    rows: list[Any] = []
+    for label in candidate_labels(key):
+        rows = store.associates(label, key, depth=depth, roles=roles, limit=offset + limit + 1)
+        if rows:
+            break
+    if not rows:
+        label, key, _ = find_entity(store, key)
     more = len(rows) > offset + limit
     items = []
     for a in rows[offset : offset + limit]:

@@ -14,7 +14,7 @@ from typing import Any
 from api.schemas.common import Step
 from api.schemas.risk import Reason, RiskBatchOut, RiskOut
 from api.services.entities import find_entity, props_of
-from api.services.ids import type_of
+from api.services.ids import candidate_labels, clean_id, type_of
 from graph.model import NodeLabel, RelType
 from ingest.errors import NotFoundError
 
@@ -158,19 +158,32 @@ def _name_parties(store: Any, reasons: list[Reason]) -> None:
                     break
 
 
+def _stored_score(store: Any, raw_id: str) -> tuple[NodeLabel, str, Any]:
+    """(label, key, RiskScore): one store read on the hot path; the entity lookup that tells
+    "unknown" from "not scored" happens only when there is no score."""
+    key = clean_id(raw_id)
+    labels = candidate_labels(key)
+    for label in labels:
+        score = store.risk(label, key)
+        if score is not None:
+            return label, key, score
+    find_entity(store, key)  # raises NotFoundError for an unknown id
+    raise NotFoundError("no risk score for that subject (not scored yet)")
+
+
 def risk_of(store: Any, raw_id: str, with_names: bool = False) -> RiskOut:
-    """The subject's stored risk with parsed reasons; NotFoundError when unknown or unscored."""
-    label, key, row = find_entity(store, raw_id)
-    score = store.risk(label, key)
-    if score is None:
-        raise NotFoundError("no risk score for that subject (not scored yet)")
+    """The subject's stored risk with parsed reasons; NotFoundError when unknown or unscored.
+    `with_names` adds the subject's and related parties' names (extra reads; the pages use it)."""
+    label, key, score = _stored_score(store, raw_id)
     reasons = parse_reasons(score.top_reasons, key)
+    name = None
     if with_names:
         _name_parties(store, reasons)
+        name = props_of(find_entity(store, key)[2]).get("name")
     return RiskOut(
         subject_type=type_of(label),
         subject_id=key,
-        name=props_of(row).get("name"),
+        name=name,
         score=float(score.score),
         own_score=float(score.own_score),
         related_score=float(score.related_score),

@@ -62,7 +62,7 @@ class ScoredPair:
     def evidence(self) -> str:
         """mention ~ candidate; the largest contributions; total → probability; overrides."""
         head = f"mention {self.mention} ~ {self.entity_name()}"
-        if self.entity_idx < 0:
+        if self.entity_idx < 0 or not self.row:
             parts = []
         else:
             contrib = [c for c in self.contributions() if c["log2_weight"] != 0.0]
@@ -101,7 +101,7 @@ class ScoredPair:
             float(self.score),
             self.decision,
             self.evidence(),
-            self.contributions() if self.entity_idx >= 0 else [],
+            self.contributions() if self.row else [],
             self.mention,
         )
 

@@ -263,7 +263,12 @@ class PinyinCoder:
             self._table[ord(ch)] = code
 
     def encode(self, text: str) -> str:
-        return text.translate(self._table)
+        """Encode text; characters not seen before are learnt first (a homophone of a key may use
+        characters no key contains: 宏大 for 宏达)."""
+        table = self._table
+        if any(ord(ch) not in table for ch in text if "\u4e00" <= ch <= "\u9fff"):
+            self.learn(text)
+        return text.translate(table)
 
     def encode_learning(self, text: str) -> str:
         self.learn(text)

@@ -73,3 +73,30 @@ def resolve_dataset(
         texts.update({r.record_id: r.subject_name for r in ds.credit_records})
         queue.enqueue_links([lk for lk in links if lk.decision is Decision.REVIEW], texts)
     return links
+
+
+def blocking_report(
+    resolver: Resolver, contexts: Sequence[RecordContext], truth: set[tuple[str, str, str, str]]
+) -> dict[str, float]:
+    """Pair completeness (share of true pairs among candidates, before any threshold) and
+    reduction ratio (1 - candidate pairs / all record-entity pairs) of candidate generation."""
+    gz = resolver.gz
+    ids = {r.record_id for r in contexts}
+    wanted = {t for t in truth if t[1] in ids}
+    found = 0
+    n_cand = 0
+    for ctx in contexts:
+        pr = build_pairs(ctx, extract(ctx.text, gz, ctx.location), gz)
+        n_cand += len(pr.firm_idx) + len(pr.person_idx)
+        keys = {(ctx.source, ctx.record_id, "firm", gz.firms[i].uscc) for i in pr.firm_idx}
+        keys |= {(ctx.source, ctx.record_id, "person", gz.persons[i].person_id) for i in pr.person_idx}
+        found += len(keys & wanted)
+    space = len(contexts) * (len(gz.firms) + len(gz.persons))
+    return {
+        "records": len(contexts),
+        "candidate_pairs": n_cand,
+        "candidates_per_record": n_cand / max(len(contexts), 1),
+        "true_pairs": len(wanted),
+        "pair_completeness": found / len(wanted) if wanted else 1.0,
+        "reduction_ratio": 1.0 - n_cand / space if space else 1.0,
+    }

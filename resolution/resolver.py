@@ -134,6 +134,10 @@ class Resolver:
 
     def resolve_contexts(self, contexts: Sequence[RecordContext]) -> list[Link]:
         version = self.model_version
+        if self.config.workers > 1 and len(contexts) > 4 * self.config.batch_size:
+            from resolution.parallel import resolve_parallel
+
+            return resolve_parallel(self, contexts, version)
         out: list[Link] = []
         step = self.config.batch_size
         for i in range(0, len(contexts), step):

@@ -79,7 +79,7 @@ def start_model(entity_type: str) -> FellegiSunterModel:
     )
 
 
-def fit(model: FellegiSunterModel, candidate_gamma: np.ndarray, shrink: float = 200.0) -> FellegiSunterModel:
+def fit(model: FellegiSunterModel, candidate_gamma: np.ndarray, shrink: float = 5000.0) -> FellegiSunterModel:
     """m, u and the prior by EM on the candidate pairs, shrunk towards the declared values.
 
     Each level's estimate is blended with the declared one, weighted by how many pairs EM saw

@@ -1,0 +1,46 @@
+"""Resolution over several processes (fork): each worker scores whole batches of records.
+
+The resolver (gazetteer, automata, models) is inherited by fork, not pickled: workers start in
+milliseconds and share the registry's memory pages. Only contexts go out and links come back.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from resolution.batch import score_batch
+from resolution.links import Decision, Link
+
+if TYPE_CHECKING:
+    from resolution.features import RecordContext
+    from resolution.resolver import Resolver
+
+_RESOLVER: Resolver | None = None
+_VERSION = ""
+
+
+def _work(chunk: Sequence[RecordContext]) -> list[Link]:
+    assert _RESOLVER is not None
+    floor = _RESOLVER.config.keep_floor
+    return [
+        sp.to_link(_VERSION)
+        for sp in score_batch(_RESOLVER, chunk)
+        if not (sp.decision is Decision.REJECTED and sp.score < floor and sp.steward is None)
+    ]
+
+
+def resolve_parallel(resolver: Resolver, contexts: Sequence[RecordContext], version: str) -> list[Link]:
+    """Same links as the serial path, in record order, computed by `config.workers` processes."""
+    global _RESOLVER, _VERSION
+    _RESOLVER, _VERSION = resolver, version
+    step = resolver.config.batch_size
+    chunks = [contexts[i : i + step] for i in range(0, len(contexts), step)]
+    out: list[Link] = []
+    ctx = mp.get_context("fork")
+    with ctx.Pool(resolver.config.workers) as pool:
+        for links in pool.imap(_work, chunks, chunksize=1):
+            out.extend(links)
+    _RESOLVER = None
+    return out

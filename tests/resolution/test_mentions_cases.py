@@ -1,0 +1,120 @@
+"""Mention extraction case tables: codes in prose, person forms, titles, homophones, places."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.normalize import normalize_text
+from resolution.codes_in_text import find_codes
+from resolution.gazetteer import Gazetteer, parse_address
+from resolution.mentions import extract
+from resolution.names import strip_org_form, strip_region
+
+
+@pytest.fixture(scope="module")
+def gz(example_ds):
+    return Gazetteer(example_ds)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("联系电话１３９０５７０８８８８。", "phone", "13905708888"),
+        ("店家电话138 5701 2345", "phone", "13857012345"),
+        ("电话138-5701-2345转人工", "phone", "13857012345"),
+        ("座机0570-3456789", "phone", "0570-3456789"),
+        ("座机(0570)3456789", "phone", "0570-3456789"),
+        ("对该公司（统一社会信用代码91330803MA2D00037J）检查", "uscc", "91330803MA2D00037J"),
+        ("当事人身份证330821196911200177", "resident_id", "330821196911200177"),
+        ("被执行人330821********0177", "masked_id", "330821********0177"),
+        ("货车浙H·12345超载", "plate", "浙H12345"),
+        ("车牌浙H12345", "plate", "浙H12345"),
+    ],
+)
+def test_codes_in_prose(text, kind, value):
+    found = [(c.kind, c.value) for c in find_codes(normalize_text(text))]
+    assert (kind, value) in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["订单号12345678901234", "代码91330803MA2D00038J有误", "身份证330821196911200178"],
+)
+def test_invalid_codes_are_not_found(text):
+    assert [c for c in find_codes(text) if c.kind in ("uscc", "resident_id", "phone")] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "form", "role"),
+    [
+        ("经营者王某称已整改", "王某", "经营者"),
+        ("王某某拒不配合", "王某某", None),
+        ("老王的店占道", "老王", None),
+        ("王老板承诺整改", "王老板", "老板"),
+        ("陈总表示配合", "陈总", "老板"),
+        ("李经理到场", "李经理", "经理"),
+    ],
+)
+def test_surname_forms(gz, text, form, role):
+    m = extract(text, gz)
+    got = [(sf.form, sf.role) for sf in m.surname_forms]
+    assert (form, role) in got
+
+
+def test_reporter_and_firm_names_are_not_subjects(gz):
+    assert extract("网格员王某巡查发现", gz).surname_forms == []
+    assert extract("市民张伟反映噪音", gz).persons == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("店主张伟称", "店主"),
+        ("负责人张伟到场", "负责人"),
+        ("法人张伟", "法人"),
+        ("张伟（店主）说", "店主"),
+        ("司机张伟称", "司机"),
+    ],
+)
+def test_person_with_title(gz, text, role):
+    hits = extract(text, gz).persons.values()
+    assert {h.name for h in hits} == {"张伟"}
+    assert all(h.role == role and h.level == 4 for h in hits)
+
+
+def test_traditional_and_fullwidth_text_finds_firm(gz):
+    m = extract(normalize_text("衢州宏達物流有限公司車輛違停，電話１３９０５７０８８８８"), gz)
+    assert {gz.firms[i].uscc for i in m.firms} == {"91330802MA2D00053R"}
+    assert m.phones == {"13905708888"}
+
+
+def test_homophone_and_short_names(gz):
+    homo = extract("宏大物流的车又超载了", gz)  # 宏大 sounds like 宏达
+    assert {gz.firms[i].uscc for i in homo.firms} == {"91330802MA2D00053R"}
+    assert next(iter(homo.firms.values())).level == 3
+    short = extract("群众反映廿里建材公司偷排", gz)
+    assert {gz.firms[i].uscc for i in short.firms} == {"91330803MA2D00045D"}
+
+
+def test_homophone_person_name(gz):
+    m = extract("王建果称车是他的", gz)  # 果 guo = 国 guo
+    assert {gz.persons[i].person_id for i in m.persons} == {"330821196911200177"}
+    assert next(iter(m.persons.values())).level == 2
+
+
+def test_place_word_after_key_is_not_a_firm(gz):
+    assert extract("宏达物流公司门口", gz).firms
+    assert not extract("宏达物流园区门口", gz).firms  # 宏达物流园区 names a place
+    assert not extract("味之道路口", gz).firms
+
+
+def test_name_keys():
+    places = {"浙江", "浙江省", "衢州", "衢州市", "衢江区", "衢江"}
+    assert strip_region(strip_org_form("衢州市衢江区杜泽老街小吃店"), places) == "杜泽老街小吃"
+    assert strip_org_form("衢州宏达物流有限责任公司") == "衢州宏达物流"
+    assert strip_org_form("衢江区莲花农民专业合作社") == "衢江区莲花"
+
+
+def test_address_parts():
+    p = parse_address("浙江省衢州市衢江区杜泽镇老街23号")
+    assert (p.district, p.town, p.road, p.road_number) == ("衢江区", "杜泽镇", "老街", "老街23号")

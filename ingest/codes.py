@@ -127,7 +127,9 @@ class MaskedId:
 
 def is_masked(s: str | None) -> bool:
     """True when the text hides characters with a mask character (* ＊ ● • ×)."""
-    return bool(s) and any(ch in s for ch in _MASK_CHARS + "＊")
+    if not s:
+        return False
+    return any(ch in s for ch in _MASK_CHARS + "＊")
 
 
 def parse_masked_id(s: str | None) -> MaskedId | None:

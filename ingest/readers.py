@@ -194,6 +194,11 @@ def _cell(name: str, value: object) -> str:
     return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
+def _same_if_equal(text: str, raw: str) -> str:
+    """Share one string object when normalising changed nothing: a million events, half the memory."""
+    return raw if text == raw else text
+
+
 def _event(p: RowParser, obj: dict[str, Any], prov: Provenance) -> Event:
     eid, source, occurred, region, location, category, text = (
         v if type(v) is str else _cell(f, v)
@@ -207,7 +212,7 @@ def _event(p: RowParser, obj: dict[str, Any], prov: Provenance) -> Event:
         region_code=p.region_code("region_code", region),
         location=p.label(location),
         category=p.label(category),
-        text=p.text(raw) or "",
+        text=_same_if_equal(p.text(raw) or "", raw),
         raw_text=raw,
         prov=prov,
     )

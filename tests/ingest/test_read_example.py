@@ -75,3 +75,14 @@ def test_truth(example_dir: Path) -> None:
     assert ("E8", "firm", "91330802MA2D00053R") in truth.events
     assert truth.credit_records == [("C2", "person", "330821196911200177")]
     assert read_truth(example_dir / "nowhere").events == []
+
+
+def test_progress_bars_do_not_change_the_result(example_dir: Path) -> None:
+    quiet, loud = read_dataset(example_dir), read_dataset(example_dir, progress=True)
+    assert (quiet.firms, quiet.events, quiet.rows_read) == (loud.firms, loud.events, loud.rows_read)
+
+
+def test_every_reason_is_documented() -> None:
+    from ingest.quarantine import Reason
+
+    assert all(r.value in (Reason.__doc__ or "") for r in Reason)

@@ -52,6 +52,22 @@ _DEBT = ("有履行能力而拒不履行生效法律文书确定义务", "违反
          "以虚假诉讼、虚假仲裁或者以隐匿、转移财产等方法规避执行")
 
 
+def mask_person(pid: str, r: float) -> str:
+    """How lists publish a person's code: mostly 330821********0177, sometimes other masks,
+    sometimes in full, sometimes not at all."""
+    if r < 0.10:
+        return ""
+    if r < 0.14:
+        return pid
+    if r < 0.22:
+        return pid[:6] + "****" + pid[-4:]  # fewer stars than hidden digits
+    if r < 0.28:
+        return pid[:4] + "*" * 10 + pid[-4:]
+    if r < 0.33:
+        return pid[:6] + "****" + pid[10:]  # birth year hidden, month and day visible
+    return pid[:6] + "*" * 8 + pid[-4:]
+
+
 class CreditWriter:
     """Builds credit_records rows and their truth rows from the world's punishments."""
 
@@ -114,15 +130,18 @@ class CreditWriter:
         rid = f"CR{len(self.rows) + 1:07d}"
         if stype == "firm":
             sid, sname = w.f_uscc[idx], w.f_name[idx]
-            if rnd.random() < 0.06:
+            r = rnd.random()
+            if r < 0.06:
                 sid = ""
                 if len(w.f_other[idx]) > 1 and rnd.random() < 0.3:
-                    sname = w.f_other[idx][-1]
+                    sname = w.f_other[idx][-1]  # published under a former or trade name
+            elif r < 0.09:
+                sid = sid[:10] + "****" + sid[-4:]  # 91330803MA****037J
+            if sid != w.f_uscc[idx]:
                 self.truth.append([rid, "firm", w.f_uscc[idx]])
         else:
             sname = w.p_name[idx]
-            r = rnd.random()
-            sid = "" if r < 0.1 else w.p_id[idx] if r < 0.15 else w.p_id[idx][:6] + "*" * 8 + w.p_id[idx][-4:]
+            sid = mask_person(w.p_id[idx], rnd.random())
             if sid != w.p_id[idx]:
                 self.truth.append([rid, "person", w.p_id[idx]])
         self.rows.append([rid, stype, sid, sname, kind, authority, doc, day_str(day), expires, amount,

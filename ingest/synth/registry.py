@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from .codes import KIND_PREFIX, make_uscc
+from .codes import KIND_PREFIX, make_landline, make_uscc
 from .lexicon import INDUSTRIES, zihao_pool
 from .naming import FirmName, coop_name, enterprise_name, individual_name, pick_zihao, renamed, social_name
 from .people import PersonFactory
-from .places import firm_phone, firm_street, full_address
+from .places import firm_phone, firm_street, full_address, office_street
 from .world import World, to_day
 
 KINDS = ("enterprise", "individual_business", "cooperative", "social_org")
@@ -38,6 +38,26 @@ class FirmFactory:
         self.d_cum = self._cum([d.weight for d in world.districts])
         self.role_pool: list[list[int]] = [[] for _ in world.districts]  # preferential reuse
         self.enterprises_by_city: dict[str, list[int]] = {}
+        # legitimate sharing: incubator buildings and bookkeeping agents register many unrelated firms
+        self.incubators: dict[int, list[tuple[str, str]]] = {}
+        self.agent_phones: dict[int, list[str]] = {}
+
+    def shared_contact(self, dist: int) -> tuple[str | None, str | None, str | None]:
+        """(town, street, phone) of an incubator or an agent for some ordinary enterprises."""
+        rnd, d = self.rnd, self.w.districts[dist]
+        town = street = phone = None
+        if rnd.random() < 0.06:
+            spots = self.incubators.setdefault(dist, [])
+            if len(spots) < 3:
+                t = rnd.choice(d.towns)
+                spots.append((t, office_street(t, rnd)))
+            town, street = spots[rnd.randrange(len(spots))]
+        if rnd.random() < 0.04:
+            phones = self.agent_phones.setdefault(dist, [])
+            if len(phones) < 2:
+                phones.append(make_landline(d.area_code, d.landline_digits, rnd))
+            phone = phones[rnd.randrange(len(phones))]
+        return town, street, phone
 
     @staticmethod
     def _cum(ws: list[float]) -> list[float]:
@@ -154,7 +174,11 @@ class FirmFactory:
         dist = self.district()
         founded = self.founding_day(kind)
         legal = self.person(dist, founded - 22 * 365, reuse=0.16)
-        f = self.new_firm(kind, dist, self.industry(kind), founded, legal)
+        town = street = phone = None
+        if kind == "enterprise":
+            town, street, phone = self.shared_contact(dist)
+        f = self.new_firm(kind, dist, self.industry(kind), founded, legal, town=town, street=street,
+                          phone=phone)
         st = self.start(founded)
         if kind == "individual_business":
             w.affiliate("person", legal, f, "operator", None, st)

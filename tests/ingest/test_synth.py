@@ -87,19 +87,22 @@ def test_truth_references_existing_entities(world: Path) -> None:
 
 
 def test_masked_ids_match_their_true_subject(world: Path) -> None:
+    from ingest.codes import parse_masked_id
+
     names = {p["person_id"]: p["name"] for p in _rows(world, "persons.csv")}
+    names.update({f["uscc"]: f["name"] for f in _rows(world, "firms.csv")})
     truth = {t["record_id"]: t["subject_id"] for t in _rows(world, "credit_records_truth.csv")}
-    masked = 0
+    masked: set[str] = set()
     for r in _rows(world, "credit_records.csv"):
         sid = r["subject_id"]
-        if r["subject_type"] == "person" and "*" in sid:
-            true = truth[r["record_id"]]
-            assert sid[:6] == true[:6] and sid[-4:] == true[-4:] and sid[6:14] == "*" * 8
-            assert r["subject_name"] == names[true]
-            masked += 1
+        if "*" in sid:
+            mask = parse_masked_id(sid)
+            assert mask is not None and mask.matches(truth[r["record_id"]]), sid
+            assert r["subject_name"] == names[truth[r["record_id"]]]
+            masked.add(r["subject_type"])
         if not sid:
             assert r["record_id"] in truth  # a record without a code always has its truth row
-    assert masked > 0
+    assert masked == {"person", "firm"}
 
 
 def test_reads_back_with_nothing_quarantined(world: Path) -> None:

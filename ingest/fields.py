@@ -33,6 +33,18 @@ class Rejected(Exception):
         self.reason = reason
 
 
+# Placeholders that exports write for "no value"; read as an empty cell (the contract's unknown).
+NULL_TOKENS = frozenset(
+    {"-", "--", "—", "——", "/", "\\", "无", "空", "暂无", "不详", "null", "none", "n/a", "na", "nan"}
+)
+
+
+def blank(value: str) -> bool:
+    """True for an empty cell or a placeholder such as 无, -, N/A."""
+    text = value.strip()
+    return not text or text.lower() in NULL_TOKENS
+
+
 def compact_name(s: str | None) -> str:
     """Normalised name; spaces dropped unless the name has Latin letters (张 伟 -> 张伟)."""
     text = normalize_text(s)
@@ -62,7 +74,7 @@ class RowParser:
     def required(self, name: str, value: str) -> str:
         """The stripped cell; rejects the row when it is empty."""
         text = value.strip()
-        if not text:
+        if not text or text.lower() in NULL_TOKENS:
             raise Rejected(name, value, Reason.MISSING_REQUIRED)
         return text
 
@@ -83,7 +95,7 @@ class RowParser:
             return self._memo[memo_key]  # type: ignore[return-value]
         except KeyError:
             pass
-        out = normalize_text(value) or None
+        out = None if blank(value) else normalize_text(value) or None
         if len(self._memo) < _MEMO_LIMIT:
             self._memo[memo_key] = out
         return out
@@ -107,7 +119,7 @@ class RowParser:
         return member
 
     def date(self, name: str, value: str, required: bool = False) -> date | None:
-        if not value.strip():
+        if blank(value):
             if required:
                 raise Rejected(name, value, Reason.MISSING_REQUIRED)
             return None
@@ -125,10 +137,9 @@ class RowParser:
     def number(
         self, name: str, value: str, low: float | None = None, high: float | None = None
     ) -> float | None:
-        text = value.strip()
-        if not text:
+        if blank(value):
             return None
-        parsed = parse_float(text)
+        parsed = parse_float(value)
         if parsed is None or (low is not None and parsed < low) or (high is not None and parsed > high):
             raise Rejected(name, value, Reason.BAD_NUMBER)
         return parsed
@@ -151,7 +162,7 @@ class RowParser:
 
     def maybe_subject_code(self, name: str, value: str, kind: SubjectType) -> tuple[str | None, str | None]:
         """(code, mask) of a published subject: both None when empty, mask when masked."""
-        if not value.strip():
+        if blank(value):
             return None, None
         if is_masked(value):
             masked = parse_masked_id(value)
@@ -163,7 +174,7 @@ class RowParser:
     # --- optional values that never stop a row -----------------------------------------------
     def phone(self, name: str, value: str) -> str | None:
         """First mainland number in the cell, canonical; an unreadable cell is cleared and noted."""
-        if not value.strip():
+        if blank(value):
             return None
         found = normalize_phones(value)
         if not found:
@@ -175,7 +186,7 @@ class RowParser:
         if len(value) == 6 and value.isdigit() and value.isascii():
             return value
         text = "".join(to_halfwidth(value).split())
-        if not text:
+        if blank(text):
             return None
         if len(text) == 6 and text.isdigit():
             return text
@@ -183,7 +194,7 @@ class RowParser:
         return None
 
     def optional_resident_id(self, name: str, value: str) -> str | None:
-        if not value.strip():
+        if blank(value):
             return None
         code = normalize_resident_id(value)
         if code is None:

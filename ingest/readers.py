@@ -10,13 +10,14 @@ canonical form (`normalize_phone`), so graph keys and resolution compare like wi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from ingest.codes import birth_date_of
-from ingest.fields import Rejected, RowParser, compact_name
+from ingest.fields import Rejected, RowParser, blank, compact_name
 from ingest.quarantine import Reason
 from ingest.records import (
     Affiliation,
@@ -58,7 +59,8 @@ _KIND_BY_USCC = {
     "52": FirmKind.SOCIAL_ORG,
     "53": FirmKind.SOCIAL_ORG,
 }
-_GENDER = {"m": "M", "male": "M", "男": "M", "f": "F", "female": "F", "女": "F"}
+_ALIAS_SPLIT = re.compile(r"[|｜]")
+_GENDER = {"m": "M", "male": "M", "男": "M", "男性": "M", "f": "F", "female": "F", "女": "F", "女性": "F"}
 
 
 @dataclass(slots=True)
@@ -107,23 +109,24 @@ def _firm(p: RowParser, c: list[str], prov: Provenance) -> Firm:
     uscc = p.uscc("uscc", uscc_raw)
     raw_name = p.required("name", name_raw)
     name = compact_name(raw_name)
-    if kind.strip() or uscc[:2] not in _KIND_BY_USCC:
+    if not blank(kind) or uscc[:2] not in _KIND_BY_USCC:
         firm_kind = p.enum("kind", kind, FirmKind)
     else:
         firm_kind = _KIND_BY_USCC[uscc[:2]]  # empty kind: the code's category says it
-    others = tuple(dict.fromkeys(n for n in (compact_name(o) for o in other.split("|")) if n and n != name))
+    alias_cells = () if blank(other) else _ALIAS_SPLIT.split(other)
+    others = tuple(dict.fromkeys(n for n in (compact_name(o) for o in alias_cells) if n and n != name))
     return Firm(
         uscc=uscc,
         name=name,
         other_names=others,
         kind=firm_kind,
-        legal_rep_name=compact_name(rep_name) or None,
+        legal_rep_name=None if blank(rep_name) else compact_name(rep_name) or None,
         legal_rep_id=p.optional_resident_id("legal_rep_id", rep_id),
         address=p.address(addr),
         region_code=p.region_code("region_code", region),
         phone=p.phone("phone", phone),
         industry=p.label(industry),
-        status=p.enum("status", status, FirmStatus) if status.strip() else FirmStatus.ACTIVE,
+        status=p.enum("status", status, FirmStatus) if not blank(status) else FirmStatus.ACTIVE,
         founded_on=p.date("founded_on", founded),
         registered_capital_wan=p.number("registered_capital_wan", cap.replace("万", ""), low=0),
         prov=prov,
@@ -165,7 +168,10 @@ def _credit(p: RowParser, c: list[str], prov: Provenance) -> CreditRecord:
     record_id = p.key("record_id", rid)
     stype = p.enum("subject_type", stype_raw, SubjectType)
     subject_id, masked = p.maybe_subject_code("subject_id", sid, stype)
-    name = compact_name(sname) if subject_id else compact_name(p.required("subject_name", sname))
+    if subject_id:
+        name = "" if blank(sname) else compact_name(sname)
+    else:
+        name = compact_name(p.required("subject_name", sname))
     return CreditRecord(
         record_id=record_id,
         subject_type=stype,

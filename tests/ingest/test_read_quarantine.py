@@ -214,7 +214,7 @@ def test_cleared_values_load_the_row_and_are_noted(data_dir: Path) -> None:
     uscc = valid_uscc()
     at = append(
         data_dir / "firms.csv",
-        firm_row(uscc, phone="无", region_code="3308", legal_rep_id="330821********0177"),
+        firm_row(uscc, phone="见官网", region_code="3308", legal_rep_id="330821********0177"),
     )
     cr = append(
         data_dir / "credit_records.csv", f"C9,firm,{valid_uscc('0010')},某公司,admin_penalty,,,2024-01-01,,,"
@@ -253,3 +253,37 @@ def test_quarantine_report(tmp_path: Path) -> None:
         "firms.csv,9,uscc,X,bad_code",
         'persons.csv,3,person_id,"1,2",bad_code',
     ]
+
+
+def test_placeholders_read_as_empty(data_dir: Path) -> None:
+    uscc = valid_uscc()
+    append(
+        data_dir / "firms.csv",
+        firm_row(
+            uscc,
+            other_names="无",
+            phone="-",
+            founded_on="--",
+            registered_capital_wan="N/A",
+            kind="",
+            status="",
+        ),
+    )
+    append(data_dir / "credit_records.csv", "C9,person,无,王建国,dishonest_debtor,,,2024-01-01,/,暂无,")
+    ds = read_dataset(data_dir)
+    assert ds.quarantine == [] and ds.warnings == []
+    firm = next(f for f in ds.firms if f.uscc == uscc)
+    assert (firm.other_names, firm.phone, firm.founded_on, firm.registered_capital_wan) == (
+        (),
+        None,
+        None,
+        None,
+    )
+    assert firm.kind.value == "enterprise" and firm.status.value == "active"  # from the code; default
+    c9 = next(r for r in ds.credit_records if r.record_id == "C9")
+    assert (c9.subject_id, c9.masked_id, c9.expires_on, c9.amount_yuan) == (None, None, None, None)
+
+
+def test_placeholder_in_a_required_cell_is_missing(data_dir: Path) -> None:
+    at = append(data_dir / "firms.csv", firm_row(valid_uscc(), name="无"))
+    assert entries(read_dataset(data_dir).quarantine, "firms.csv") == [(at, "name", "无", "missing_required")]

@@ -64,6 +64,14 @@ def store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
     s.close()
 
 
+@pytest.fixture
+def neo4j_store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
+    """An empty Neo4j store (for tests marked neo4j that compare it with the networkx store)."""
+    s = make_store("neo4j", request, batch_size=16)
+    yield s
+    s.close()
+
+
 @pytest.fixture(scope="session")
 def example() -> Dataset:
     ds = read_dataset(EXAMPLE)

@@ -39,7 +39,7 @@ class EventWriter:
         alive = (closed < 0) | (closed > w.start)
         risk = np.array(w.f_hazard) * people_risk(w)
         kind_w = np.array([_KIND_W[k] for k in w.f_kind])
-        weight = kind_w * np.power(0.4 + risk, 0.8) * alive
+        weight = kind_w * np.power(0.4 + risk, 0.6) * alive
         self.p = weight / weight.sum()
         self.nf = nf
         self.by_district: list[list[int]] = [[] for _ in w.districts]
@@ -99,7 +99,7 @@ class EventWriter:
         r = rnd.random()
         if r < 0.14 and source != "inspection":
             return self.nobody(eid, source)
-        if r < 0.30 and self.precursors:
+        if r < 0.23 and self.precursors:
             f, pday = self.precursors[rnd.randrange(len(self.precursors))]
             lo, _ = self.window(f)
             day = max(lo, pday - rnd.randint(10, 240))

@@ -18,7 +18,7 @@ from .world import World
 
 QUARTER = 91
 _FIRM_KINDS = ("admin_penalty", "abnormal_operation", "dishonest_debtor", "serious_dishonesty")
-_KIND_P = {"": (0.55, 0.30, 0.12, 0.03), "shell": (0.15, 0.62, 0.13, 0.10), "debtor": (0.35, 0.30, 0.30,
+_KIND_P = {"": (0.58, 0.31, 0.08, 0.03), "shell": (0.15, 0.62, 0.13, 0.10), "debtor": (0.35, 0.30, 0.30,
     0.05),
            "phoenix_old": (0.6, 0.2, 0.15, 0.05), "phoenix_new": (0.5, 0.3, 0.15, 0.05)}
 
@@ -58,7 +58,7 @@ def people_risk(w: World) -> np.ndarray:
     return np.power(lr, 0.9) * np.power(others, 0.6)
 
 
-def simulate(w: World, rng: np.random.Generator, base: float = 0.006, kappa: float = 2.5) -> None:
+def simulate(w: World, rng: np.random.Generator, base: float = 0.0065, kappa: float = 2.0) -> None:
     """Append punishments (subject_type, index, kind, day) and close firms; records before `start`
     are only a warm-up for the excitation and are not kept."""
     nf = len(w.f_uscc)
@@ -84,7 +84,8 @@ def simulate(w: World, rng: np.random.Generator, base: float = 0.006, kappa: flo
     for qi, q in enumerate(range(t0, w.end + 1, QUARTER)):
         q_end = min(q + QUARTER - 1, w.end)
         active = (founded <= q_end) & ((closed < 0) | (closed > q))
-        rate = base * hazard * (1.0 + kappa * excite)
+        span = (q_end - q + 1) / QUARTER  # the last quarter may be cut short by `end`
+        rate = span * base * hazard * (1.0 + kappa * excite)
         hit = active & (rng.random(nf) < -np.expm1(-rate))
         idx = np.flatnonzero(hit)
         days = rng.integers(np.minimum(np.maximum(q, founded[idx] + 20), q_end),
@@ -109,7 +110,7 @@ def simulate(w: World, rng: np.random.Generator, base: float = 0.006, kappa: flo
         for f in forced_days.get(qi, []):
             pulse[f] = 1.0
         firm_hits += pulse
-        excite = 0.9 * excite + adj @ pulse
+        excite = np.minimum(0.88 * excite + adj @ pulse, 4.0)  # capped: no runaway cascades
         # long-abnormal firms get their licence revoked; some firms simply close
         long_abn = active & (abnormal_since >= 0) & (q - abnormal_since > 2 * 365) & (closed < 0)
         revoke = long_abn & (rng.random(nf) < 0.06)

@@ -88,11 +88,13 @@ def _run(
     for line, row in rows:
         result.rows_read += 1
         parser.line = line
+        noted = len(parser.warnings)
         try:
             if row is None:
                 raise Rejected("*", "", Reason.BAD_ROW)
             record = build(parser, row, Provenance(name, line))
         except Rejected as exc:
+            del parser.warnings[noted:]  # a quarantined row reports why it stopped, not its cleared cells
             parser.reject(exc)
             continue
         k = key(record)

@@ -287,3 +287,10 @@ def test_placeholders_read_as_empty(data_dir: Path) -> None:
 def test_placeholder_in_a_required_cell_is_missing(data_dir: Path) -> None:
     at = append(data_dir / "firms.csv", firm_row(valid_uscc(), name="无"))
     assert entries(read_dataset(data_dir).quarantine, "firms.csv") == [(at, "name", "无", "missing_required")]
+
+
+def test_a_quarantined_row_leaves_no_warnings(data_dir: Path) -> None:
+    append(data_dir / "firms.csv", firm_row(valid_uscc(), phone="见官网", founded_on="someday"))
+    ds = read_dataset(data_dir)
+    assert [q.reason for q in ds.quarantine] == ["bad_date"]
+    assert ds.warnings == []

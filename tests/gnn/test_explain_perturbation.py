@@ -41,7 +41,9 @@ def _candidates(snap, i):
     own = so[(so["src_label"] == g.labels[i]) & (so["src"] == g.keys[i])]["dst"]
     items = [{"type": "record", "record_id": r} for r in own]
     reach = set(g.W[i].indices) | set((g.W @ g.W)[i].indices) | set((g.addr @ g.addr.T)[i].indices)
-    items += [{"type": "related", "party": f"{g.labels[j]}:{g.keys[j]}"} for j in reach if j != i and seeds[j] > 0]
+    items += [
+        {"type": "related", "party": f"{g.labels[j]}:{g.keys[j]}"} for j in reach if j != i and seeds[j] > 0
+    ]
     return items
 
 

@@ -14,7 +14,9 @@ from graph.features_tables import TablesBuilder
 
 def _tiny():
     b = TablesBuilder()
-    b.firm("F1", address="a1").firm("F2", address="a1").firm("F3", phone="13900000001").person("P1").person("P2")
+    b.firm("F1", address="a1").firm("F2", address="a1").firm("F3", phone="13900000001").person("P1").person(
+        "P2"
+    )
     b.role("Person", "P1", "F1", "legal_rep").role("Person", "P1", "F2", "shareholder", 40)
     b.role("Firm", "F2", "F3", "shareholder", 100).role("Person", "P2", "F3", "supervisor")
     b.record("R1", "Firm", "F1", "admin_penalty", "2023-01-01")
@@ -39,7 +41,9 @@ def test_projection_keeps_maps_and_both_directions():
     ff = data["firm", "SHAREHOLDER", "firm"].edge_index.tolist()
     assert ff == [[1], [2]]  # F2 holds F3
     assert set(data.edge_types) == set(edge_types())
-    assert data["address"].num_nodes == 1 and data["firm", "REGISTERED_AT", "address"].edge_index.shape[1] == 2
+    assert (
+        data["address"].num_nodes == 1 and data["firm", "REGISTERED_AT", "address"].edge_index.shape[1] == 2
+    )
     assert data.validate()
     # standardised features: finite, and the record shows up on F1 only
     assert torch.isfinite(data["firm"].x).all()

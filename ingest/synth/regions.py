@@ -165,10 +165,10 @@ def town_short(town: str) -> str:
 
 def load_districts() -> list[District]:
     """Parse the table once; order is the table order, so generation is deterministic."""
-    cities = {}
+    cities: dict[str, tuple[str, str, str, int]] = {}
     for line in _CITIES.strip().splitlines():
-        prefix, name, short, area, digits = line.split()
-        cities[prefix] = (name, short, area, int(digits))
+        prefix, name, short, area, n_digits = line.split()
+        cities[prefix] = (name, short, area, int(n_digits))
     per_city: dict[str, int] = {}
     rows = []
     joined: list[str] = []

@@ -75,10 +75,10 @@ def simulate(w: World, rng: np.random.Generator, base: float = 0.0065, kappa: fl
     kinds = np.array(_FIRM_KINDS)
     probs = {t: np.cumsum(p) for t, p in _KIND_P.items()}
     # forced punishments planted by structures feed the excitation too
-    forced_days = {}
-    for st, idx, _kind, day in w.punishments:
+    forced_days: dict[int, list[int]] = {}
+    for st, who, _kind, when in w.punishments:
         if st == "firm":
-            forced_days.setdefault((day - (w.start - 730)) // QUARTER, []).append(idx)
+            forced_days.setdefault((when - (w.start - 730)) // QUARTER, []).append(who)
     t0 = w.start - 730
     kept: list[tuple[str, int, str, int]] = []
     for qi, q in enumerate(range(t0, w.end + 1, QUARTER)):
@@ -90,7 +90,7 @@ def simulate(w: World, rng: np.random.Generator, base: float = 0.0065, kappa: fl
         idx = np.flatnonzero(hit)
         days = rng.integers(np.minimum(np.maximum(q, founded[idx] + 20), q_end),
                             q_end + 1) if idx.size else idx
-        u = rng.random(idx.size)
+        u = np.asarray(rng.random(idx.size))
         for j, f, day in zip(range(idx.size), idx.tolist(), np.asarray(days).tolist(), strict=True):
             if day > w.end:
                 continue

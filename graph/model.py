@@ -104,6 +104,9 @@ class LoadReport:
     nodes: dict[str, int] = field(default_factory=dict)
     relationships: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    # wall seconds per phase: "rows" (records to rows), "nodes", "relationships"
+    phase_seconds: dict[str, float] = field(default_factory=dict)
+
 
 # The key property of each label (unique constraint in Neo4j, node key in the networkx store).
 NODE_KEY: dict[NodeLabel, str] = {

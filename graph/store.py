@@ -19,7 +19,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
 
-from graph.model import Associate, LoadReport, NodeLabel, RelType, RiskScore, SharedContact, Step
+from graph.model import (
+    AFFILIATION_RELS,
+    Associate,
+    LoadReport,
+    NodeLabel,
+    RelType,
+    RiskScore,
+    SharedContact,
+    Step,
+)
 from graph.tables import GraphTables
 from ingest.records import Dataset
 from resolution.links import Link
@@ -100,8 +109,7 @@ class GraphStore(Protocol):
 
 
 def _role_set(roles: set[RelType] | None) -> frozenset[RelType]:
-    from graph.model import AFFILIATION_RELS
-
+    """The affiliation types a traversal may use; ValueError for anything else."""
     if roles is None:
         return AFFILIATION_RELS
     bad = set(roles) - AFFILIATION_RELS
@@ -116,8 +124,10 @@ def open_store(
     password: str | None = None,
     database: str = "neo4j",
     batch_size: int = 5000,
+    workers: int = 1,
 ) -> GraphStore:
-    """A store for `uri`: "memory" or a Neo4j URI (bolt://, neo4j://, +s/+ssc variants)."""
+    """A store for `uri`: "memory" or a Neo4j URI (bolt://, neo4j://, +s/+ssc variants).
+    `workers` concurrent write transactions are used by the Neo4j store's load_dataset."""
     if uri == "memory":
         from graph.memory_store import MemoryStore
 
@@ -130,7 +140,7 @@ def open_store(
 
         auth = (user or "neo4j", password or "") if password is not None else None
         driver = neo4j.GraphDatabase.driver(uri, auth=auth)
-        return Neo4jStore(driver, database, batch_size=batch_size, owns_driver=True)
+        return Neo4jStore(driver, database, batch_size=batch_size, owns_driver=True, workers=workers)
     from ingest.errors import ConfigError
 
     raise ConfigError(f"unknown graph URI {uri!r}: use 'memory' or bolt://host:port")

@@ -1,7 +1,9 @@
 """Request dependencies as `Annotated` aliases: resources from app.state, the caller and its role.
 
 Tests swap any of these with `app.dependency_overrides[get_store] = ...`. Resources are built once
-in the app's lifespan (api/app.py) and only looked up here.
+in the app's lifespan (api/app.py) and only looked up here. The lookups are `async def` because
+they never block: FastAPI would otherwise send each one through the thread pool (a hop per
+dependency per request); only the resolver's first build blocks, so get_resolver stays sync.
 """
 
 from __future__ import annotations
@@ -28,11 +30,11 @@ _bearer = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 _cookie = APIKeyCookie(name=COOKIE_NAME, auto_error=False, description="set by the /ui/login form")
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_store(request: Request) -> Any:
+async def get_store(request: Request) -> Any:
     return request.app.state.store
 
 
@@ -48,22 +50,22 @@ def get_resolver(request: Request) -> Any:
     return state.resolver
 
 
-def get_queue(request: Request) -> Any:
+async def get_queue(request: Request) -> Any:
     queue = request.app.state.queue
     if queue is None:
         raise ConfigError("the review queue is not available on this server")
     return queue
 
 
-def get_jobs(request: Request) -> JobRunner:
+async def get_jobs(request: Request) -> JobRunner:
     return request.app.state.jobs
 
 
-def get_audit(request: Request) -> AuditLog:
+async def get_audit(request: Request) -> AuditLog:
     return request.app.state.audit
 
 
-def get_keyring(request: Request) -> KeyRing:
+async def get_keyring(request: Request) -> KeyRing:
     return request.app.state.keyring
 
 
@@ -76,7 +78,7 @@ AuditDep = Annotated[AuditLog, Depends(get_audit)]
 KeyRingDep = Annotated[KeyRing, Depends(get_keyring)]
 
 
-def get_principal(
+async def get_principal(
     keyring: KeyRingDep,
     api_key: Annotated[str | None, Security(_api_key)] = None,
     token: Annotated[str | None, Security(_bearer)] = None,
@@ -135,11 +137,11 @@ class Caller:
         self.audit.record(self.principal, "decision", self.route, subjects, self.client, **extra)
 
 
-def require(*roles: Role) -> Callable[..., Caller]:
+def require(*roles: Role) -> Callable[..., Any]:
     """A dependency admitting only the given roles (admin is always admitted)."""
     allowed = frozenset(roles) | {Role.ADMIN}
 
-    def _dep(principal: PrincipalDep, request: Request, audit: AuditDep) -> Caller:
+    async def _dep(principal: PrincipalDep, request: Request, audit: AuditDep) -> Caller:
         if principal.role not in allowed:
             raise AccessDenied(f"role {principal.role.value!r} may not use this route")
         return Caller(principal, request, audit)

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 
 from ingest.normalize import MaskedId
 from resolution.gazetteer import ALIAS, Gazetteer
-from resolution.mentions import ROLE_WORDS, Mentions
+from resolution.mentions import ROLE_WORDS, Mentions, PersonHit, SurnameForm, _role_near
 
 NULL = -1
 # comparison name -> level labels (index = level)
@@ -193,8 +193,17 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
         for sf in m.surname_forms:
             for fi in anchors:
                 for pi, _role in gz.firm_roles.get(fi, ()):
-                    if gz.persons[pi].name[:1] == sf.surname:
+                    if _form_fits(sf, gz.persons[pi].name):
                         person_cands.setdefault(pi, f'"{sf.form}"')
+        if anchors and len(person_cands) < MAX_NAME_CANDIDATES:
+            # a role holder of a named firm whose name sounds like something in the text (潘蔷 ~ 潘强)
+            enc = gz.coder.encode(ctx.text)
+            for fi in anchors:
+                for pi, _role in gz.firm_roles.get(fi, ()):
+                    name = gz.persons[pi].name
+                    if pi not in person_cands and len(name) >= 2 and gz.coder.encode(name) in enc:
+                        person_cands[pi] = f'"{name}" (sounds like)'
+                        m.persons.setdefault(pi, _homophone_hit(ctx.text, enc, gz.coder.encode(name), name))
     person_idx: list[int] = []
     person_rows: list[list[int]] = []
     person_notes: list[str] = []
@@ -204,6 +213,19 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
         person_rows.append(row)
         person_notes.append(note)
     return PairRows(firm_idx, firm_rows, firm_notes, person_idx, person_rows, person_notes)
+
+
+def _form_fits(sf: SurnameForm, name: str) -> bool:
+    """王某/老王 fit anyone surnamed 王; 小忠/阿鹏 fit a given name holding that character."""
+    if sf.given:
+        return len(name) >= 2 and sf.given in name[1:]
+    return name[:1] == sf.surname
+
+
+def _homophone_hit(text: str, enc: str, enc_name: str, name: str) -> PersonHit:
+    start = enc.index(enc_name)
+    end = start + len(enc_name)
+    return PersonHit(2, start, end, text[start:end], _role_near(text, start, end))
 
 
 def _masks(ctx: RecordContext, m: Mentions) -> list[MaskedId]:
@@ -277,15 +299,15 @@ def person_row(ctx: RecordContext, m: Mentions, gz: Gazetteer, pi: int, anchors:
         name_lvl = h.level
         rarity = _rarity(len(gz.person_names.get(p.name, ())), (1, 5))
     else:
-        sform = next((sf for sf in m.surname_forms if sf.surname == p.name[:1]), None)
+        sform = next((sf for sf in m.surname_forms if _form_fits(sf, p.name)), None)
         if sform is not None:
             name_lvl = 1
-            # how many role holders of the firms named share the surname: 1 = only one fits
+            # how many role holders of the firms named fit the form: 1 = only one fits
             same = {
                 q
                 for fi in anchors
                 for q, _ in gz.firm_roles.get(fi, ())
-                if gz.persons[q].name[:1] == sform.surname
+                if _form_fits(sform, gz.persons[q].name)
             }
             rarity = _rarity(len(same), (1, 3)) if same else 0
     code = NULL

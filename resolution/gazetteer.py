@@ -116,8 +116,8 @@ class Gazetteer:
         self.district_auto = _automaton({d: i for i, d in enumerate(self.district_code)})
         self._district_names = list(self.district_code)
         self.towns = {p.town for p in self.firm_addr if p.town}
-        town_bases = {re.sub(r"(镇|乡|街道)$", "", t) for t in self.towns}
-        self.place_words = self.places | self.towns | town_bases
+        self.town_bases = {b for t in self.towns if len(b := re.sub(r"(镇|乡|街道)$", "", t)) >= 2}
+        self.place_words = self.places | self.towns | self.town_bases
 
     def region_of_text(self, text: str | None) -> str | None:
         """Region code of the first district named in text (衢州市衢江区人民法院 → 330803)."""
@@ -150,10 +150,9 @@ class Gazetteer:
             add(clean_name(f.name), fi, FULL)
             add(strip_org_form(cleaned[fi]), fi, CORE)
             add(cores[fi], fi, CORE)
-            short = strip_industry(cores[fi], tails)
-            self.firm_short.append(short)
-            if short != cores[fi]:
+            for short in self._short_keys(cores[fi], tails):
                 add(short, fi, SHORT)
+            self.firm_short.append(short)
             for other in f.other_names:
                 o = clean_name(other)
                 add(o, fi, ALIAS)
@@ -180,6 +179,26 @@ class Gazetteer:
         self.addr_key_list = list(addr)
         self.addr_hits = [tuple(addr[k]) for k in self.addr_key_list]
         self.addr_auto = _automaton({k: i for i, k in enumerate(self.addr_key_list)})
+
+    def _short_keys(self, core: str, tails: set[str]) -> list[str]:
+        """The 字号 forms people write: the core without its industry words (stripped until none
+        is left), and its first two characters, both after a leading town name (前童荣盛 → 荣盛)."""
+        out = []
+        for base in sorted(self.town_bases, key=len, reverse=True):
+            if core.startswith(base) and len(core) - len(base) >= 2:
+                core = core[len(base) :]
+                out.append(core)
+                break
+        short = core
+        for _ in range(3):
+            nxt = strip_industry(short, tails)
+            if nxt == short:
+                break
+            short = nxt
+        out.append(short)
+        if len(core) >= 4:
+            out.append(core[:2])
+        return out
 
     # ------------------------------------------------------------------ person names
     def _build_person_keys(self) -> None:

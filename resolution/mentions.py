@@ -77,6 +77,11 @@ _NOT_SUBJECT = (
 )
 # a name key followed by these is a place (湖前片区, 杜泽村), not a firm
 _PLACE_AFTER = ("片区", "村", "镇", "乡", "街道", "社区", "小区", "路", "街", "大道", "一带", "附近", "园区")
+# 小/阿 + character that are ordinary words, not a person (小吃, 小区, 阿姨)
+_NOT_GIVEN = frozenset(
+    "小吃 小区 小时 小店 小型 小学 小孩 小卖 小摊 小贩 小额 小巷 小组 小心 小微 阿姨".split()
+)
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _PLACE_RE = re.compile(
     r"([\u4e00-\u9fff]{2,5}?(?:镇|乡|街道))|([\u4e00-\u9fff]{1,6}?(?:路|街|大道|巷|弄))(\d+号)?"
     r"|([\u4e00-\u9fff]{2,6}?(?:园区|小区|市场|广场|工业区|开发区|村))"
@@ -107,6 +112,7 @@ class SurnameForm:
     start: int
     end: int
     role: str | None
+    given: str = ""  # 小忠, 阿鹏: one character of the given name instead of the surname
 
 
 @dataclass(slots=True)
@@ -242,16 +248,24 @@ def extract(text: str, gz: Gazetteer, location: str | None = None) -> Mentions:
 
 
 def _surname_forms(text: str, gz: Gazetteer, person_spans: list[tuple[int, int, int]]) -> list[SurnameForm]:
+    """王某, 王某某, 老王, 王老板, 王总, 老板王女士, 小王, and 小忠/阿鹏 (given-name forms)."""
     out: list[SurnameForm] = []
     taken = [(s, e) for s, e, _ in person_spans]
     n = len(text)
     for i, ch in enumerate(text):
-        if ch not in gz.surnames:
-            continue
         if any(s <= i < e for s, e in taken):
             continue
-        # 老王
-        if i > 0 and text[i - 1] == "老" and (i + 1 >= n or text[i + 1] not in "板街年人家"):
+        prev = text[i - 1] if i > 0 else ""
+        nxt = text[i + 1] if i + 1 < n else ""
+        if prev in ("小", "阿") and _CJK_CHAR.match(ch) and prev + ch not in _NOT_GIVEN:
+            role = _role_near(text, i - 1, i + 1)
+            if ch in gz.surnames:
+                out.append(SurnameForm(ch, prev + ch, i - 1, i + 1, role))
+            out.append(SurnameForm("", prev + ch, i - 1, i + 1, role, given=ch))
+            continue
+        if ch not in gz.surnames:
+            continue
+        if prev == "老" and (i + 1 >= n or nxt not in "板街年人家"):
             role = _role_near(text, i - 1, i + 1)
             out.append(SurnameForm(ch, text[i - 1 : i + 1], i - 1, i + 1, role))
             continue
@@ -261,4 +275,10 @@ def _surname_forms(text: str, gz: Gazetteer, person_spans: list[tuple[int, int, 
                 role = _FORM_ROLES.get(suf) or _role_near(text, i, end)
                 out.append(SurnameForm(ch, text[i:end], i, end, role))
                 break
+        else:
+            for suf in ("先生", "女士"):  # only when a role word says this is the subject (老板王女士)
+                if text.startswith(suf, i + 1):
+                    role = _role_near(text, i, i + 3)
+                    if role is not None and ROLE_WORDS.get(role):
+                        out.append(SurnameForm(ch, text[i : i + 3], i, i + 3, role))
     return out

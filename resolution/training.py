@@ -112,7 +112,13 @@ def retrain_matcher(
     out_dir: str | Path,  # noqa: ANN001
     min_labels: int = 50,
 ) -> RetrainResult:
-    """Train the supervised matcher from the queue's decisions and compare it on held-out labels."""
+    """Train the supervised matcher from the queue's decisions and compare it on held-out labels.
+
+    Also accepts `(data_dir, settings)`, the form `credgraph retrain` calls: the dataset is read
+    from data_dir and queue, current model and output directory come from the settings.
+    """
+    if isinstance(ds, str | Path):
+        return retrain_from_settings(Path(ds), queue)
     decisions = queue.steward_decisions()
     cur = Path(current_model_path) if current_model_path else None
     if cur is not None and (cur / "resolver.json").exists():
@@ -167,3 +173,15 @@ def retrain_matcher(
     else:
         result.message += "no supervised matcher trained; the Fellegi–Sunter model stays"
     return result
+
+
+def retrain_from_settings(data_dir: Path, settings) -> RetrainResult:  # noqa: ANN001 - api.Settings
+    """`retrain_matcher` with everything taken from the settings (review DB URL, model_dir)."""
+    from ingest.dataset import read_dataset
+    from resolution.review_queue import ReviewQueue
+
+    ds = read_dataset(data_dir, progress=False)
+    queue = ReviewQueue(settings.review_db_url)
+    return retrain_matcher(
+        ds, queue, settings.model_dir / "resolver", settings.model_dir / "resolver-candidate"
+    )

@@ -1,4 +1,6 @@
-"""`credgraph evaluate DATA_DIR OUT_DIR`, `credgraph review list|decide`, `credgraph retrain DATA_DIR`."""
+"""`credgraph evaluate DATA_DIR OUT_DIR` and `credgraph review list|decide`.
+
+(`credgraph retrain` lives in api/commands/risk.py and calls resolution.training.retrain_matcher.)"""
 
 from __future__ import annotations
 
@@ -44,30 +46,6 @@ def register(app: typer.Typer) -> None:
             )
         console.print(table)
         console.print(f"{len(ev.homonym_errors)} homonym errors; report in {out_dir}/evaluation.md")
-
-    @app.command()
-    def retrain(
-        data_dir: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="data directory")],
-        out: Annotated[Path | None, typer.Option("--out", help="model directory to write")] = None,
-    ) -> None:
-        """Train the supervised matcher from steward decisions; says whether it beats the current one."""
-        from ingest.dataset import read_dataset
-        from resolution.review_queue import ReviewQueue
-        from resolution.training import retrain_matcher
-
-        settings = Settings()
-        try:
-            ds = read_dataset(data_dir, progress=False)
-            res = retrain_matcher(
-                ds,
-                ReviewQueue(settings.review_db_url),
-                settings.model_dir / "resolver",
-                out or settings.model_dir / "resolver-candidate",
-            )
-        except CredgraphError as exc:
-            console.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(2) from exc
-        console.print(res.message)
 
     app.add_typer(review_app, name="review")
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from rapidfuzz import distance, fuzz, process
 
 from ingest.errors import ConfigError
@@ -93,6 +94,10 @@ class Comparator:
     kernel: Kernel
     labels: LabelFn
     defaults: Mapping[str, Any] = field(default_factory=dict)
+    # optional: record-level re-encoding after normalisation (dates carry their day number)
+    encode: Callable[[np.ndarray], np.ndarray] | None = None
+    # optional: levels for every (distinct left, distinct right) value at once (rapidfuzz cdist)
+    matrix: Callable[[np.ndarray, np.ndarray, Mapping[str, Any]], np.ndarray] | None = None
 
 
 COMPARATORS: dict[str, Comparator] = {}
@@ -106,7 +111,8 @@ def register(comparator: Comparator) -> Comparator:
 
 def _ladder(values: np.ndarray, exact: np.ndarray, thresholds: Sequence[float], higher: bool) -> np.ndarray:
     """Level = number of thresholds met; exact agreement sits one above them all."""
-    met = [(values >= t) if higher else (values <= t) for t in thresholds]
+    # similarities meet a threshold within float32 rounding, on every code path alike
+    met = [(values >= t - 1e-6) if higher else (values <= t) for t in thresholds]
     levels = np.sum(met, axis=0).astype(np.int8) if met else np.zeros(len(values), np.int8)
     levels[exact] = len(thresholds) + 1
     return levels
@@ -124,6 +130,32 @@ def _string_kernel(scorer: Any, higher: bool, scale: float = 1.0) -> Kernel:
         return levels, 1.0 - raw / np.maximum(longest, 1)
 
     return kernel
+
+
+def _string_matrix(scorer: Any, higher: bool, scale: float = 1.0) -> Callable[..., np.ndarray]:
+    """Levels below 'exact' for all distinct-value pairs; the caller marks exact agreement."""
+
+    def matrix(left: np.ndarray, right: np.ndarray, opts: Mapping[str, Any]) -> np.ndarray:
+        thresholds = opts["thresholds"]
+        if higher:
+            raw = process.cdist(
+                left, right, scorer=scorer, dtype=np.float32, workers=int(opts.get("workers", 1))
+            )
+            return _ladder_matrix(raw / scale, thresholds, higher)
+        cut = int(max(thresholds)) if thresholds else 0
+        raw = process.cdist(
+            left, right, scorer=scorer, dtype=np.int32, score_cutoff=cut, workers=int(opts.get("workers", 1))
+        )
+        return _ladder_matrix(raw, thresholds, higher)
+
+    return matrix
+
+
+def _ladder_matrix(raw: np.ndarray, thresholds: Sequence[float], higher: bool) -> np.ndarray:
+    levels = np.zeros(raw.shape, dtype=np.int8)
+    for t in thresholds:
+        levels += (raw.astype(np.float64) >= t - 1e-6) if higher else (raw <= t)
+    return levels
 
 
 def _lengths(values: np.ndarray) -> np.ndarray:
@@ -151,22 +183,65 @@ def _exact_kernel(
     return same.astype(np.int8), same.astype(np.float64)
 
 
-def _date_kernel(
-    left: np.ndarray, right: np.ndarray, opts: Mapping[str, Any]
-) -> tuple[np.ndarray, np.ndarray]:
-    lp, rp = np.asarray(left, dtype=np.int64).reshape(-1, 3), np.asarray(right, dtype=np.int64).reshape(-1, 3)
-    same_fields = (lp == rp).sum(axis=1)
-    transposed = (lp[:, 0] == rp[:, 0]) & (lp[:, 1] == rp[:, 2]) & (lp[:, 2] == rp[:, 1]) & (same_fields < 3)
-    days = np.abs(_ordinal(lp) - _ordinal(rp)).astype(np.float64)
-    within = sorted(opts["within_days"], reverse=True)
-    levels = _ladder(days, np.zeros(len(days), bool), within, higher=False)
+def _date_levels(
+    left: np.ndarray, right: np.ndarray, within: Sequence[int], want_similarity: bool = True
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Levels and similarity for broadcastable (..., 4) arrays of (year, month, day, day number)."""
+    same = [left[..., i] == right[..., i] for i in range(3)]
+    same_fields = same[0].astype(np.int8) + same[1] + same[2]
+    transposed = (
+        same[0] & (left[..., 1] == right[..., 2]) & (left[..., 2] == right[..., 1]) & (same_fields < 3)
+    )
+    no_day = _NO_DAY32 if left.dtype == np.int32 else _NO_DAY
+    invalid = (left[..., 3] == no_day) | (right[..., 3] == no_day)
+    days = np.abs(left[..., 3].astype(np.int64) - right[..., 3])
+    levels = np.zeros(days.shape, dtype=np.int8)
+    for d in within:  # widest first, so a closer date climbs one more level
+        levels += (days <= d) & ~invalid
     n = len(within)
     levels[same_fields == 2] = n + 1
     levels[transposed] = n + 2
     levels[same_fields == 3] = n + 3
+    if not want_similarity:
+        return levels, None
     horizon = float(max(within)) if within else 365.0
-    sim = np.where(np.isnan(days), same_fields / 3.0, 1.0 - np.minimum(days, horizon) / horizon)
+    sim = np.where(invalid, same_fields / 3.0, 1.0 - np.minimum(days, horizon) / horizon)
     return levels, sim
+
+
+def _date_kernel(
+    left: np.ndarray, right: np.ndarray, opts: Mapping[str, Any]
+) -> tuple[np.ndarray, np.ndarray]:
+    lp = np.asarray(left, dtype=np.int64).reshape(len(left), -1)
+    rp = np.asarray(right, dtype=np.int64).reshape(len(right), -1)
+    lp, rp = (_encode_date(lp), _encode_date(rp)) if lp.shape[1] == 3 else (lp, rp)
+    levels, sim = _date_levels(lp, rp, sorted(opts["within_days"], reverse=True))
+    assert sim is not None
+    return levels, sim
+
+
+def _date_matrix(left: np.ndarray, right: np.ndarray, opts: Mapping[str, Any]) -> np.ndarray:
+    within = sorted(opts["within_days"], reverse=True)
+    lt, rt = _narrow(left), _narrow(right)
+    return _date_levels(lt[:, None, :], rt[None, :, :], within, want_similarity=False)[0]
+
+
+def _narrow(parts: np.ndarray) -> np.ndarray:
+    """int32 copy (half the memory traffic over a value grid); _NO_DAY maps to int32's minimum."""
+    out = np.clip(parts, np.iinfo(np.int32).min + 1, np.iinfo(np.int32).max).astype(np.int32)
+    out[parts[:, 3] == _NO_DAY, 3] = _NO_DAY32
+    return out
+
+
+_NO_DAY = np.iinfo(np.int64).min
+_NO_DAY32 = np.iinfo(np.int32).min
+
+
+def _encode_date(parts: np.ndarray) -> np.ndarray:
+    """(year, month, day) → (year, month, day, day number); impossible dates get _NO_DAY."""
+    ordinal = _ordinal(parts[:, :3])
+    day = np.where(np.isnan(ordinal), _NO_DAY, np.nan_to_num(ordinal)).astype(np.int64)
+    return np.column_stack([parts[:, :3], day])
 
 
 def _ordinal(parts: np.ndarray) -> np.ndarray:
@@ -216,6 +291,7 @@ register(
         _string_kernel(distance.JaroWinkler.normalized_similarity, True),
         _sim_labels("jaro_winkler"),
         {"thresholds": (0.88, 0.92)},
+        matrix=_string_matrix(distance.JaroWinkler.normalized_similarity, True),
     )
 )
 register(
@@ -225,6 +301,7 @@ register(
         _string_kernel(distance.Levenshtein.distance, False),
         _dist_labels("levenshtein"),
         {"thresholds": (2, 1)},
+        matrix=_string_matrix(distance.Levenshtein.distance, False),
     )
 )
 register(
@@ -234,6 +311,17 @@ register(
         _string_kernel(distance.DamerauLevenshtein.distance, False),
         _dist_labels("damerau"),
         {"thresholds": (2, 1)},
+        matrix=_string_matrix(distance.DamerauLevenshtein.distance, False),
+    )
+)
+register(
+    Comparator(
+        "osa",  # restricted Damerau-Levenshtein (optimal string alignment): bit-parallel, ~5x faster
+        normalise_text,
+        _string_kernel(distance.OSA.distance, False),
+        _dist_labels("osa"),
+        {"thresholds": (2, 1)},
+        matrix=_string_matrix(distance.OSA.distance, False),
     )
 )
 register(
@@ -243,9 +331,20 @@ register(
         _string_kernel(fuzz.token_set_ratio, True, 100.0),
         _sim_labels("token_set"),
         {"thresholds": (0.7, 0.9)},
+        matrix=_string_matrix(fuzz.token_set_ratio, True, 100.0),
     )
 )
-register(Comparator("date", _date_parts, _date_kernel, _date_labels, {"within_days": (30, 365)}))
+register(
+    Comparator(
+        "date",
+        _date_parts,
+        _date_kernel,
+        _date_labels,
+        {"within_days": (30, 365)},
+        encode=_encode_date,
+        matrix=_date_matrix,
+    )
+)
 register(
     Comparator(
         "numeric", _number, _numeric_kernel, _numeric_labels, {"thresholds": (1.0,), "relative": False}
@@ -382,6 +481,9 @@ def prepare(spec: ComparisonSpec, table: Any, right: bool = False) -> PreparedCo
     else:
         arr = np.empty(len(normed), dtype=object)
         arr[:] = ["" if v is None else v for v in normed]
+    encode = COMPARATORS[spec.comparator].encode
+    if encode is not None and present is not None:
+        arr = encode(arr)
     keys = None
     if spec.tf_adjust:
         keys = np.empty(len(normed), dtype=object)
@@ -462,3 +564,65 @@ def compare_pair(spec: ComparisonSpec, left: Any, right: Any) -> Feature:
 def _as_tuple(value: Any, n: int) -> tuple[Any, ...]:
     """A single value for a one-column spec, or a tuple of values for a multi-column spec."""
     return (value,) if n == 1 else tuple(value)
+
+
+# ---------------------------------------------------------------- u over every pair, exactly
+def _distinct(col: PreparedColumn) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct present values and how many records carry each."""
+    present = col.values[~col.missing]
+    if present.ndim == 2:
+        uniq, counts = np.unique(present, axis=0, return_counts=True)
+        return uniq, counts.astype(np.float64)
+    codes, uniq = pd.factorize(present)
+    return np.asarray(uniq, dtype=present.dtype), np.bincount(codes, minlength=len(uniq)).astype(np.float64)
+
+
+def _joint_codes(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    both = np.concatenate([left, right])
+    if both.ndim == 2:
+        _, codes = np.unique(both, axis=0, return_inverse=True)
+    else:
+        codes, _ = pd.factorize(both)
+    codes = np.asarray(codes).ravel()
+    return codes[: len(left)], codes[len(left) :]
+
+
+def distinct_pairs(left: PreparedColumn, right: PreparedColumn) -> int:
+    """How many distinct-value pairs `level_counts_all_pairs` would compare."""
+    return len(_distinct(left)[0]) * len(_distinct(right)[0])
+
+
+def level_counts_all_pairs(
+    spec: ComparisonSpec,
+    left: PreparedColumn,
+    right: PreparedColumn,
+    dedupe: bool = False,
+    workers: int = 1,
+    block_cells: int = 4_000_000,
+) -> np.ndarray:
+    """Level counts over every (left record, right record) pair with both values present.
+
+    Computed over distinct values weighted by their record counts, so u needs no sampling when
+    a column has few distinct values. `dedupe` (right is left) drops each record's pair with itself.
+    """
+    comp = COMPARATORS[spec.comparator]
+    opts = {**spec.options, "workers": workers}
+    lu, lc = _distinct(left)
+    ru, rc = _distinct(right)
+    jl, jr = _joint_codes(lu, ru)
+    counts = np.zeros(spec.n_levels)
+    rows = max(1, block_cells // max(len(ru), 1))
+    for a in range(0, len(lu), rows):
+        b = min(a + rows, len(lu))
+        if comp.matrix is not None:
+            levels = comp.matrix(lu[a:b], ru, opts)
+            levels[jl[a:b, None] == jr[None, :]] = spec.n_levels - 1
+        else:
+            li, ri = np.repeat(np.arange(a, b), len(ru)), np.tile(np.arange(len(ru)), b - a)
+            levels = comp.kernel(lu[li], ru[ri], opts)[0].reshape(b - a, len(ru))
+        weights = lc[a:b, None] * rc[None, :]
+        counts += np.bincount(levels.ravel(), weights=weights.ravel(), minlength=spec.n_levels)
+    if dedupe:
+        self_levels = comp.kernel(lu, lu, opts)[0]
+        counts -= np.bincount(self_levels, weights=lc, minlength=spec.n_levels)
+    return np.maximum(counts, 0.0)

@@ -22,7 +22,16 @@ import numpy as np
 import pandas as pd
 
 from ingest.errors import ConfigError, ModelError
-from resolution.compare import COMPARATORS, NULL, ComparisonMatrix, ComparisonSpec, compare_prepared, prepare
+from resolution.compare import (
+    COMPARATORS,
+    NULL,
+    ComparisonMatrix,
+    ComparisonSpec,
+    compare_prepared,
+    distinct_pairs,
+    level_counts_all_pairs,
+    prepare,
+)
 
 FORMAT = "credgraph.fellegi_sunter"
 FORMAT_VERSION = 1
@@ -121,36 +130,43 @@ class FellegiSunterModel:
         num_chunks: int = 10,
         seed: int | None = None,
         workers: int = 1,
+        exact_factor: float = 4.0,
     ) -> dict[str, int]:
         """u from random record pairs (right=None: dedupe within `left`), Splink's procedure.
 
         Per comparison: a probe of 1% of `max_pairs`; if any level was seen fewer than
-        `min_count_per_level` times, restart and add chunks of max_pairs/num_chunks until every
-        level is seen enough or `max_pairs` is spent. Returns the pairs used per comparison.
+        `min_count_per_level` times, either count levels over *every* pair exactly, via distinct
+        values, when that is at most `exact_factor` x max_pairs comparisons (a distinct-value
+        comparison costs a fraction of a sampled one), or add chunks of max_pairs/num_chunks
+        until every level is seen enough or `max_pairs` is spent. Returns pairs used per comparison.
         """
         other = left if right is None else right
         rng = np.random.default_rng(seed)
         used: dict[str, int] = {}
         for k, s in enumerate(self.specs):
             lp, rp = prepare(s, left), prepare(s, other, right=True)
-            li = rng.integers(0, len(lp.missing), int(max_pairs))
-            ri = rng.integers(0, len(rp.missing), int(max_pairs))
-            if right is None:
-                li, ri = li[li != ri], ri[li != ri]
-            bounds = [(0, len(li) // (num_chunks * 10))]
-            step = -(-len(li) // num_chunks)
-            bounds += [(a, min(a + step, len(li))) for a in range(0, len(li), step)]
+            n_l, n_r = len(lp.missing), len(rp.missing)
+            chunk = int(-(-int(max_pairs) // num_chunks))
+            bounds = [int(max_pairs) // (num_chunks * 10)] + [chunk] * num_chunks
             counts, total = np.zeros(s.n_levels), 0
-            for j, (a, b) in enumerate(bounds):
-                if j == 1:  # the probe was not enough: start again with full chunks
+            for j, size in enumerate(bounds):
+                if j == 1:  # the probe was not enough: start again
+                    if distinct_pairs(lp, rp) <= exact_factor * max_pairs:
+                        counts = level_counts_all_pairs(s, lp, rp, dedupe=right is None, workers=workers)
+                        total = n_l * (n_l - 1) if right is None else n_l * n_r
+                        break
                     counts, total = np.zeros(s.n_levels), 0
-                levels, _ = compare_prepared(s, lp, rp, li[a:b], ri[a:b], workers)
+                size = min(size, int(max_pairs) - total) if j else size
+                li, ri = rng.integers(0, n_l, size), rng.integers(0, n_r, size)
+                if right is None:
+                    li, ri = li[li != ri], ri[li != ri]
+                levels, _ = compare_prepared(s, lp, rp, li, ri, workers)
                 counts += np.bincount(levels[levels != NULL], minlength=s.n_levels)
-                total += b - a
-                if counts.min() >= min_count_per_level:
+                total += size
+                if counts.min() >= min_count_per_level or (j and total >= max_pairs):
                     break
             self.u[k] = _normalise(np.maximum(counts, 0.5))
-            used[s.name] = total
+            used[s.name] = int(total)
         return used
 
     def fit_em(

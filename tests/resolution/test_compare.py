@@ -7,7 +7,15 @@ import pandas as pd
 import pytest
 
 from ingest.errors import ConfigError
-from resolution.compare import NULL, ComparisonSpec, compare_columns, compare_pair
+from resolution.compare import (
+    NULL,
+    ComparisonSpec,
+    compare_columns,
+    compare_pair,
+    compare_prepared,
+    level_counts_all_pairs,
+    prepare,
+)
 
 NAME = ComparisonSpec("name", "name", "jaro_winkler", {"thresholds": (0.88, 0.92)})
 DOB = ComparisonSpec("dob", "dob", "date", {"within_days": (30, 365)})
@@ -104,3 +112,35 @@ def test_spec_round_trips_and_refuses_unknown_comparator() -> None:
         ComparisonSpec("x", "x", "no_such_comparator")
     with pytest.raises(ConfigError):
         ComparisonSpec("x", "x", "exact", levels=("else", "close", "exact"))
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        NAME,
+        DOB,
+        ComparisonSpec("pc", "pc", "damerau", {"thresholds": (2, 1)}),
+        ComparisonSpec("pc", "pc", "osa", {"thresholds": (2, 1)}),
+        ComparisonSpec("pc", "pc", "exact"),
+        ComparisonSpec("pc", "pc", "token_set"),
+    ],
+)
+@pytest.mark.parametrize("dedupe", [False, True])
+def test_level_counts_over_all_pairs_equal_brute_force(spec: ComparisonSpec, dedupe: bool) -> None:
+    column = spec.column
+    rng = np.random.default_rng(0)
+    if spec.comparator == "date":
+        pool = ["19800101", "19800110", "19801001", "19810101", "19790505", "", "bad"]
+    else:
+        pool = ["martha", "marhta", "2615", "2651", "north road", "road north", "张伟", "张伟", "", None]
+    left = {column: list(rng.choice(np.array(pool, dtype=object), 40))}
+    right = left if dedupe else {column: list(rng.choice(np.array(pool, dtype=object), 30))}
+    lp, rp = prepare(spec, left), prepare(spec, right, right=True)
+    counts = level_counts_all_pairs(spec, lp, rp, dedupe=dedupe)
+    li, ri = np.meshgrid(np.arange(len(lp.missing)), np.arange(len(rp.missing)), indexing="ij")
+    li, ri = li.ravel(), ri.ravel()
+    if dedupe:
+        li, ri = li[li != ri], ri[li != ri]
+    levels, _ = compare_prepared(spec, lp, rp, li, ri)
+    expected = np.bincount(levels[levels != NULL], minlength=spec.n_levels)
+    np.testing.assert_allclose(counts, expected)

@@ -126,3 +126,13 @@ def test_multiline_quoted_cell_keeps_the_starting_line(data_dir: Path) -> None:
     records = {r.record_id: r for r in read_dataset(data_dir).credit_records}
     assert records["C9"].prov.row == 7 and records["C10"].prov.row == 9
     assert records["C9"].summary == "第一行 第二行"
+
+
+def test_crlf_line_endings_read_the_same(data_dir: Path, example_dir: Path) -> None:
+    for f in data_dir.iterdir():
+        f.write_bytes(f.read_bytes().replace(b"\n", b"\r\n"))
+    crlf, lf = read_dataset(data_dir), read_dataset(example_dir)
+    assert crlf.quarantine == []
+    assert [(f.uscc, f.name, f.status) for f in crlf.firms] == [(f.uscc, f.name, f.status) for f in lf.firms]
+    assert [e.text for e in crlf.events] == [e.text for e in lf.events]
+    assert [r.summary for r in crlf.credit_records] == [r.summary for r in lf.credit_records]

@@ -8,7 +8,6 @@ events carry) is described in docs/synth.md.
 from __future__ import annotations
 
 import datetime as dt
-import random
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ from .regions import load_districts
 from .registry import FirmFactory
 from .risk import simulate
 from .structures import dishonest_debtor, phoenix, shell_cluster
-from .world import World, to_day
+from .world import FastRandom, World, to_day
 from .writer import CREDIT_HEADER, EventSink, write_csv, write_registry
 
 __all__ = ["SynthSummary", "generate"]
@@ -49,7 +48,7 @@ def generate(out_dir: Path, n_firms: int, seed: int, n_events: int | None = None
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     n_events = 5 * n_firms if n_events is None else n_events
-    rnd = random.Random(seed)
+    rnd = FastRandom(seed)
     rng = np.random.default_rng(seed)
     w = World(start=to_day(start), end=to_day(end), districts=load_districts())
     pf = PersonFactory(w, rnd)

@@ -73,7 +73,7 @@ def create_app(
         settings.audit_log.with_name("credgraph-jobs.jsonl"),
         on_finish=lambda job: metrics.jobs.labels(job.kind, job.status).inc(),
     )
-    app.state.retrain_job = retrain or loaders.retrain_job(settings)
+    app.state.retrain_job = retrain or loaders.retrain_job(settings, app.state)
 
     problems.install(app)
     for module in (health, auth, entities, paths, risk, resolve, review, jobs, pages):

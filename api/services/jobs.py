@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -60,10 +61,9 @@ class JobRunner:
 
     def wait(self, job_id: str, timeout: float = 30.0) -> JobRecord:
         """Block until a job is done (tests and the CLI; the API never waits)."""
-        done = threading.Event()
-        deadline = datetime.now(UTC).timestamp() + timeout
-        while self.get(job_id).status in ("queued", "running") and datetime.now(UTC).timestamp() < deadline:
-            done.wait(0.02)
+        deadline = time.monotonic() + timeout
+        while self.get(job_id).status in ("queued", "running") and time.monotonic() < deadline:
+            time.sleep(0.02)
         return self.get(job_id)
 
     def _run(self, job: JobRecord, fn: JobFn) -> None:

@@ -62,20 +62,38 @@ def load_resolver(settings: Settings, store: Any) -> Any | None:
     return Resolver.from_dataset(ds)
 
 
-def retrain_job(settings: Settings) -> Callable[[], dict[str, Any] | None]:
-    """The callable a retrain job runs: gnn.retrain's entry point with this app's settings."""
+def retrain_job(settings: Settings, state: Any) -> Callable[[], dict[str, Any] | None]:
+    """What POST /jobs/retrain runs: the matcher from steward decisions (resolution.training), then
+    the risk model on the latest window (gnn.retrain), each promoted only if not worse; both read
+    the graph the app serves. `state` is the app's state, read when the job runs."""
 
-    def _run() -> dict[str, Any] | None:
-        from gnn import retrain as mod
+    def _run() -> dict[str, Any]:
+        from dataclasses import asdict
 
-        fn = getattr(mod, "retrain", None) or mod.run_retrain
-        result = fn(settings)
-        if result is None or isinstance(result, dict):
-            return result
-        return (
-            {k: v for k, v in vars(result).items() if not k.startswith("_")}
-            if hasattr(result, "__dict__")
-            else {"result": str(result)}
-        )
+        from api.services.registry import registry_from_tables
+        from gnn.config import RiskConfig
+        from gnn.registry import ModelRegistry
+        from gnn.retrain import retrain_risk
+
+        tables = state.store.export_tables()
+        out: dict[str, Any] = {}
+        if state.queue is not None:
+            from resolution.training import retrain_matcher
+
+            m = retrain_matcher(
+                registry_from_tables(tables, with_events=True),
+                state.queue,
+                settings.model_dir / "resolver",
+                settings.model_dir / "resolver-candidate",
+            )
+            out["matcher"] = {
+                "labels": m.n_labels,
+                "trained": dict(m.trained),
+                "better": m.better,
+                "message": m.message.strip(),
+            }
+        res = retrain_risk(tables, RiskConfig(seed=settings.seed), ModelRegistry(settings.model_dir))
+        out["risk"] = asdict(res)
+        return out
 
     return _run

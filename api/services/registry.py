@@ -17,6 +17,8 @@ from graph.tables import GraphTables
 from ingest.records import (
     Affiliation,
     Dataset,
+    Event,
+    EventSource,
     Firm,
     FirmKind,
     FirmStatus,
@@ -59,9 +61,37 @@ def _enum(cls: Any, v: Any, default: Any) -> Any:
         return default
 
 
-def registry_from_tables(tables: GraphTables) -> Dataset:
-    """Firms, persons and affiliations as ingest records (enough for the resolver's gazetteer)."""
+def _events(tables: GraphTables) -> list[Event]:
+    """Events as stored (their text already normalised, so raw_text is that text too)."""
+    frame = tables.nodes.get(NodeLabel.EVENT, pd.DataFrame())
+    out = []
+    for r in frame.to_dict("records"):
+        at = r.get("occurred_at")
+        if at is None or at is pd.NaT or _s(r.get("text")) is None:
+            continue
+        text = str(r["text"])
+        out.append(
+            Event(
+                event_id=str(r["key"]),
+                source=_enum(EventSource, r.get("source"), EventSource.COMPLAINT),
+                occurred_at=pd.Timestamp(at).to_pydatetime(),
+                region_code=_s(r.get("region_code")),
+                location=_s(r.get("location")),
+                category=_s(r.get("category")),
+                text=text,
+                raw_text=text,
+                prov=_PROV,
+            )
+        )
+    return out
+
+
+def registry_from_tables(tables: GraphTables, with_events: bool = False) -> Dataset:
+    """Firms, persons and affiliations as ingest records (enough for the resolver's gazetteer);
+    with the events too when steward decisions about them are to be turned into labels."""
     ds = Dataset()
+    if with_events:
+        ds.events = _events(tables)
     persons = tables.nodes.get(NodeLabel.PERSON, pd.DataFrame())
     names = dict(zip(persons.get("key", []), persons.get("name", []), strict=False))
     for r in persons.to_dict("records"):

@@ -80,11 +80,30 @@ def audit_lines(settings: Settings) -> list[dict[str, Any]]:
     return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
 
 
-def fill_queue(queue: Any, dataset: Any) -> int:
-    """Queue the example's review-band candidates exactly as `credgraph run` does."""
-    from resolution.pipeline import resolve_dataset
-    from resolution.resolver import ResolverConfig
+REVIEW_LINKS = [  # two phone-only person candidates, as the resolver writes them into the review band
+    (
+        "E2",
+        "330821197803120318",
+        "mention phone 13857012345 ~ 张伟; firm: holds a role at a mentioned firm +2.5; "
+        "name: no name -1.9; region: same district +1.8; phone: phone = a mentioned firm's phone too -1.6; "
+        "prior -1.2 → 0.429",
+    ),
+    (
+        "E8",
+        PERSON,
+        "mention phone 13905708888 ~ 王建国; firm: holds a role at a mentioned firm +2.5; "
+        "name: no name -1.9; region: same district +1.8; phone: phone = a mentioned firm's phone too -1.6; "
+        "prior -1.2 → 0.429",
+    ),
+]
 
-    # A wide review band, so the example's two phone-only person candidates (score ~0.43) queue.
-    resolve_dataset(dataset, ResolverConfig(review_threshold=0.3), queue=queue)
-    return int(queue.count_pending())
+
+def fill_queue(queue: Any, dataset: Any) -> int:
+    """Queue REVIEW_LINKS with their events' raw text, through the queue's own enqueue_links."""
+    from resolution.links import Decision, Link, LinkSource
+
+    links = [
+        Link(LinkSource.EVENTS, rid, SubjectType.PERSON, pid, 0.428571, Decision.REVIEW, ev, "er-test")
+        for rid, pid, ev in REVIEW_LINKS
+    ]
+    return queue.enqueue_links(links, {e.event_id: e.raw_text for e in dataset.events})

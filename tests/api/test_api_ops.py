@@ -168,3 +168,25 @@ def test_max_results_caps_associates(client, app, depth):
         headers=auth(Role.INVESTIGATOR),
     ).json()
     assert body["offset"] <= 1  # an offset past max_results is pulled back inside the cap
+
+
+def test_default_retrain_job_promotes_then_is_idempotent(settings, store, queue, keyring):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    app = create_app(settings, store=store, queue=queue, keyring=keyring)  # the real retrain job
+    with TestClient(app) as c:
+        outcomes = []
+        for _ in range(2):
+            job_id = c.post("/jobs/retrain", headers=auth(Role.ADMIN)).json()["id"]
+            app.state.jobs.wait(job_id, timeout=120)
+            job = c.get(f"/jobs/{job_id}", headers=auth(Role.ADMIN)).json()
+            assert job["status"] == "succeeded", job["error"]
+            outcomes.append(job["result"])
+    assert outcomes[0]["risk"]["action"] == "promoted" and outcomes[0]["risk"]["candidate_version"]
+    assert outcomes[1]["risk"]["action"] == "unchanged"  # same data, config and code: no new version
+    assert (
+        outcomes[0]["matcher"]["labels"] == 0
+        and "too few steward labels" in outcomes[0]["matcher"]["message"]
+    )

@@ -32,6 +32,7 @@ RISK_COLUMNS = [
 class RunSummary:
     rows_read: dict[str, int] = field(default_factory=dict)
     quarantined: int = 0
+    warnings: int = 0
     links: dict[str, int] = field(default_factory=dict)
     graph_counts: dict[str, int] = field(default_factory=dict)
     risk_scored: int = 0
@@ -84,6 +85,9 @@ def run_pipeline(
         summary.rows_read = dict(ds.rows_read)
         summary.quarantined = len(ds.quarantine)
         write_quarantine_report(ds.quarantine, out_dir / "quarantine.csv")
+        # values cleared on rows that still loaded (bad phone, masked legal-rep id...): reported apart
+        write_quarantine_report(ds.warnings, out_dir / "warnings.csv")
+        summary.warnings = len(ds.warnings)
     as_of = as_of or latest_date(ds)
     summary.as_of = as_of.isoformat()
 

@@ -52,6 +52,7 @@ def print_summary(summary: RunSummary, out: Path) -> None:
     for name, n in summary.rows_read.items():
         table.add_row(f"rows read: {name}", str(n))
     table.add_row("rows quarantined", str(summary.quarantined))
+    table.add_row("values cleared (warnings.csv)", str(summary.warnings))
     for name, n in sorted(summary.links.items()):
         table.add_row(f"links: {name}", str(n))
     for name, n in sorted(summary.graph_counts.items()):
@@ -61,4 +62,4 @@ def print_summary(summary: RunSummary, out: Path) -> None:
     for name, s in summary.seconds.items():
         table.add_row(f"time: {name}", f"{s:.2f}")
     console.print(table)
-    console.print(f"outputs in {out}/: resolutions.csv, risk_scores.csv, quarantine.csv, summary.json")
+    console.print(f"outputs in {out}/: resolutions.csv, risk_scores.csv, quarantine.csv, warnings.csv, summary.json")

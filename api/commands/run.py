@@ -62,4 +62,5 @@ def print_summary(summary: RunSummary, out: Path) -> None:
     for name, s in summary.seconds.items():
         table.add_row(f"time: {name}", f"{s:.2f}")
     console.print(table)
-    console.print(f"outputs in {out}/: resolutions.csv, risk_scores.csv, quarantine.csv, warnings.csv, summary.json")
+    files = "resolutions.csv, risk_scores.csv, quarantine.csv, warnings.csv, summary.json"
+    console.print(f"outputs in {out}/: {files}")

@@ -66,7 +66,7 @@ def create_app(
     app.state.resolver_loader = lambda: loaders.load_resolver(settings, app.state.store)
     app.state.resolver_lock = threading.Lock()
     app.state.queue = queue
-    app.state.keyring = keyring or KeyRing.load(settings.api_keys_file)
+    app.state.keyring = keyring or KeyRing.load(settings.api_keys_file, settings.api_token_secret)
     app.state.audit = AuditLog(settings.audit_log)
     app.state.metrics = metrics
     app.state.jobs = JobRunner(

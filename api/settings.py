@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     model_dir: Path = Path("models")
     audit_log: Path = Path("credgraph-audit.jsonl")
     api_keys_file: Path | None = None
+    # HMAC secret for the API's bearer tokens; unset = a per-process secret (tokens die on restart)
+    api_token_secret: str | None = None
     max_depth: int = 3
     max_results: int = 500
     seed: int = 0

@@ -114,3 +114,26 @@ def test_batch_masked_for_service(client):
     resp = client.post("/risk/batch", json={"ids": [FIRM, PERSON]}, headers=auth(Role.SERVICE))
     ids = {r["subject_id"] for r in resp.json()["results"]}
     assert ids == {FIRM, PERSON_MASKED}
+
+
+def test_tokens_survive_a_restart_with_a_configured_secret(tmp_path):
+    from api.app import create_app
+    from api.settings import Settings
+
+    keys = tmp_path / "keys.json"
+    keys.write_text(json.dumps({hash_key("k1"): {"name": "svc", "role": "service"}}))
+    settings = Settings(api_keys_file=keys, api_token_secret="s" * 32, audit_log=tmp_path / "a.jsonl")
+    first, second = create_app(settings, store=object()), create_app(settings, store=object())
+    token = first.state.keyring.issue_token(first.state.keyring.by_key("k1"))
+    assert second.state.keyring.by_token(token).name == "svc"
+    other = create_app(settings.model_copy(update={"api_token_secret": None}), store=object())
+    assert other.state.keyring.by_token(token) is None
+
+
+def test_serve_command_is_registered():
+    from typer.testing import CliRunner
+
+    from api.cli import app
+
+    result = CliRunner().invoke(app, ["serve", "--help"])
+    assert result.exit_code == 0 and "--port" in result.output

@@ -108,13 +108,20 @@ def coop_name(d: District, town: str, zihao: str, rnd: random.Random) -> FirmNam
     return FirmName(name, spoken, "合作社", (spoken,))
 
 
-def social_name(d: District, rnd: random.Random) -> tuple[FirmName, str]:
+def social_name(d: District, town: str, zihao: str, rnd: random.Random) -> tuple[FirmName, str]:
     """A social organisation and its USCC kind digit (1 association, 2 private unit, 3 foundation)."""
     org, digit = rnd.choice(SOCIAL_ORGS)
     topic = rnd.choice(SOCIAL_TOPICS)
-    if rnd.random() < 0.5:
+    r = rnd.random()
+    if r < 0.3:
         name = f"{d.city}{topic}{org}"
+    elif r < 0.55:
+        name = f"{d.city}{d.name}{topic}{org}"
+    elif r < 0.8:
+        topic = town_short(town) + topic
+        name = f"{d.city}{d.name}{topic}{org}"
     else:
+        topic = zihao
         name = f"{d.city}{d.name}{topic}{org}"
     spoken = topic + org
     return FirmName(name, spoken, org[-2:], (spoken,)), digit

@@ -15,6 +15,7 @@ from .lexicon import INDUSTRIES, zihao_pool
 from .naming import FirmName, coop_name, enterprise_name, individual_name, pick_zihao, renamed, social_name
 from .people import PersonFactory
 from .places import firm_phone, firm_street, full_address, office_street
+from .regions import town_short
 from .world import World, to_day
 
 KINDS = ("enterprise", "individual_business", "cooperative", "social_org")
@@ -116,12 +117,16 @@ class FirmFactory:
             elif kind == "cooperative":
                 fn = coop_name(d, town, z, rnd)
             else:
-                fn, digit = social_name(d, rnd)
+                fn, digit = social_name(d, town, z, rnd)
                 prefix = "5" + digit
             if fn.name not in w.names_taken:
                 break
         else:
-            fn = FirmName(fn.name[:-2] + f"第{len(w.f_name)}分店", fn.spoken, fn.shop, fn.others)
+            # a registry refuses duplicates: the applicant adds the town, then a number (rare)
+            alt = f"{d.city}{d.name}{town_short(town)}{z}{fn.spoken.removeprefix(z)}{fn.name[-4:]}"
+            while alt in w.names_taken:
+                alt = alt[:-4] + rnd.choice("一二三四五六七八九") + alt[-4:]
+            fn = FirmName(alt, fn.spoken, fn.shop, fn.others)
         w.names_taken.add(fn.name)
         code = make_uscc(prefix, d.code, rnd, founded >= _MA_SERIES or kind != "enterprise")
         while code in w.ids_taken:

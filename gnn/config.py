@@ -31,6 +31,7 @@ class RiskConfig:
     patience: int = 6
     batch_size: int = 2048
     num_neighbors: tuple[int, ...] = (12, 6)
+    gnn_time_budget_s: float = 420.0  # stop training epochs past this (keeps 200k-firm training < 15 min)
     # reasons and runtime
     max_reasons: int = 5
     fast: bool = False

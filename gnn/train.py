@@ -119,7 +119,10 @@ def train_gnn(train: list[Snapshot], val: Snapshot, config: RiskConfig) -> tuple
     pos_weight = torch.tensor(float(NEG_RATIO))
     y_val = val.labels.astype(int)
     best, best_state, bad, history = -1.0, None, 0, []
+    started = time.perf_counter()
     for epoch in range(config.epochs):
+        if time.perf_counter() - started > config.gnn_time_budget_s:
+            break
         t0 = time.perf_counter()
         model.train()
         losses = []

@@ -1,4 +1,4 @@
-"""Registry versions stay loadable; retrain promotes a better model, refuses a worse one, and is idempotent."""
+"""Registry versions stay loadable; retrain promotes better, refuses worse, and is idempotent."""
 
 import numpy as np
 import pytest

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import platform
 import time
 from dataclasses import dataclass
@@ -53,7 +54,8 @@ SPLINK_COLUMNS = OUR_SPECS[:6]  # ablation: exactly the columns Splink's tutoria
 
 HEADER = """# Benchmark 1: Febrl4 (link) and Febrl3 (dedupe), credgraph vs Splink
 
-- date: {date} UTC; machine: {machine}; Python {python}
+- date: {date} UTC; machine: {machine}; Python {python}; load average (1 min) at start {load0},
+  at end {load1}
 - libraries: {libs}
 - command: `python -m bench.febrl`; wall time = median of {repeats} runs, the tools taking turns
   in the same process, each from raw records to links (blocking, training, scoring).
@@ -229,8 +231,6 @@ def score(tool: str, dataset: str, links: set, truth: set, runs: list[float], n:
 
 
 def machine() -> str:
-    import os
-
     import psutil
 
     cpu = next(
@@ -244,7 +244,7 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {psutil.virtual_memory().total / 2**30:.0f} GiB RAM"
 
 
-def write_report(results: list[Result], threshold: float, repeats: int) -> None:
+def write_report(results: list[Result], threshold: float, repeats: int, load_at_start: float) -> None:
     RESULTS.mkdir(exist_ok=True)
     libs = ", ".join(f"{p} {version(p)}" for p in ("splink", "duckdb", "rapidfuzz", "numpy", "recordlinkage"))
     lines = HEADER.format(
@@ -254,6 +254,8 @@ def write_report(results: list[Result], threshold: float, repeats: int) -> None:
         libs=libs,
         repeats=repeats,
         threshold=threshold,
+        load0=f"{load_at_start:.1f}",
+        load1=f"{os.getloadavg()[0]:.1f}",
     ).splitlines()
     lines += [
         "| dataset | u pairs | tool | precision | recall | F1 | wall s | candidate pairs | F1 ours/splink "
@@ -299,7 +301,8 @@ def plot(results: list[Result]) -> None:
     axes[1].set_title("wall time, s, median (lower is better)")
     for ax in axes:
         ax.set_xticks(x, [f"{d}\nu pairs {u:.0e}" for d, u in groups])
-        ax.legend(fontsize=8)
+    axes[0].legend(fontsize=8, loc="lower left")
+    axes[1].legend(fontsize=8, loc="upper left")
     fig.tight_layout()
     fig.savefig(RESULTS / "febrl.png", dpi=120)
 
@@ -315,6 +318,7 @@ def main() -> None:
     from rich.table import Table
 
     console = Console()
+    load_at_start = os.getloadavg()[0]
     results: list[Result] = []
     jobs = [
         (ds, rules, int(mp))
@@ -367,7 +371,7 @@ def main() -> None:
             f"{r.seconds / peer.seconds:.3f}",
         )
     console.print(table)
-    write_report(results, args.threshold, args.repeats)
+    write_report(results, args.threshold, args.repeats, load_at_start)
     plot(results)
     console.print(f"wrote {RESULTS / 'febrl.md'} and {RESULTS / 'febrl.png'}")
 

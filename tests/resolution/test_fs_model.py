@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from ingest.errors import ConfigError, ModelError
@@ -158,3 +159,22 @@ def test_decide_uses_two_thresholds() -> None:
     assert list(decide_many(np.array([0.99, 0.7, 0.1]), 0.95, 0.5)) == ["auto_link", "review", "rejected"]
     with pytest.raises(ConfigError):
         decide(0.5, 0.4, 0.6)
+
+
+def test_u_by_sampling_agrees_with_u_over_every_pair() -> None:
+    rng = np.random.default_rng(9)
+    names = np.array(["wei", "fang", "wie", "jing", "jin", "lei", "na", "min"], dtype=object)
+    left = pd.DataFrame(
+        {"name": rng.choice(names, 400), "dob": rng.choice(["19800101", "19800102", ""], 400)}
+    )
+    right = pd.DataFrame({"name": rng.choice(names, 300), "dob": rng.choice(["19800101", "19811001"], 300)})
+    specs = [ComparisonSpec("name", "name", "jaro_winkler"), ComparisonSpec("date_of_birth", "dob", "date")]
+    exact, sampled = FellegiSunterModel(specs), FellegiSunterModel(specs)
+    used_exact = exact.estimate_u_sampling(left, right, max_pairs=20_000, min_count_per_level=10**9, seed=1)
+    used_sampled = sampled.estimate_u_sampling(
+        left, right, max_pairs=20_000, min_count_per_level=10**9, seed=1, exact_factor=0.0
+    )
+    assert used_exact == {"name": 400 * 300, "date_of_birth": 400 * 300}  # few distinct values: exact
+    assert used_sampled == {"name": 20_000, "date_of_birth": 20_000}
+    for k in range(len(specs)):
+        np.testing.assert_allclose(sampled.u[k], exact.u[k], atol=0.02)

@@ -474,6 +474,7 @@ def prepare(spec: ComparisonSpec, table: Any, right: bool = False) -> PreparedCo
             normed.append(norm(v))
     missing = np.fromiter((v is None for v in normed), bool, len(normed))
     present = next((v for v in normed if v is not None), None)
+    arr: np.ndarray
     if isinstance(present, tuple):
         arr = np.array([(0, 0, 0) if v is None else v for v in normed], dtype=np.int64).reshape(-1, 3)
     elif isinstance(present, float):

@@ -73,7 +73,7 @@ def _default_u(n: int) -> np.ndarray:
     return np.append(0.9, 0.1 * rest / rest.sum())
 
 
-def _normalise(p: np.ndarray) -> np.ndarray:
+def _normalise(p: np.ndarray | Sequence[float]) -> np.ndarray:
     p = np.maximum(np.asarray(p, dtype=np.float64), _FLOOR)
     return p / p.sum()
 
@@ -84,8 +84,8 @@ class FellegiSunterModel:
     def __init__(
         self,
         specs: Sequence[ComparisonSpec],
-        m: Sequence[Sequence[float]] | None = None,
-        u: Sequence[Sequence[float]] | None = None,
+        m: Sequence[Sequence[float] | np.ndarray] | None = None,
+        u: Sequence[Sequence[float] | np.ndarray] | None = None,
         prior: float = 0.01,
         tf_tables: Mapping[str, Mapping[str, float]] | None = None,
         metadata: Mapping[str, Any] | None = None,

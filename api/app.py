@@ -81,3 +81,8 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """An app configured from the environment (CREDGRAPH_*): the factory uvicorn workers import."""
+    return create_app(Settings())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 
@@ -11,7 +13,7 @@ def register(app: typer.Typer) -> None:
         host: str = typer.Option("127.0.0.1", help="interface to bind (loopback by default)"),
         port: int = typer.Option(8000, help="TCP port"),
         graph: str | None = typer.Option(None, help="graph URI (memory or bolt://...); default: settings"),
-        workers: int = typer.Option(1, help="uvicorn worker processes"),
+        workers: int = typer.Option(1, help="uvicorn worker processes (set CREDGRAPH_API_TOKEN_SECRET)"),
     ) -> None:
         """Serve the API (/docs for OpenAPI) and the pages (/ui/) over the configured graph."""
         import uvicorn
@@ -19,9 +21,17 @@ def register(app: typer.Typer) -> None:
         from api.app import create_app
         from api.settings import Settings
 
-        settings = Settings()
         if graph:
-            settings = settings.model_copy(update={"graph_uri": graph})
-        if workers > 1:
-            typer.echo("workers > 1 needs an import string; serving with one worker per process")
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
+            os.environ["CREDGRAPH_GRAPH_URI"] = graph
+        if workers > 1:  # each worker process builds its own app (and driver) from the environment
+            uvicorn.run(
+                "api.app:app_from_env",
+                factory=True,
+                workers=workers,
+                host=host,
+                port=port,
+                log_level="warning",
+                access_log=False,
+            )
+            return
+        uvicorn.run(create_app(Settings()), host=host, port=port, log_level="warning", access_log=False)

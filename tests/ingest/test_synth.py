@@ -170,9 +170,33 @@ def test_bytes_do_not_depend_on_the_string_hash_seed(world: Path, tmp_path: Path
     import subprocess
     import sys
 
-    code = ("from pathlib import Path; from ingest.synth import generate; "
-            f"generate(Path({str(tmp_path)!r}), 300, 7)")
+    code = (
+        "from pathlib import Path; from ingest.synth import generate; "
+        f"generate(Path({str(tmp_path)!r}), 300, 7)"
+    )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
     for name in FILES:
         assert (world / name).read_bytes() == (tmp_path / name).read_bytes(), name
+
+
+def test_event_texts_carry_the_promised_noise(world: Path) -> None:
+    """Codes in prose point at the true subject; 某/老 forms, full-width digits and traditional
+    characters all occur."""
+    import re
+
+    import opencc
+
+    t2s = opencc.OpenCC("t2s")
+    truth: dict[str, set[str]] = defaultdict(set)
+    for t in _rows(world, "events_truth.csv"):
+        truth[t["event_id"]].add(t["entity_id"])
+    lines = (world / "events.jsonl").open(encoding="utf-8")
+    texts = [(e["event_id"], e["text"]) for e in map(json.loads, lines)]
+    codes = [(eid, m) for eid, text in texts for m in re.findall(r"9[1-3]33\d{4}[0-9A-Z]{10}", text)]
+    assert codes and all(code in truth[eid] for eid, code in codes)
+    assert sum("某" in t for _, t in texts) > 20
+    assert sum(bool(re.search("老[王李张陈刘杨黄赵吴周徐孙朱胡林郭何高罗郑]", t)) for _, t in texts) > 5
+    assert sum(bool(re.search("[０-９]", t)) for _, t in texts) > 5
+    assert sum(t2s.convert(t) != t for _, t in texts) > 20
+    assert len({t for _, t in texts}) == len(texts)  # composed, not repeated sentences

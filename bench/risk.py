@@ -22,7 +22,7 @@ import psutil
 
 from gnn.config import RiskConfig
 from gnn.evaluate import evaluate_models
-from gnn.pipeline import fit_risk_model, score_snapshot
+from gnn.pipeline import score_snapshot
 from gnn.snapshots import default_as_of, make_snapshot
 from graph.features_tables import tables_from_dataset
 from ingest.dataset import read_dataset, read_truth
@@ -162,7 +162,7 @@ def write_report(out: Path, rep, scored, timings: dict, mach: dict, args: dict) 
             lines.append(f"| {sub} | {metric} | {_f(best)} ({best_m}) | {_f(g)} | {_f(st)} | {_f(diff)} |")
     b_no, g_no, s_no = verdict[("no_own_record", "roc_auc")]
     b_all, _, s_all = verdict[("all", "roc_auc")]
-    t_ok = timings["train_latest_s"] < 900
+    t_ok = timings["train_s"] < 900
     s_ok = timings["score_total_s"] < 120
     lines += [
         "",
@@ -176,7 +176,7 @@ def write_report(out: Path, rep, scored, timings: dict, mach: dict, args: dict) 
         f"{'yes' if g_no and g_no - b_no >= 0.03 else 'NO'} |",
         f"| stack not worse overall | {_f(s_all - b_all if s_all else None)} | "
         f"{'yes' if s_all and s_all >= b_all else 'NO'} |",
-        f"| training < 15 min | {timings['train_latest_s']:.0f} s | {'yes' if t_ok else 'NO'} |",
+        f"| training < 15 min | {timings['train_s']:.0f} s | {'yes' if t_ok else 'NO'} |",
         f"| scoring every subject < 2 min | {timings['score_total_s']:.0f} s for "
         f"{timings['subjects_scored']:,} subjects | {'yes' if s_ok else 'NO'} |",
         "",
@@ -216,6 +216,9 @@ def main() -> None:
     ap.add_argument("--no-gnn", action="store_true")
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args()
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     config = RiskConfig(use_gnn=not args.no_gnn, seed=0)
     t0 = time.perf_counter()
     tables, path = load_world(args.firms, args.seed)
@@ -227,12 +230,11 @@ def main() -> None:
         rep = evaluate_models(tables, as_of, config)
         t_eval = time.perf_counter() - t1
     print(rep.to_markdown())
-    # scoring: the deployable model for the latest date, then every subject scored with reasons
+    # scoring speed: the evaluated model scores every subject at the latest date (features + model + reasons);
+    # training time is the evaluation's fit (same work as `credgraph train` at any cutoff)
     latest = default_as_of(tables)
-    with PeakRss() as mem_train:
-        t2 = time.perf_counter()
-        model, _, _ = fit_risk_model(tables, latest, config)
-        t_train = time.perf_counter() - t2
+    model = rep.model
+    t_train = rep.info["train_seconds"]
     with PeakRss() as mem_score:
         t3 = time.perf_counter()
         snap = make_snapshot(tables, latest, model.categories)
@@ -242,13 +244,12 @@ def main() -> None:
     timings = {
         "load_world_s": t_load,
         "evaluate_s": t_eval,
-        "train_latest_s": t_train,
+        "train_s": t_train,
         "score_features_s": t_feat,
         "score_total_s": t_score,
         "subjects_scored": len(scored),
         "throughput_per_s": len(scored) / t_score,
         "peak_rss_eval_gib": mem_eval.peak / 2**30,
-        "peak_rss_train_gib": mem_train.peak / 2**30,
         "peak_rss_score_gib": mem_score.peak / 2**30,
     }
     for k, v in timings.items():

@@ -68,6 +68,7 @@ class EvalReport:
     labels: np.ndarray | None = field(repr=False, default=None)
     subsets: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
     info: dict[str, Any] = field(default_factory=dict)
+    model: RiskModel | None = field(repr=False, default=None)
 
     def get(self, model: str, subset: str, metric: str) -> float | None:
         row = self.table[(self.table["model"] == model) & (self.table["subset"] == subset)]
@@ -139,6 +140,7 @@ def evaluate_models(tables: GraphTables, as_of: date, config: RiskConfig) -> Eva
     t_train = time.perf_counter() - t0
     test = make_snapshot(tables, as_of, model.categories, config.horizon_months)
     rep = report_for(model, test)
+    rep.model = model
     rep.info = {
         "train_seconds": round(t_train, 1),
         "validation": val_metrics,

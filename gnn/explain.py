@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from gnn.explain_items import Item, item_index, party_items
+from gnn.explain_items import Item, Ties, item_index, party_items, path_text
 from gnn.snapshots import Snapshot
 from graph.features_cut import PUNITIVE
 
@@ -39,18 +39,16 @@ def _weight_key(col: str) -> str:
     return "ev_cat" if col.startswith("ev_cat_") else col
 
 
-def _split(items: list[Item], contrib_row: np.ndarray, cols: list[str], idx: np.ndarray) -> None:
-    """Add `contribution` to every item: each feature's contribution shared by the items' weights."""
-    for it in items:
-        it.reason["contribution"] = 0.0
-    for k in idx:
-        c = contrib_row[k]
-        key = _weight_key(cols[k])
-        ws = np.array([it.weights.get(key, 0.0) for it in items])
-        total = ws.sum()
-        if total > 0 and c != 0.0:
-            for it, w in zip(items, ws, strict=True):
-                it.reason["contribution"] += c * w / total
+def _split(items: list[Item], c: np.ndarray, keys: list[str]) -> None:
+    """Set each item's `contribution`: every feature's contribution c[f] shared by the items' weights."""
+    nz = np.flatnonzero(c)
+    w = np.array([[it.weights.get(keys[f], 0.0) for f in nz] for it in items], dtype=float).reshape(
+        len(items), -1
+    )
+    total = w.sum(axis=0)
+    share = np.divide(w, total, out=np.zeros_like(w), where=total > 0)
+    for it, v in zip(items, share @ c[nz], strict=True):
+        it.reason["contribution"] = float(v)
 
 
 def explain_subjects(
@@ -68,10 +66,12 @@ def explain_subjects(
     """
     g, seeds = snap.features.graph, snap.features.seeds
     index = item_index(snap)
+    ties = Ties(g)
     transposed = {"addr": g.addr.T.tocsr(), "phone": g.phone.T.tocsr()}
     channels = np.array([channel_of(c) for c in cols])
     ch_idx = {c: np.flatnonzero(channels == c) for c in ("records", "events", "related", "feature")}
     ch_sum = {c: np.abs(contrib[:, ix]).sum(axis=1) for c, ix in ch_idx.items()}
+    ch_keys = {c: [_weight_key(cols[k]) for k in ix] for c, ix in ch_idx.items()}
     fvals = snap.features.frame.reindex(columns=[cols[k] for k in ch_idx["feature"]]).to_numpy(dtype=float)
     out: list[list[dict[str, Any]]] = []
     for i in np.arange(g.n) if rows is None else rows:
@@ -88,7 +88,7 @@ def explain_subjects(
             if not items:
                 continue
             items = [Item(dict(it.reason), it.weights) for it in items]
-            _split(items, contrib[i], cols, ch_idx[ch])
+            _split(items, contrib[i, ch_idx[ch]], ch_keys[ch])
             reasons.extend(it.reason for it in items)
         feat = ch_idx["feature"]
         for pos in np.argsort(-contrib[i, feat])[:2]:
@@ -105,9 +105,12 @@ def explain_subjects(
             reasons.append({"type": name, "contribution": float(term[i])})
         reasons = [r for r in reasons if r["contribution"] >= MIN_CONTRIBUTION]
         reasons.sort(key=lambda r: -r["contribution"])
+        reasons = reasons[:max_reasons]
         for r in reasons:
             r["contribution"] = round(r["contribution"], 3)
-        out.append(reasons[:max_reasons])
+            if "_path" in r:
+                r["path"] = path_text(ties, r.pop("_path"))
+        out.append(reasons)
     return out
 
 

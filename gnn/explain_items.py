@@ -120,66 +120,83 @@ def _row(m, i: int) -> tuple[np.ndarray, np.ndarray]:
     return m.indices[lo:hi], m.data[lo:hi]
 
 
-def tie(g: SubjectGraph, a: int, b: int) -> str:
-    """The stored direction and role of the strongest tie between subjects a and b, as text."""
-    for rel in sorted(AFFILIATION_RELS, key=lambda r: -1 if r == RelType.LEGAL_REP else 0):
-        for h, f in ((a, b), (b, a)):
-            if g.roles[rel][h, f]:
-                share = g.shares[rel][h, f] if rel == RelType.SHAREHOLDER else None
-                tag = f"{rel}" + (f" {share:g}%" if share else "")
-                return f"{g.keys[h]} -[{tag}]-> {g.keys[f]}"
-    return f"{g.keys[a]} -- {g.keys[b]}"
+class Ties:
+    """The strongest stored tie between two subjects (legal rep first), looked up in O(1)."""
+
+    def __init__(self, g: SubjectGraph) -> None:
+        self.g = g
+        self.best: dict[tuple[int, int], tuple[int, str, int, int, float]] = {}
+        order = sorted(AFFILIATION_RELS, key=lambda r: 0 if r == RelType.LEGAL_REP else 1)
+        for rank, rel in enumerate(order):
+            coo = g.shares[rel].tocoo() if rel == RelType.SHAREHOLDER else g.roles[rel].tocoo()
+            for h, f, v in zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist(), strict=True):
+                key = (min(h, f), max(h, f))
+                if key not in self.best or self.best[key][0] > rank:
+                    self.best[key] = (rank, str(rel), h, f, v if rel == RelType.SHAREHOLDER else 0.0)
+
+    def text(self, a: int, b: int) -> str:
+        """e.g. `330821196911200177 -[SHAREHOLDER 60%]-> 91330803MA2D00037J` (stored direction)."""
+        keys = self.g.keys
+        hit = self.best.get((min(a, b), max(a, b)))
+        if hit is None:
+            return f"{keys[a]} -- {keys[b]}"
+        _, rel, h, f, share = hit
+        return f"{keys[h]} -[{rel}{f' {share:g}%' if share else ''}]-> {keys[f]}"
+
+
+def path_text(ties: Ties, spec: tuple) -> str:
+    """Render a path spec kept by party_items: ("hop1", i, j), ("hop2", i, m, j) or ("via", kind, key)."""
+    if spec[0] == "hop1":
+        return ties.text(spec[1], spec[2])
+    if spec[0] == "hop2":
+        return f"{ties.text(spec[1], spec[2])} ; {ties.text(spec[2], spec[3])}"
+    return f"shared {spec[1]} {spec[2]}"
 
 
 def party_items(
     g: SubjectGraph, seeds: np.ndarray, recent: np.ndarray, i: int, transposed: dict[str, sp.csr_matrix]
 ) -> list[Item]:
-    """Punished parties around subject i, each with its feature weights and its strongest path."""
+    """Punished parties around subject i, each with its feature weights and a path spec (`_path`)."""
     acc: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    path: dict[int, tuple[float, str, dict[str, Any]]] = {}
+    path: dict[int, tuple[float, tuple, int]] = {}
 
-    def note(j: int, strength: float, text: str, extra: dict[str, Any]) -> None:
+    def note(j: int, strength: float, spec: tuple, hops: int) -> None:
         if j not in path or strength > path[j][0]:
-            path[j] = (strength, text, extra)
+            path[j] = (strength, spec, hops)
 
     def add(j: int, feats: dict[str, float]) -> None:
         for f, v in feats.items():
             acc[j][f] += v
-            if recent[j] and not f.startswith(("pun_2hop_distinct", "ppr", "pun_shared")):
+            if recent[j]:
                 acc[j][f"{f}_recent"] += v
 
     cols, vals = _row(g.W, i)
-    for j, w in zip(cols, vals, strict=True):
+    for j, w in zip(cols.tolist(), vals.tolist(), strict=True):
         if seeds[j] > 0:
             add(j, {"pun_1hop_w": w, "pun_1hop_n": 1.0})
             acc[j]["ppr_punished"] += w
-            note(j, 10.0 + w, tie(g, i, j), {"hops": 1})
-    for m, w1 in zip(cols, vals, strict=True):
+            note(j, 10.0 + w, ("hop1", i, j), 1)
+    for m, w1 in zip(cols.tolist(), vals.tolist(), strict=True):
         c2, v2 = _row(g.W, m)
-        for j, w2 in list(zip(c2, v2, strict=True))[:MAX_FANOUT]:
+        for j, w2 in zip(c2[:MAX_FANOUT].tolist(), v2[:MAX_FANOUT].tolist(), strict=True):
             if j != i and seeds[j] > 0:
                 add(j, {"pun_2hop_w": w1 * w2, "pun_2hop_n": 1.0})
                 acc[j]["pun_2hop_distinct"] = 1.0
                 acc[j]["ppr_punished"] += 0.5 * w1 * w2
-                note(j, w1 * w2, f"{tie(g, i, m)} ; {tie(g, m, j)}", {"hops": 2})
+                note(j, w1 * w2, ("hop2", i, m, j), 2)
     for name, inc, keys in (("addr", g.addr, g.addr_keys), ("phone", g.phone, g.phone_keys)):
-        for a in _row(inc, i)[0]:
-            members = _row(transposed[name], a)[0]
-            for j in members[:MAX_FANOUT]:
+        for a in _row(inc, i)[0].tolist():
+            for j in _row(transposed[name], a)[0][:MAX_FANOUT].tolist():
                 if j != i and seeds[j] > 0:
                     acc[j][f"pun_shared_{name}"] += 1.0
-                    note(
-                        j,
-                        0.1,
-                        f"shared {'address' if name == 'addr' else 'phone'} {keys[a]}",
-                        {"hops": 1, "via": str(keys[a])},
-                    )
+                    note(j, 0.1, ("via", "address" if name == "addr" else "phone", str(keys[a])), 1)
     out = []
     for j, feats in acc.items():
-        _, text, extra = path[j]
+        _, spec, hops = path[j]
         out.append(
             Item(
-                {"type": "related", "party": f"{g.labels[j]}:{g.keys[j]}", **extra, "path": text}, dict(feats)
+                {"type": "related", "party": f"{g.labels[j]}:{g.keys[j]}", "hops": hops, "_path": spec},
+                dict(feats),
             )
         )
     return out

@@ -78,7 +78,13 @@ def fit_risk_model(
     cats = top_categories(cut_tables(tables, t))
     if snaps is None:
         train_dates, val_date = plan_snapshots(tables, t, config)
-        train = [make_snapshot(tables, d, cats, config.horizon_months) for d in train_dates]
+        train = []
+        for d in train_dates:
+            t1 = time.perf_counter()
+            train.append(make_snapshot(tables, d, cats, config.horizon_months))
+            log.info(
+                "snapshot %s: %d positives, %.1fs", d.date(), train[-1].positives, time.perf_counter() - t1
+            )
         val = make_snapshot(tables, val_date, cats, config.horizon_months) if val_date is not None else None
     else:
         train, val = snaps
@@ -101,10 +107,12 @@ def fit_risk_model(
     X, y = _stack(train)
     Xv, yv = (val.features.frame, val.labels.astype(int)) if val is not None else (None, None)
     fs = train[0].features
+    t1 = time.perf_counter()
     model.own_gbm = GbmModel.fit(X, y, fs.own_cols, config, Xv, yv)
     cols = fs.own_cols if config.feature_set == "own" else fs.model_cols
     model.graph_gbm = GbmModel.fit(X, y, cols, config, Xv, yv)
     meta["features"] = cols
+    log.info("boosted models fitted in %.1fs", time.perf_counter() - t1)
     metrics: dict[str, Any] = {}
     if val is not None:
         metrics["val_auc_own"] = _auc(yv, model.own_gbm.predict(Xv))

@@ -9,6 +9,7 @@ Validation is full-batch on the validation snapshot (ROC-AUC); the best state is
 from __future__ import annotations
 
 import json
+import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from gnn.sampler import HeteroNeighborSampler
 from gnn.snapshots import Snapshot
 
 NEG_RATIO = 8
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -155,6 +157,13 @@ def train_gnn(train: list[Snapshot], val: Snapshot, config: RiskConfig) -> tuple
                 "val_auc": auc,
                 "seconds": round(time.perf_counter() - t0, 2),
             }
+        )
+        log.info(
+            "GNN epoch %d: loss %.4f, val AUC %.4f, %.1fs",
+            epoch,
+            history[-1]["loss"],
+            auc,
+            history[-1]["seconds"],
         )
         if auc > best + 1e-4:
             best, bad = auc, 0

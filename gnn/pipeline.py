@@ -170,11 +170,20 @@ def train_risk(tables: GraphTables, as_of: date, config: RiskConfig, model_dir: 
 
 
 def load_or_train(tables: GraphTables, as_of: date, config: RiskConfig, model_dir: Path | None) -> RiskModel:
+    """The current model if it was trained with a cutoff on or before as_of; else one trained for as_of.
+
+    A model whose cutoff lies after as_of has learnt from labels after as_of: scoring the past with it
+    would leak the future, so an earlier-cutoff version (newest first) or a fresh model is used.
+    """
+    t = pd.Timestamp(as_of).normalize()
     if model_dir is not None:
         reg = ModelRegistry(model_dir)
-        version = reg.latest()
-        if version is not None:
-            return RiskModel.load(reg.path(version))
+        current = reg.latest()
+        candidates = ([current] if current else []) + sorted(set(reg.versions()) - {current}, reverse=True)
+        for version in candidates:
+            cutoff = reg.meta(version).get("cutoff")
+            if cutoff is not None and pd.Timestamp(cutoff) <= t:
+                return RiskModel.load(reg.path(version))
     return train_risk(tables, as_of, config, model_dir).model
 
 

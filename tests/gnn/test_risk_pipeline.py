@@ -70,3 +70,12 @@ def test_contract_example_scores_end_to_end():
     assert penalised.score > by_id["92330803MA2D00010P"].score
     reasons = loads(penalised.top_reasons)
     assert any(r["type"] == "record" and r["record_id"] == "C3" and r["grounded"] for r in reasons)
+
+
+def test_a_model_trained_after_the_cutoff_is_not_used_for_the_past(world, tmp_path):
+    later = score_risk(world, date(2025, 1, 1), CFG, tmp_path)
+    assert later[0].model_version == "v0001"
+    past = score_risk(world, T, CFG, tmp_path)
+    assert past[0].model_version == "v0002"  # trained for T, not the 2025 model
+    again = score_risk(world, T, CFG, tmp_path)
+    assert again[0].model_version == "v0002"  # found again, not retrained

@@ -78,11 +78,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="synth_bench_") as tmp:
         ours_dir, peer_dir = Path(tmp) / "ours", Path(tmp) / "peer"
         peer_dir.mkdir()
+        load0 = os.getloadavg()[0]
         cpu0 = time.process_time()
         t0 = time.perf_counter()
         summary = generate(ours_dir, args.firms, args.seed, args.events, progress=True)
         wall = time.perf_counter() - t0
         cpu = time.process_time() - cpu0
+        load1 = os.getloadavg()[0]
         peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         size_mib = sum(p.stat().st_size for p in ours_dir.iterdir()) / 2**20
         ratio_events = args.events / args.firms
@@ -101,7 +103,7 @@ def main() -> None:
         f"- command: `python -m bench.synth_speed --firms {args.firms} --events {args.events}`"
         f" (seed {args.seed}).",
         "- The CPU was shared with other work (about 8 agents on 2 cores): wall times are noisy; CPU time is",
-        "  the steadier figure.",
+        f"  the steadier figure. Load average (1 min) at start/end of our run: {load0:.1f} / {load1:.1f}.",
         f"- Peer: a naive faker-per-row writer timed on {args.sample:,} firms + {sample_events:,}"
         " events in the",
         "  same run and extrapolated linearly; it writes far poorer data (no structures, truth or risk).",

@@ -194,8 +194,7 @@ class FellegiSunterModel:
         self._check(g)
         if len(g) == 0:
             raise ModelError("EM needs at least one pair")
-        patterns, counts = np.unique(g, axis=0, return_counts=True)
-        counts = counts.astype(np.float64)
+        patterns, counts = _patterns(g, [s.n_levels for s in self.specs])
         off = set(deactivate)
         fixed = set(fix_m) | off
         active = [k for k, s in enumerate(self.specs) if s.name not in off]
@@ -359,7 +358,7 @@ class FellegiSunterModel:
         if data.get("format") != FORMAT or int(data.get("format_version", 0)) > FORMAT_VERSION:
             raise ModelError(f"not a {FORMAT} v{FORMAT_VERSION} settings file")
         specs = [ComparisonSpec.from_dict(c) for c in data["comparisons"]]
-        return cls(
+        model = cls(
             specs,
             m=[c["m"] for c in data["comparisons"]],
             u=[c["u"] for c in data["comparisons"]],
@@ -367,6 +366,10 @@ class FellegiSunterModel:
             tf_tables=data.get("tf_tables"),
             metadata=data.get("metadata"),
         )
+        # the saved values exactly (re-normalising would move the last bits of every score)
+        model.m = [np.asarray(c["m"], dtype=np.float64) for c in data["comparisons"]]
+        model.u = [np.asarray(c["u"], dtype=np.float64) for c in data["comparisons"]]
+        return model
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
@@ -398,6 +401,18 @@ class FellegiSunterModel:
     def _check(self, gamma: np.ndarray) -> None:
         if gamma.ndim != 2 or gamma.shape[1] != len(self.specs):
             raise ConfigError(f"gamma has shape {gamma.shape}; the model has {len(self.specs)} comparisons")
+
+
+def _patterns(gamma: np.ndarray, n_levels: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of gamma and their counts; rows packed into one int64 key when they fit."""
+    radix = np.array([n + 1 for n in n_levels], dtype=np.int64)
+    if len(radix) and float(np.prod(radix.astype(np.float64))) < 2**62:
+        place = np.concatenate([[1], np.cumprod(radix[:-1])]).astype(np.int64)
+        keys = (gamma.astype(np.int64) + 1) @ place
+        _, first, counts = np.unique(keys, return_index=True, return_counts=True)
+        return gamma[first], counts.astype(np.float64)
+    patterns, counts = np.unique(gamma, axis=0, return_counts=True)
+    return patterns, counts.astype(np.float64)
 
 
 def _gamma(gamma: np.ndarray | ComparisonMatrix) -> np.ndarray:

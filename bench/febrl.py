@@ -244,7 +244,31 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {psutil.virtual_memory().total / 2**30:.0f} GiB RAM"
 
 
-def write_report(results: list[Result], threshold: float, repeats: int, load_at_start: float) -> None:
+def evidence_examples(
+    left: pd.DataFrame, right: pd.DataFrame | None, rules: list, model: FellegiSunterModel, truth: set
+) -> list[str]:
+    """Waterfalls of the hardest true link found and the strongest candidate that is not a link."""
+    other = left if right is None else right
+    li, ri = block(left, right, rules)
+    cm = compare_columns(model.specs, left, other, pairs=(li, ri))
+    prob = model.probability(cm)
+    ids_l, ids_r = left["rec_id"].to_numpy(), other["rec_id"].to_numpy()
+    is_true = np.array([frozenset((ids_l[i], ids_r[j])) in truth for i, j in zip(li, ri, strict=True)])
+    lines = []
+    for label, mask, pick in (
+        ("weakest true link kept", is_true & (prob >= 0.5), np.argmin),
+        ("strongest non-link", ~is_true, np.argmax),
+    ):
+        if mask.any():
+            k = np.flatnonzero(mask)[pick(prob[mask])]
+            text = model.waterfall(model.explain_pair(cm, int(k)))
+            lines.append(f"- {label} ({ids_l[li[k]]} ~ {ids_r[ri[k]]}): {text}")
+    return lines
+
+
+def write_report(
+    results: list[Result], threshold: float, repeats: int, load_at_start: float, examples: list[str]
+) -> None:
     RESULTS.mkdir(exist_ok=True)
     libs = ", ".join(f"{p} {version(p)}" for p in ("splink", "duckdb", "rapidfuzz", "numpy", "recordlinkage"))
     lines = HEADER.format(
@@ -271,6 +295,12 @@ def write_report(results: list[Result], threshold: float, repeats: int, load_at_
             f"| {r.dataset} | {r.u_pairs:.0e} | {r.tool} | {r.precision:.4f} | {r.recall:.4f} | {r.f1:.4f} "
             f"| {r.seconds:.2f} | {r.n_candidates:,} | {ratio} |"
         )
+    lines += [
+        "",
+        "Evidence as credgraph records it (log2 Bayes factors; prior = two random records match):",
+        "",
+    ]
+    lines += examples
     lines += ["", "Targets: F1 at least Splink's, wall time at most Splink's. Runs (s): "]
     lines += [
         f"- {r.dataset} {r.u_pairs:.0e} {r.tool}: {', '.join(f'{t:.2f}' for t in r.runs)}" for r in results
@@ -320,6 +350,7 @@ def main() -> None:
     console = Console()
     load_at_start = os.getloadavg()[0]
     results: list[Result] = []
+    examples: list[str] = []
     jobs = [
         (ds, rules, int(mp))
         for ds, rules in (("febrl4", FEBRL4_RULES), ("febrl3", FEBRL3_RULES))
@@ -334,12 +365,16 @@ def main() -> None:
         out: dict[str, tuple[set, int]] = {}
         for _ in range(args.repeats):  # interleaved, so a burst of load on the shared CPU hits both
             for tool, specs in variants:
-                links, n, secs, _model = run_credgraph(left, right, rules, max_pairs, args.threshold, specs)
+                links, n, secs, model = run_credgraph(left, right, rules, max_pairs, args.threshold, specs)
                 runs.setdefault(tool, []).append(secs)
                 out[tool] = (links, n)
             links, n, secs = run_splink(left, right, max_pairs, args.threshold)
             runs.setdefault("splink", []).append(secs)
             out["splink"] = (links, n)
+        if max_pairs == int(args.max_pairs[0]):
+            examples.extend(
+                f"- {ds}: {line[2:]}" for line in evidence_examples(left, right, rules, model, truth)
+            )
         for tool in [*(v[0] for v in variants), "splink"]:
             results.append(score(tool, ds, out[tool][0], truth, runs[tool], out[tool][1], max_pairs))
     table = Table(title="Febrl: credgraph vs Splink (same run, median wall time)")
@@ -371,7 +406,7 @@ def main() -> None:
             f"{r.seconds / peer.seconds:.3f}",
         )
     console.print(table)
-    write_report(results, args.threshold, args.repeats, load_at_start)
+    write_report(results, args.threshold, args.repeats, load_at_start, examples)
     plot(results)
     console.print(f"wrote {RESULTS / 'febrl.md'} and {RESULTS / 'febrl.png'}")
 

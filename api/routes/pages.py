@@ -13,11 +13,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from pydantic import BaseModel
 
 from api.deps import COOKIE_NAME, AuditDep, Caller, KeyRingDep, QueueDep, SettingsDep, StoreDep
 from api.schemas.review import Verdict
-from api.security import Principal, Role, mask_payload
+from api.security import Principal, Role
 from api.services import entities as ent_svc
 from api.services import resolution as res_svc
 from api.services import risk as risk_svc
@@ -41,11 +40,6 @@ def _caller(request: Request, keyring: Any, audit: Any, roles: set[Role]) -> Cal
             request, "forbidden.html", {"principal": principal}, status_code=403
         )
     return Caller(principal, request, audit)
-
-
-def _view(caller: Caller, model: BaseModel) -> dict[str, Any]:
-    data = model.model_dump(mode="json")
-    return data if caller.principal.unmasked else mask_payload(data)
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -93,8 +87,7 @@ def _review_context(caller: Caller, queue: Any, store: Any, settings: Any) -> di
     item = None
     if pending:
         out = res_svc.item_out(pending[0], store, settings.max_results)
-        caller.read(out, out.entity_id)
-        item = _view(caller, out)
+        item = caller.view(out, out.entity_id)
     return {"item": item, "pending": int(queue.count_pending()), "principal": caller.principal}
 
 
@@ -173,8 +166,7 @@ def search_partial(
     hits: list[dict[str, Any]] = []
     if q.strip():
         page = ent_svc.search(store, q[:100], 20, 0, settings.max_results)
-        caller.read(page)
-        hits = _view(caller, page)["items"]
+        hits = caller.view(page)["items"]
     return templates.TemplateResponse(request, "_search_results.html", {"hits": hits, "q": q})
 
 
@@ -183,13 +175,13 @@ def _subject_context(caller: Caller, store: Any, settings: Any, raw_id: str) -> 
         prof = ent_svc.profile(store, raw_id, settings.max_results)
     except NotFoundError:
         return {"subject": None, "missing": raw_id}
-    caller.read(prof, prof.id)
+    subject = caller.view(prof, prof.id)
     try:
         risk = risk_svc.risk_of(store, prof.id, with_names=True)
-        risk_view = _view(caller, risk)
+        risk_view = caller.view(risk)
     except NotFoundError:
         risk_view = None
-    return {"subject": _view(caller, prof), "risk": risk_view}
+    return {"subject": subject, "risk": risk_view}
 
 
 @router.get("/subject/{entity_id}", response_class=HTMLResponse)

@@ -24,5 +24,4 @@ def get_paths(
 ):
     """The shortest paths through affiliations, each step with its role and share."""
     out = svc.paths(store, source, target, max_depth, limit)
-    caller.read(out, out.source, out.target)
-    return caller.show(out)
+    return caller.respond(out, out.source, out.target)

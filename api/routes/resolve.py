@@ -15,5 +15,4 @@ router = APIRouter(tags=["resolution"])
 def post_resolve(caller: ResolveCallerDep, resolver: ResolverDep, body: ResolveIn):
     """Resolve one subject-less record (e.g. a hotline text) to registered firms and people."""
     out = svc.resolve(resolver, body.text, body.region_code, body.occurred_at)
-    caller.read(out)
-    return caller.show(out)
+    return caller.respond(out)

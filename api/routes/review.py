@@ -33,15 +33,13 @@ def get_queue(
         total=total,
         next_offset=offset + limit if offset + limit < total else None,
     )
-    caller.read(page)
-    return caller.show(page)
+    return caller.respond(page)
 
 
 @router.get("/{item_id}", response_model=ReviewItemOut)
 def get_item(caller: StewardDep, queue: QueueDep, store: StoreDep, settings: SettingsDep, item_id: str):
     out = svc.item_out(svc.get_item(queue, item_id), store, settings.max_results)
-    caller.read(out, out.entity_id)
-    return caller.show(out)
+    return caller.respond(out, out.entity_id)
 
 
 @router.post("/{item_id}/decision", response_model=DecisionOut)

@@ -22,13 +22,11 @@ def get_risk(
 ):
     """Score, own vs related risk, reasons (grounded or soft signal, with paths), model version."""
     out = svc.risk_of(store, entity_id, with_names=names)
-    caller.read(out, out.subject_id)
-    return caller.show(out)
+    return caller.respond(out, out.subject_id)
 
 
 @router.post("/risk/batch", response_model=RiskBatchOut)
 def post_risk_batch(caller: RiskReaderDep, store: StoreDep, body: RiskBatchIn):
     """Scores for up to 500 ids at once; unknown ids come back in `missing`."""
     out = svc.risk_batch(store, body.ids)
-    caller.read(out)
-    return caller.show(out)
+    return caller.respond(out)

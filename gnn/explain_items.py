@@ -170,18 +170,23 @@ def party_items(
             if recent[j]:
                 acc[j][f"{f}_recent"] += v
 
+    cnt = np.minimum(seeds, 5.0)
     cols, vals = _row(g.W, i)
     for j, w in zip(cols.tolist(), vals.tolist(), strict=True):
         if seeds[j] > 0:
             add(j, {"pun_1hop_w": w, "pun_1hop_n": 1.0})
+            acc[j]["pun_1hop_cnt"] += w * cnt[j]
             acc[j]["ppr_punished"] += w
             note(j, 10.0 + w, ("hop1", i, j), 1)
     for m, w1 in zip(cols.tolist(), vals.tolist(), strict=True):
         c2, v2 = _row(g.W, m)
+        inv = 1.0 / np.sqrt(max(len(c2), 1))
         for j, w2 in zip(c2[:MAX_FANOUT].tolist(), v2[:MAX_FANOUT].tolist(), strict=True):
             if j != i and seeds[j] > 0:
                 add(j, {"pun_2hop_w": w1 * w2, "pun_2hop_n": 1.0})
                 acc[j]["pun_2hop_distinct"] = 1.0
+                acc[j]["pun_2hop_norm"] += w1 * w2 * inv
+                acc[j]["pun_2hop_cnt"] += w1 * w2 * cnt[j]
                 acc[j]["ppr_punished"] += 0.5 * w1 * w2
                 note(j, w1 * w2, ("hop2", i, m, j), 2)
     for name, inc, keys in (("addr", g.addr, g.addr_keys), ("phone", g.phone, g.phone_keys)):

@@ -174,6 +174,15 @@ def _related(g: SubjectGraph, seeds: np.ndarray, recent: np.ndarray, f: dict[str
     reach.eliminate_zeros()
     reach.data[:] = 1.0
     f["pun_2hop_distinct"] = reach @ s
+    # a person on many boards links weakly: 2-hop paths scaled by 1/sqrt(degree of the one in between)
+    inv = 1.0 / np.sqrt(np.maximum(u2diag, 1.0))
+    f["pun_2hop_norm"] = (W @ sp.diags(inv)) @ (W @ s) - (W.multiply(W) @ inv) * s
+    # intensity: how many active punitive records the related parties carry (capped)
+    cnt = np.minimum(seeds, 5.0)
+    f["pun_1hop_cnt"] = W @ cnt
+    f["pun_2hop_cnt"] = W @ (W @ cnt) - w2diag * cnt
+    # soft signals around the subject: recent resolved events of directly related parties
+    f["rel_events_1hop"] = U @ f["ev_recent"]
     full = g.full_adjacency()
     pr = pagerank(full)
     pers = np.r_[s, np.zeros(full.shape[0] - n)]

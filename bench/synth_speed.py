@@ -68,6 +68,45 @@ def naive_peer(out: Path, n_firms: int, n_events: int, seed: int) -> tuple[float
     return time.perf_counter() - t, time.process_time() - c
 
 
+def plot_profile(data: Path, seconds: dict[str, float], path: Path) -> None:
+    """Stage times, punitive records per year by kind, subjects per event: the world at a glance."""
+    from collections import Counter
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    with (data / "credit_records.csv").open(encoding="utf-8", newline="") as fh:
+        per_year = Counter((r["decided_on"][:4], r["kind"]) for r in csv.DictReader(fh))
+    with (data / "events_truth.csv").open(encoding="utf-8", newline="") as fh:
+        per_event = Counter(r["event_id"] for r in csv.DictReader(fh))
+    with (data / "events.jsonl").open(encoding="utf-8") as fh:
+        n_events = sum(1 for _ in fh)
+    subjects = Counter(per_event.values())
+    subjects[0] = n_events - len(per_event)
+    fig, ax = plt.subplots(1, 3, figsize=(15, 4))
+    ax[0].barh(list(seconds), list(seconds.values()), color="#4477aa")
+    ax[0].set_xlabel("seconds (wall, shared CPU)")
+    ax[0].set_title("generation stages")
+    years = sorted({y for y, _ in per_year})
+    kinds = sorted({k for _, k in per_year})
+    bottom = [0] * len(years)
+    for k in kinds:
+        vals = [per_year[(y, k)] for y in years]
+        ax[1].bar(years, vals, bottom=bottom, label=k)
+        bottom = [b + v for b, v in zip(bottom, vals, strict=True)]
+    ax[1].legend(fontsize=7)
+    ax[1].set_title("credit records per year by kind")
+    ks = sorted(subjects)
+    ax[2].bar([str(k) for k in ks], [subjects[k] for k in ks], color="#228833")
+    ax[2].set_xlabel("registered subjects named in the event")
+    ax[2].set_title("events by number of true subjects")
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--firms", type=int, default=200_000)
@@ -87,6 +126,8 @@ def main() -> None:
         load1 = os.getloadavg()[0]
         peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         size_mib = sum(p.stat().st_size for p in ours_dir.iterdir()) / 2**20
+        RESULTS.mkdir(exist_ok=True)
+        plot_profile(ours_dir, summary.seconds, RESULTS / "synth_speed.png")
         ratio_events = args.events / args.firms
         sample_events = int(args.sample * ratio_events)
         peer_s, peer_cpu = naive_peer(peer_dir, args.sample, sample_events, args.seed)
@@ -120,6 +161,8 @@ def main() -> None:
         "Stage times (ours): " + ", ".join(f"{k} {v:.1f} s" for k, v in summary.seconds.items()),
         "",
         "Rows written: " + ", ".join(f"{k} {v:,}" for k, v in rows.items()),
+        "",
+        "![profile](synth_speed.png)",
         "",
         "Structures: " + ", ".join(f"{k} {v:,}" for k, v in summary.structures.items()),
         "",

@@ -73,7 +73,11 @@ class ScoredPair:
                 parts.append(f"prior {prior['log2_weight']:+.1f}")
         text = "; ".join([head, *parts]) + f" → {self.score:.3f}"
         if self.competitor:
-            text += f"; competes with {self.competitor}"
+            text += (
+                f"; {self.competitor}"
+                if self.competitor.startswith("explained")
+                else f"; competes with {self.competitor}"
+            )
         if self.steward is not None:
             verb = "confirmed" if self.steward.verdict is Verdict.MATCH else "rejected"
             text += f"; {verb} by steward {self.steward.who} on {self.steward.decided_at.date().isoformat()}"
@@ -142,15 +146,37 @@ def score_batch(
                     resolver,
                 )
             )
+    _explain_away(out, cfg.review_threshold)
     _compete(out, cfg.competition_bits)
     if steward and len(resolver.decisions):
         out = _apply_steward(resolver, contexts, out)
     return out
 
 
+MAX_REVIEW_PER_MENTION = 3
+
+
 def _log2odds(p: float) -> float:
     p = min(max(p, 1e-12), 1 - 1e-12)
     return float(np.log2(p / (1 - p)))
+
+
+def _explain_away(pairs: list[ScoredPair], review_threshold: float) -> None:
+    """A firm reached only through an address or phone it shares with a firm the record names
+    is explained by that firm: rejected, with the reason in its evidence."""
+    named: dict[str, ScoredPair] = {}
+    for p in pairs:
+        if p.entity_type == "firm" and p.row and p.row[0] >= 5 and p.score >= review_threshold:
+            best = named.get(p.record_id)
+            if best is None or p.score > best.score:
+                named[p.record_id] = p
+    for p in pairs:
+        by = named.get(p.record_id)
+        if by is None or p is by or p.entity_type != "firm" or not p.row:
+            continue
+        if p.row[0] <= 1 and p.row[2] != 2 and p.decision is not Decision.REJECTED:
+            p.decision = Decision.REJECTED
+            p.competitor = f"explained by {by.entity_id} (named)"
 
 
 def _compete(pairs: list[ScoredPair], bits: float) -> None:
@@ -164,6 +190,10 @@ def _compete(pairs: list[ScoredPair], bits: float) -> None:
         if len(group) < 2:
             continue
         group.sort(key=lambda p: -p.score)
+        for p in group[MAX_REVIEW_PER_MENTION:]:  # a steward reads a few candidates, not a list
+            if p.decision is Decision.REVIEW:
+                p.decision = Decision.REJECTED
+                p.competitor = f"{group[0].entity_id} ({group[0].score:.2f}) and others"
         top, second = group[0], group[1]
         if top.decision is Decision.AUTO_LINK and _log2odds(top.score) - _log2odds(second.score) < bits:
             for p in group:

@@ -14,24 +14,26 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from ingest.normalize import MaskedId
-from resolution.gazetteer import ALIAS, Gazetteer
+from resolution.gazetteer import ALIAS, FULL, HOMOPHONE, SHORT, Gazetteer
 from resolution.mentions import ROLE_WORDS, Mentions, PersonHit, SurnameForm, _role_near
 
 NULL = -1
 # comparison name -> level labels (index = level)
 FIRM_LEVELS: dict[str, tuple[str, ...]] = {
     "name": (
+        "no name, another firm is named",
         "no name",
         "fuzzy name ≥ 60",
         "fuzzy name ≥ 80",
         "homophone",
         "short name (字号)",
+        "short name (字号) called a business",
         "trade/short name or core",
         "registered name",
     ),
     "name_rarity": ("name key shared by 4+ firms", "name key shared by 2-3 firms", "unique name key"),
     "code": ("other USCC in text", "masked USCC consistent", "USCC ="),
-    "phone": ("phone in text differs", "phone = registered phone"),
+    "phone": ("phone in text differs", "phone = registered phone of 3+ firms", "phone = registered phone"),
     "region": ("other province", "same province", "same city", "same district"),
     "address": ("place differs", "town or road =", "road and number ="),
     "person": (
@@ -64,6 +66,8 @@ FIRM_NAMES = tuple(FIRM_LEVELS)
 PERSON_NAMES = tuple(PERSON_LEVELS)
 MAX_NAME_CANDIDATES = 40  # a person name shared by more people is kept only with other support
 MAX_EXPANSION = 12
+# gazetteer hit level -> "name" comparison level
+_HIT_LEVEL = {FULL: 8, ALIAS: 7, SHORT: 5, HOMOPHONE: 4}
 
 
 @dataclass(slots=True)
@@ -158,7 +162,7 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
         firm_idx.append(fi)
         firm_rows.append(row)
         firm_notes.append(note)
-        if name_lvl >= ALIAS - 1 or code == 2 or phone == 1 or address == 2:
+        if name_lvl >= 5 or code == 2 or phone == 2 or address == 2:
             anchors.add(fi)
 
     # ---------------------------------------------------------------- person candidates
@@ -174,8 +178,17 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
             for pi in gz.person_by_last4.get(mk.suffix[-4:], ()) if len(mk.suffix) >= 4 else ():
                 if mk.matches(gz.persons[pi].person_id):
                     person_cands.setdefault(pi, f"masked {mk.pattern}")
+        firm_phones = {x for fi in anchors for x in gz.firm_phones[fi]}
         for ph in phones:
             for pi in gz.phone_persons.get(ph, ())[:MAX_EXPANSION]:
+                # the shop's phone that is also its operator's names the shop, not the person,
+                # unless the person is named too
+                if (
+                    ph in firm_phones
+                    and pi not in m.persons
+                    and not any(_form_fits(sf, gz.persons[pi].name) for sf in m.surname_forms)
+                ):
+                    continue
                 person_cands.setdefault(pi, f"phone {ph}")
         by_name: dict[str, list[int]] = {}
         for pi, h in m.persons.items():
@@ -243,13 +256,15 @@ def firm_row(ctx: RecordContext, m: Mentions, gz: Gazetteer, fi: int, person_men
     f = gz.firms[fi]
     hit = m.firms.get(fi)
     if hit is not None:
-        name_lvl = hit.level
+        name_lvl = _HIT_LEVEL[hit.level] + (1 if hit.level == SHORT and hit.cue else 0)
         rarity = _rarity(
             len(gz.firm_key_hits[gz.firm_auto.get(hit.key)[0]]) if hit.key in gz.firm_auto else 1, (1, 3)
         )
     else:
         sim = fuzz.partial_ratio(gz.firm_core[fi], text) if len(gz.firm_core[fi]) >= 2 else 0
-        name_lvl = 2 if sim >= 80 else (1 if sim >= 60 else 0)
+        name_lvl = 3 if sim >= 80 else (2 if sim >= 60 else 1)
+        if name_lvl == 1 and any(h.level >= SHORT and j != fi for j, h in m.firms.items()):
+            name_lvl = 0
         rarity = NULL
     code = NULL
     if usccs:
@@ -258,12 +273,13 @@ def firm_row(ctx: RecordContext, m: Mentions, gz: Gazetteer, fi: int, person_men
         code = 1 if any(mk.matches(f.uscc) for mk in masks if mk.kind != "resident_id") else NULL
     phone = NULL
     if phones:
-        phone = 1 if phones.intersection(gz.firm_phones[fi]) else 0
+        same = phones.intersection(gz.firm_phones[fi])
+        phone = 0 if not same else (1 if max(len(gz.phone_firms[x]) for x in same) >= 3 else 2)
     region = region_level(ctx.region_code, (f.region_code,) if f.region_code else ())
     parts = gz.firm_addr[fi]
     address = NULL
     if parts.road_number and (parts.road_number in text or parts.road_number in loc):
-        address = 2
+        address = 2 if len(gz.addr_hits[gz.addr_auto.get(parts.road_number)[0]]) <= 2 else 1
     elif any(p and (p in text or p in loc) for p in (parts.town, parts.road)) or (
         parts.town and len(parts.town) > 2 and parts.town[:-1] in text + loc
     ):
@@ -282,7 +298,7 @@ def firm_row(ctx: RecordContext, m: Mentions, gz: Gazetteer, fi: int, person_men
                 pname = gz.persons[pi].name
                 if any(sf.surname == pname[:1] for sf in m.surname_forms):
                     person = 1
-    if person >= 3 and name_lvl < 2 and code != 2 and phone != 1:
+    if person >= 3 and name_lvl < 3 and code != 2 and phone != 2:
         person = 2  # only the person points here: that is how the firm became a candidate
     return [name_lvl, rarity, code, phone, region, address, person]
 

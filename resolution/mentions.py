@@ -94,6 +94,7 @@ class FirmHit:
     start: int
     end: int
     key: str
+    cue: bool = False  # words around the hit say a business is meant (X公司, 那家X, 系X所为)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +166,38 @@ def _role_near(text: str, start: int, end: int) -> str | None:
     return None
 
 
+_FIRM_AFTER = (
+    "公司",
+    "厂",
+    "店",
+    "那家",
+    "这家",
+    "的店",
+    "餐厅",
+    "饭店",
+    "超市",
+    "工作室",
+    "合作社",
+    "农场",
+    "商行",
+    "经营部",
+    "门市",
+    "作坊",
+    "加工",
+    "车间",
+    "酒店",
+    "宾馆",
+    "”",
+    "」",
+)
+_FIRM_BEFORE = ("系", "为", "对", "企业", "单位", "店铺", "商家", "公司", "“", "「", "涉事")
+
+
+def _firm_cue(text: str, start: int, end: int) -> bool:
+    """Words around a name hit that say a business is meant: 荣达公司, 那家荣达, 系荣达所为, “荣达”."""
+    return text.startswith(_FIRM_AFTER, end) or text[max(0, start - 4) : start].endswith(_FIRM_BEFORE)
+
+
 def _reporter(text: str, start: int) -> bool:
     return text[max(0, start - 5) : start].rstrip(":： ").endswith(_NOT_SUBJECT)
 
@@ -188,17 +221,18 @@ def extract(text: str, gz: Gazetteer, location: str | None = None) -> Mentions:
         key = gz.firm_key_list[kid]
         if text.startswith(_PLACE_AFTER, e) and not key.endswith(("公司", "店", "厂", "社")):
             continue
+        cue = _firm_cue(text, s, e)
         for fi, level in gz.firm_key_hits[kid]:
             old = m.firms.get(fi)
             if old is None or old.level < level:
-                m.firms[fi] = FirmHit(level, s, e, key)
+                m.firms[fi] = FirmHit(level, s, e, key, cue)
     enc = gz.coder.encode(text)
     for s, e, kid in _longest(_scan(gz.firm_py_auto, enc)):
         if any(cs <= s and e <= ce for cs, ce in covered):
             continue
         for fi, _lvl in gz.firm_py_hits[kid]:
             if fi not in m.firms:
-                m.firms[fi] = FirmHit(HOMOPHONE, s, e, text[s:e])
+                m.firms[fi] = FirmHit(HOMOPHONE, s, e, text[s:e], _firm_cue(text, s, e))
     # person names
     person_spans = _longest(_scan(gz.person_auto, text))
     seg: set[int] | None = None

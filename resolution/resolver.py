@@ -36,7 +36,7 @@ FORMAT = "credgraph.resolver"
 class ResolverConfig:
     """Small frozen settings handed down from the edge (CLI, API)."""
 
-    auto_threshold: float = 0.9
+    auto_threshold: float = 0.8
     review_threshold: float = 0.5
     keep_floor: float = 0.02  # rejected candidates below this are not written out
     competition_bits: float = 4.0  # a runner-up this close (log2 odds) to an auto link forces review

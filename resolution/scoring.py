@@ -38,10 +38,13 @@ if "level" not in COMPARATORS:
 # on being a candidate, not on a random pair, because the prior is the match rate among
 # candidates: with random-pair u every exact name would look like proof.
 FIRM_START: dict[str, tuple[list[float], list[float]]] = {
-    "name": ([0.10, 0.03, 0.05, 0.03, 0.15, 0.42, 0.22], [0.55, 0.08, 0.05, 0.07, 0.15, 0.08, 0.02]),
+    "name": (
+        [0.02, 0.08, 0.03, 0.05, 0.03, 0.07, 0.10, 0.40, 0.22],
+        [0.35, 0.25, 0.08, 0.05, 0.07, 0.10, 0.03, 0.05, 0.02],
+    ),
     "name_rarity": ([0.05, 0.15, 0.80], [0.5, 0.3, 0.2]),
     "code": ([0.01, 0.30, 0.69], [0.90, 0.09, 0.01]),
-    "phone": ([0.30, 0.70], [0.85, 0.15]),
+    "phone": ([0.30, 0.10, 0.60], [0.80, 0.15, 0.05]),
     "region": ([0.01, 0.04, 0.15, 0.80], [0.1, 0.3, 0.3, 0.3]),
     "address": ([0.35, 0.35, 0.30], [0.65, 0.30, 0.05]),
     "person": ([0.35, 0.10, 0.05, 0.30, 0.20], [0.60, 0.05, 0.33, 0.015, 0.005]),
@@ -79,7 +82,12 @@ def start_model(entity_type: str) -> FellegiSunterModel:
     )
 
 
-def fit(model: FellegiSunterModel, candidate_gamma: np.ndarray, shrink: float = 5000.0) -> FellegiSunterModel:
+def fit(
+    model: FellegiSunterModel,
+    candidate_gamma: np.ndarray,
+    shrink: float = 5000.0,
+    fix_m: tuple[str, ...] = ("name",),
+) -> FellegiSunterModel:
     """m, u and the prior by EM on the candidate pairs, shrunk towards the declared values.
 
     Each level's estimate is blended with the declared one, weighted by how many pairs EM saw
@@ -92,7 +100,7 @@ def fit(model: FellegiSunterModel, candidate_gamma: np.ndarray, shrink: float = 
     declared_m = [m.copy() for m in model.m]
     declared_u = [u.copy() for u in model.u]
     declared_prior = model.prior
-    result = model.fit_em(np.asarray(candidate_gamma, dtype=np.int8), max_iter=60, fix_u=False)
+    result = model.fit_em(np.asarray(candidate_gamma, dtype=np.int8), max_iter=60, fix_u=False, fix_m=fix_m)
     seen = np.asarray(candidate_gamma) != -1
     for k in range(len(model.specs)):
         n_seen = float(seen[:, k].sum())

@@ -76,7 +76,7 @@ def labelled_rows(
                 else firm_row(ctx, m, gz, idx, bool(m.persons) or bool(m.surname_forms))
             )
         else:
-            anchors = {fi for fi, r in zip(pr.firm_idx, pr.firm_rows, strict=True) if r[0] >= 4 or r[2] == 2}
+            anchors = {fi for fi, r in zip(pr.firm_idx, pr.firm_rows, strict=True) if r[0] >= 5 or r[2] == 2}
             row = (
                 pr.person_rows[pr.person_idx.index(idx)]
                 if idx in pr.person_idx

@@ -14,6 +14,8 @@ from .names import colloquial_kind
 from .noise import homophone_typo
 
 FORMAL_ROLE = {Role.LEGAL_REP: ("法定代表人", "法人", "法人代表"), Role.OPERATOR: ("经营者", "业主", "店主")}
+# industry words that already name the premises (餐馆, 大排档, 超市): no 店/厂 after them
+PLACE_WORDS = ("馆", "档", "超市", "房", "室", "所", "店", "场", "吧", "坊", "部", "站", "队", "行", "中心")
 LOOSE_ROLE = ("负责人", "老板", "实际经营人")
 
 
@@ -41,7 +43,7 @@ def firm_mention(
     aliases = [a for a in f.other_names if a not in f.name and len(a) >= 2]
     forms = ["full"] * 15 + ["noregion"] * 10 + ["short"] * 20 + ["short_kind"] * 15 + ["trade"] * 12
     if p.industry and len(p.industry) >= 2 and ix.addr[i] is not None:
-        forms += ["town_colloquial"] * 8
+        forms += ["town_colloquial"] * 8 + ["trade_colloquial"] * 6
     if aliases:
         forms += ["alias"] * 6
     if f.kind.value == "social_org" or len(p.core) < 3 or len(p.trade) < 2:
@@ -65,13 +67,19 @@ def firm_mention(
         text, keys = p.core + suffix, (p.core,)
         tags.add("short_name")
     elif form == "trade":
-        text = p.trade + rnd.choice([kind, "那家" + kind, kind if kind != "公司" else "厂"])
+        text = p.trade + rnd.choice([kind, "那家" + kind, "家的" + kind])
         keys = (p.trade,)
         tags.add("trade_only")
+    elif form == "trade_colloquial":  # 廿里那家建材厂
+        suffix = "" if p.industry.endswith(PLACE_WORDS) else kind
+        text = f"{p.trade}{rnd.choice(['那家', '那个', '的', ''])}{p.industry}{suffix}"
+        keys = (p.trade, p.industry)
+        tags |= {"colloquial", "short_name"}
     elif form == "town_colloquial":
         a = ix.addr[i]
         assert a is not None
-        text = f"{a.town_short}那家{p.industry}{kind if kind != '公司' else '公司'}"
+        suffix = "" if p.industry.endswith(PLACE_WORDS) else kind
+        text = f"{a.town_short}那家{p.industry}{suffix}"
         scope = Scope(scope.region, (*scope.addr_terms, a.town))
         keys = (p.industry,)
         tags.add("colloquial")
@@ -82,7 +90,11 @@ def firm_mention(
         tags.add("alias_name")
     certain = ix.unique_firm(keys, i, scope) and not vague
     start = text.find(p.trade) if p.trade else -1
-    if form in ("noregion", "short", "short_kind", "trade") and start >= 0 and rnd.random() < typo_rate:
+    if (
+        form in ("noregion", "short", "short_kind", "trade", "trade_colloquial")
+        and start >= 0
+        and rnd.random() < typo_rate
+    ):
         typo = homophone_typo(text, rnd, list(range(start, start + len(p.trade))))
         if typo is not None:
             # a slip that spells another registered name is not a slip a reader can undo

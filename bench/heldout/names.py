@@ -277,8 +277,8 @@ def split_name(name: str, addr: Address | None) -> NameParts:
 
 def colloquial_kind(parts: NameParts) -> str:
     """厂 / 店 / 公司: the word a neighbour uses for this kind of business."""
-    if parts.industry in COLLOQUIAL_KIND:
-        return COLLOQUIAL_KIND[parts.industry]
+    if parts.industry in COLLOQUIAL_KIND or parts.form == "厂":
+        return COLLOQUIAL_KIND.get(parts.industry, "厂")
     if parts.form in SHOP_FORMS - {"厂", "工作室", "场"}:
         return "店"
     if "合作社" in parts.form:

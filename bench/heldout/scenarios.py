@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from . import lexicon as lx
 from .index import RegistryIndex, Scope, phone_key
-from .mentions import firm_mention, leader_phrase, person_words
+from .mentions import PLACE_WORDS, firm_mention, leader_phrase, person_words
 from .noise import fullwidth_digits, phone_tail, write_phone
 
 Pair = tuple[str, str]
@@ -123,9 +123,8 @@ def firm_address(ix: RegistryIndex, st: Setting, rnd: random.Random) -> Draft:
     if a is None or not a.road_no:
         return firm_named(ix, st, rnd)
     d = Draft("firm_address_only", "firm", sector=lx.sector_of(f.name), tags={"address_only"})
-    word = (p.industry or "") + (
-        "店" if f.kind.value == "individual_business" else rnd.choice(["厂", "公司"])
-    )
+    kind = "店" if f.kind.value == "individual_business" else rnd.choice(["厂", "公司"])
+    word = (p.industry or "") + ("" if (p.industry or "").endswith(PLACE_WORDS) else kind)
     d.subj = rnd.choice(["{r}那家{w}", "位于{r}的一家{w}", "{r}的{w}"]).format(r=a.road_no, w=word)
     at = [j for j in ix.at_address(a.road_no) if ix.in_scope(j, st.scope)]
     # a road and number without district or town could be anywhere in the province

@@ -73,16 +73,16 @@ def read_tags(path: Path) -> dict[str, dict[str, str]]:
 
 
 def score(
-    links: Iterable[tuple[str, str, str, str]],
+    links: Iterable[tuple[str, ...]],
     event_ids: Iterable[str],
     truth: set[Pair],
     plausible: set[Pair],
     groups_of: dict[str, list[tuple[str, str]]],
 ) -> Scores:
-    """links: (event_id, entity_type, entity_id, decision). groups_of: event_id -> [(axis, group)]."""
+    """links: (event_id, entity_type, entity_id, decision, ...). groups_of: event_id -> [(axis, group)]."""
     s = Scores()
     by_event: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    for eid, et, ent, dec in links:
+    for eid, et, ent, dec, *_ in links:
         by_event[eid].append((et, ent, dec))
     truth_by_event: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for eid, et, ent in truth:

@@ -100,7 +100,7 @@ def _place(ix: RegistryIndex, st: Setting, d: Draft, rnd: random.Random) -> str:
             road=rnd.choice(roads), road2=rnd.choice(roads), town=a.town, village=rnd.choice(lx.VILLAGES)
         )
     if d.kind == "person" and a is not None and not st.loc:
-        return a.town + rnd.choice(lx.VILLAGES) + "村" if rnd.random() < 0.5 else ""
+        return a.town if rnd.random() < 0.5 else ""
     return st.loc
 
 
@@ -123,7 +123,7 @@ def _fill(
     elif family == "inspection_random":
         category = "双随机抽查"
     loc = _place(ix, st, d, rnd)
-    joiner = "的" if loc and d.kind != "public" and rnd.random() < 0.4 else ""
+    joiner = "的" if loc and d.kind != "public" and "{loc}{subj}" in fmt and rnd.random() < 0.4 else ""
     if family == "inspection_record" and not loc:
         loc = "经营场所"
     slots = {

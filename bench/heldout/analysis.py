@@ -1,0 +1,105 @@
+"""Why the resolver went wrong on held-out events: false auto links and misses sorted into causes a
+resolution engineer can act on (heuristics over the event text and the registry, for the report)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from .index import RegistryIndex
+from .score import Pair, Scores
+
+
+def _place_words(ix: RegistryIndex) -> set[str]:
+    words: set[str] = set()
+    for a in ix.addr:
+        if a is not None:
+            words |= {a.town, a.town_short, a.road}
+    return {w for w in words if len(w) >= 2}
+
+
+def false_auto_causes(
+    sc: Scores,
+    ix: RegistryIndex,
+    texts: dict[str, str],
+    tags: dict[str, dict[str, str]],
+    truth: set[Pair],
+    plausible: set[Pair],
+) -> tuple[Counter[str], dict[str, list[tuple[str, Pair]]]]:
+    """Count false auto links by cause; keep up to five examples of each."""
+    places = _place_words(ix)
+    people = defaultdict(set)
+    for eid, et, ent in truth | plausible:
+        if et == "person":
+            people[eid].add(ent)
+    causes: Counter[str] = Counter()
+    examples: dict[str, list[tuple[str, Pair]]] = defaultdict(list)
+    for eid, pair in sc.false_auto:
+        _, et, ent = pair
+        text, scen = texts[eid], tags[eid]["scenario"]
+        cause = "other"
+        if et == "firm" and ent in ix.by_uscc:
+            i = ix.by_uscc[ent]
+            trade = ix.parts[i].trade
+            holders = {pid for pid, _ in ix.reps.get(i, [])}
+            if holders & people.get(eid, set()) or (scen.startswith("person") and _names_holder(ix, i, text)):
+                cause = "person's own firm linked to a record about the person"
+            elif (
+                trade
+                and any(trade in w for w in places if w in text)
+                and trade not in _strip_places(text, places)
+            ):
+                cause = "place name (town/road) read as a firm's trade name"
+            elif scen == "firm_phone_only":
+                cause = "phone shared by several firms auto-linked"
+            elif scen == "firm_tail4_only":
+                cause = "last four phone digits taken as evidence"
+            elif scen == "unregistered_shop":
+                cause = "unregistered shop linked to a registered firm"
+        elif et == "person":
+            name = ix.persons[ent].name if ent in ix.persons else ""
+            if name and _is_reporter(text, name):
+                cause = "reporter (caller, complainant, grid worker) linked as the subject"
+            elif scen == "person_name_only":
+                cause = "bare full name auto-linked (no code, phone, firm)"
+            elif scen == "homonym_elsewhere":
+                cause = "homonym in another district auto-linked"
+            elif "某" in text or "老" in text or "姓" in text:
+                cause = "某/老/姓 form auto-linked to a person"
+            else:
+                cause = "person linked on weak evidence"
+        causes[cause] += 1
+        if len(examples[cause]) < 5:
+            examples[cause].append((eid, pair))
+    return causes, examples
+
+
+def _names_holder(ix: RegistryIndex, i: int, text: str) -> bool:
+    return any(pid in ix.persons and ix.persons[pid].name in text for pid, _ in ix.reps.get(i, []))
+
+
+def _is_reporter(text: str, name: str) -> bool:
+    return any(
+        f"{w}{name}" in text for w in ("来电人", "投诉人", "网格员", "來電人", "投訴人", "網格員")
+    ) or (f"{name}（1" in text and "反映" in text)
+
+
+def _strip_places(text: str, places: set[str]) -> str:
+    for w in sorted((w for w in places if w in text), key=len, reverse=True):
+        text = text.replace(w, "")
+    return text
+
+
+def miss_causes(sc: Scores, tags: dict[str, dict[str, str]]) -> Counter[str]:
+    """Misses (truth pair neither auto-linked nor queued) by scenario and region state."""
+    out: Counter[str] = Counter()
+    for eid, et, _ in sc.missed:
+        t = tags[eid]["tags"].split("|")
+        region = (
+            "wrong region"
+            if "wrong_region" in t
+            else "missing region"
+            if "missing_region" in t
+            else "region ok"
+        )
+        out[f"{tags[eid]['scenario']} ({et}, {region})"] += 1
+    return out

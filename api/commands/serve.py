@@ -34,4 +34,5 @@ def register(app: typer.Typer) -> None:
                 access_log=False,
             )
             return
-        uvicorn.run(create_app(Settings()), host=host, port=port, log_level="warning", access_log=False)
+        settings = Settings()  # type: ignore[call-arg]  # fields come from the environment
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)

@@ -24,7 +24,7 @@ class Page(BaseModel, Generic[T]):
     limit: int
     offset: int
     next_offset: int | None = None
-    total: int | None = Field(None, description="total when cheaply known; capped by max_results")
+    total: int | None = Field(default=None, description="total when cheaply known; capped by max_results")
 
 
 class Step(BaseModel):

@@ -15,7 +15,7 @@ class SearchHit(BaseModel):
     type: str
     id: str
     name: str | None = None
-    matched: str | None = Field(None, description="the name, alias or code that matched best")
+    matched: str | None = Field(default=None, description="the name, alias or code that matched best")
     score: float = Field(description="0..100 rapidfuzz similarity of the query to `matched`")
 
 

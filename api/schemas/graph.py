@@ -15,7 +15,9 @@ class AssociateOut(BaseModel):
     name: str | None = None
     depth: int
     path: list[Step]
-    risk: float | None = Field(None, description="the associate's risk score when asked for (with_risk)")
+    risk: float | None = Field(
+        default=None, description="the associate's risk score when asked for (with_risk)"
+    )
 
 
 class PathOut(BaseModel):

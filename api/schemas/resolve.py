@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 class ResolveIn(BaseModel):
     text: str = Field(min_length=1, max_length=5000)
-    region_code: str | None = Field(None, pattern=r"^\d{6}$")
+    region_code: str | None = Field(default=None, pattern=r"^\d{6}$")
     occurred_at: datetime | None = None
 
 
@@ -17,9 +17,9 @@ class Contribution(BaseModel):
     """One comparison feature's part in the score (a waterfall bar)."""
 
     name: str
-    level: str | None = Field(None, description="the comparison level reached, e.g. exact, fuzzy>0.9")
-    value: float | None = Field(None, description="raw similarity or Bayes factor")
-    weight: float | None = Field(None, description="log2 match weight added to the score")
+    level: str | None = Field(default=None, description="the comparison level reached, e.g. exact, fuzzy>0.9")
+    value: float | None = Field(default=None, description="raw similarity or Bayes factor")
+    weight: float | None = Field(default=None, description="log2 match weight added to the score")
     note: str | None = None
 
 

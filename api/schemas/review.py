@@ -22,7 +22,7 @@ class ReviewItemOut(BaseModel):
     record_id: str | None = None
     text: str = Field(description="the record text as received")
     mention: str | None = None
-    mention_start: int | None = Field(None, description="offset of the mention in `text`, if found")
+    mention_start: int | None = Field(default=None, description="offset of the mention in `text`, if found")
     mention_end: int | None = None
     entity_type: str
     entity_id: str
@@ -34,7 +34,7 @@ class ReviewItemOut(BaseModel):
 
 class DecisionIn(BaseModel):
     verdict: Verdict
-    comment: str | None = Field(None, max_length=1000)
+    comment: str | None = Field(default=None, max_length=1000)
 
 
 class DecisionOut(BaseModel):

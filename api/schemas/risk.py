@@ -17,7 +17,7 @@ class Reason(BaseModel):
     grounded: bool | None = Field(
         None, description="true: rests on a numbered legal document; false: a soft signal; null: not a record"
     )
-    entity_id: str | None = Field(None, description="the related party, for related reasons")
+    entity_id: str | None = Field(default=None, description="the related party, for related reasons")
     role: str | None = None
     contribution: float | None = None
     path: list[Step] = Field(default_factory=list)

@@ -21,12 +21,14 @@ def register(app: typer.Typer) -> None:
         start: Annotated[str, typer.Option("--start", help="first day of records and events")] = "2019-01-01",
         end: Annotated[str, typer.Option("--end", help="last day of records and events")] = "2025-12-31",
         progress: Annotated[bool, typer.Option("--progress/--no-progress", help="progress bar")] = True,
+        hidden: Annotated[bool, typer.Option("--hidden",
+                                             help="also write hidden_risk.csv (not contract)")] = False,
     ) -> None:
         """Write firms, persons, affiliations, credit records, events and their ground truth."""
         from ingest.synth import generate
 
         summary = generate(out_dir, firms, seed, events, start=dt.date.fromisoformat(start),
-                           end=dt.date.fromisoformat(end), progress=progress)
+                           end=dt.date.fromisoformat(end), progress=progress, hidden=hidden)
         for name, n in summary.rows.items():
             typer.echo(f"{name:22s} {n:>10,d}")
         typer.echo("structures: " + ", ".join(f"{k}={v}" for k, v in summary.structures.items()))

@@ -23,7 +23,7 @@ from .registry import FirmFactory
 from .risk import simulate
 from .structures import dishonest_debtor, phoenix, shell_cluster
 from .world import FastRandom, World, to_day
-from .writer import CREDIT_HEADER, EventSink, write_csv, write_registry
+from .writer import CREDIT_HEADER, EventSink, write_csv, write_hidden, write_registry
 
 __all__ = ["SynthSummary", "generate"]
 
@@ -41,8 +41,12 @@ class SynthSummary:
 
 def generate(out_dir: Path, n_firms: int, seed: int, n_events: int | None = None,
              start: dt.date = dt.date(2019, 1, 1), end: dt.date = dt.date(2025, 12, 31),
-             progress: bool = False) -> SynthSummary:
-    """Write a complete data directory; the same arguments always give the same bytes."""
+             progress: bool = False, hidden: bool = False) -> SynthSummary:
+    """Write a complete data directory; the same arguments always give the same bytes.
+
+    `hidden` also writes hidden_risk.csv (structure tags and latent risk), outside the contract,
+    for breaking benchmark results down by mechanism.
+    """
     if n_firms < 20:
         raise ValueError("n_firms must be at least 20")
     out_dir = Path(out_dir)
@@ -88,6 +92,8 @@ def generate(out_dir: Path, n_firms: int, seed: int, n_events: int | None = None
     rows["credit_records"] = write_csv(out_dir / "credit_records.csv", CREDIT_HEADER, credit.rows)
     rows["credit_records_truth"] = write_csv(out_dir / "credit_records_truth.csv",
                                              ["record_id", "subject_type", "subject_id"], credit.truth)
+    if hidden:
+        rows["hidden_risk"] = write_hidden(w, out_dir)
     secs["write_registry"] = time.perf_counter() - t
     t = time.perf_counter()
     sink = EventSink(out_dir)

@@ -49,13 +49,19 @@ def write_csv(path: Path, header: list[str], rows: Iterable[list[str]]) -> int:
     return n
 
 
+def used_persons(w: World) -> list[int]:
+    """Persons that hold a role or a record, in index order (the ones persons.csv lists)."""
+    used = {w.a_holder[i] for i in range(len(w.a_holder)) if w.a_holder_type[i] == "person"}
+    used.update(w.f_legal)
+    used.update(idx for st, idx, _k, _d in w.punishments if st == "person")
+    return sorted(used)
+
+
 def write_registry(w: World, out: Path, legal_rep_id_missing: list[bool]) -> dict[str, int]:
     """firms.csv, persons.csv, affiliations.csv; returns row counts."""
     from .lexicon import INDUSTRIES
 
-    used = set(w.a_holder[i] for i in range(len(w.a_holder)) if w.a_holder_type[i] == "person")
-    used.update(w.f_legal)
-    used.update(idx for st, idx, _k, _d2 in w.punishments if st == "person")
+    used = used_persons(w)
     firms = (
         [w.f_uscc[f], w.f_name[f], "|".join(dict.fromkeys(o for o in w.f_other[f] if o != w.f_name[f])),
          w.f_kind[f],
@@ -66,7 +72,7 @@ def write_registry(w: World, out: Path, legal_rep_id_missing: list[bool]) -> dic
         for f in range(len(w.f_uscc))
     )
     persons = ([w.p_id[p], w.p_name[p], w.p_gender[p], day_str(w.p_birth[p]), w.p_address[p], w.p_phone[p]]
-               for p in sorted(used))
+               for p in used)
     affs = (
         [w.a_holder_type[i],
          w.p_id[w.a_holder[i]] if w.a_holder_type[i] == "person" else w.f_uscc[w.a_holder[i]],
@@ -102,3 +108,16 @@ class EventSink:
     def close(self) -> None:
         self.ev.close()
         self.tr.close()
+
+
+def write_hidden(w: World, out: Path) -> int:
+    """hidden_risk.csv (debugging and benchmark breakdowns only, not part of the contract): each
+    firm's structure tag and latent risk multiplier, each person's latent risk."""
+    from .risk import people_risk
+
+    firm_risk = people_risk(w)
+    rows = [["firm", w.f_uscc[f], w.f_tag[f],
+             f"{w.f_hazard[f] * firm_risk[f]:.4f}"] for f in range(len(w.f_uscc))]
+    rows += [["person", w.p_id[p], "", f"{w.p_theta[p]:.4f}"] for p in used_persons(w)]
+    return write_csv(out / "hidden_risk.csv", ["subject_type", "subject_id", "structure", "latent_risk"],
+                     rows)

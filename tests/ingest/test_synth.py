@@ -200,3 +200,24 @@ def test_event_texts_carry_the_promised_noise(world: Path) -> None:
     assert sum(bool(re.search("[０-９]", t)) for _, t in texts) > 5
     assert sum(t2s.convert(t) != t for _, t in texts) > 20
     assert len({t for _, t in texts}) > 0.99 * len(texts)  # composed, not a handful of fixed sentences
+
+
+def test_hidden_structures_leave_traces_in_the_registry(world: Path, tmp_path: Path) -> None:
+    """Shells share one address; a phoenix re-registers at the address of a closed firm."""
+    assert not (world / "hidden_risk.csv").exists()  # outside the contract unless asked for
+    generate(tmp_path, 1200, seed=5, n_events=10, hidden=True)
+    tags = {r["subject_id"]: r["structure"] for r in _rows(tmp_path,
+                                                           "hidden_risk.csv") if r["subject_type"] == "firm"}
+    firms = {f["uscc"]: f for f in _rows(tmp_path, "firms.csv")}
+    assert set(tags) == set(firms)
+    by_address: dict[str, list[str]] = defaultdict(list)
+    for code, f in firms.items():
+        by_address[f["address"]].append(code)
+    shells = [c for c, t in tags.items() if t == "shell"]
+    assert shells and all(len(by_address[firms[c]["address"]]) >= 3 for c in shells)
+    reborn = [c for c, t in tags.items() if t == "phoenix_new"]
+    assert reborn
+    for c in reborn:
+        old = [o for o in by_address[firms[c]["address"]] if tags[o] == "phoenix_old"]
+        assert old and all(firms[o]["status"] in ("cancelled", "revoked") for o in old)
+        assert all(firms[o]["founded_on"] < firms[c]["founded_on"] for o in old)

@@ -241,7 +241,7 @@ def main() -> None:
     ap.add_argument("--no-memory-store", action="store_true", help="skip loading the networkx store too")
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args()
-    os.environ.setdefault("NEO4J_PAGECACHE", "2g")
+    os.environ.setdefault("NEO4J_PAGECACHE", "1500m")
     m = machine()
     world = ensure_world(args.work, args.firms, args.seed)
     t = time.perf_counter()

@@ -113,7 +113,9 @@ def write_import_csv(rows: GraphRows, out_dir: Path) -> ImportFiles:
     return files
 
 
-def import_command_args(files: ImportFiles, database: str = "neo4j", threads: int | None = None) -> list[str]:
+def import_command_args(
+    files: ImportFiles, database: str = "neo4j", threads: int | None = None, max_off_heap: str = "2g"
+) -> list[str]:
     """Arguments after `neo4j-admin` for a full import of `files` into a fresh `database`."""
     # the database name goes first: the file options take several values and would swallow it
     args = [
@@ -127,6 +129,7 @@ def import_command_args(files: ImportFiles, database: str = "neo4j", threads: in
         "--skip-bad-entries-logging=true",
         "--multiline-fields=true",
         f"--array-delimiter={ARRAY_DELIMITER}",
+        f"--max-off-heap-memory={max_off_heap}",  # the default, 90% of RAM, is not ours to take
         *files.arguments(),
     ]
     if threads:

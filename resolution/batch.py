@@ -190,16 +190,16 @@ def _compete(pairs: list[ScoredPair], bits: float) -> None:
         if len(group) < 2:
             continue
         group.sort(key=lambda p: -p.score)
-        for p in group[MAX_REVIEW_PER_MENTION:]:  # a steward reads a few candidates, not a list
-            if p.decision is Decision.REVIEW:
-                p.decision = Decision.REJECTED
-                p.competitor = f"{group[0].entity_id} ({group[0].score:.2f}) and others"
         top, second = group[0], group[1]
         if top.decision is Decision.AUTO_LINK and _log2odds(top.score) - _log2odds(second.score) < bits:
             for p in group:
                 if p.decision is Decision.AUTO_LINK:
                     p.decision = Decision.REVIEW
             top.competitor = f"{second.entity_id} ({second.score:.2f})"
+        for p in group[MAX_REVIEW_PER_MENTION:]:  # a steward reads a few candidates, not a list
+            if p.decision is Decision.REVIEW:
+                p.decision = Decision.REJECTED
+                p.competitor = f"{top.entity_id} ({top.score:.2f}) and others"
 
 
 def _apply_steward(

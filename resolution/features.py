@@ -35,7 +35,7 @@ FIRM_LEVELS: dict[str, tuple[str, ...]] = {
     "code": ("other USCC in text", "masked USCC consistent", "USCC ="),
     "phone": ("phone in text differs", "phone = registered phone of 3+ firms", "phone = registered phone"),
     "region": ("other province", "same province", "same city", "same district"),
-    "address": ("place differs", "town or road =", "road and number ="),
+    "address": ("place differs", "town or road =", "road and number =", "full street address ="),
     "person": (
         "person named holds no role here",
         "surname form matches a role holder",
@@ -162,7 +162,7 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
         firm_idx.append(fi)
         firm_rows.append(row)
         firm_notes.append(note)
-        if name_lvl >= 5 or code == 2 or phone == 2 or address == 2:
+        if name_lvl >= 5 or code == 2 or phone == 2 or address >= 2:
             anchors.add(fi)
 
     # ---------------------------------------------------------------- person candidates
@@ -278,7 +278,9 @@ def firm_row(ctx: RecordContext, m: Mentions, gz: Gazetteer, fi: int, person_men
     region = region_level(ctx.region_code, (f.region_code,) if f.region_code else ())
     parts = gz.firm_addr[fi]
     address = NULL
-    if parts.road_number and (parts.road_number in text or parts.road_number in loc):
+    if len(parts.rest) >= 8 and parts.rest != parts.road_number and (parts.rest in text or parts.rest in loc):
+        address = 3  # down to the building and room: 望江路98号南星金融中心1217室
+    elif parts.road_number and (parts.road_number in text or parts.road_number in loc):
         address = 2 if len(gz.addr_hits[gz.addr_auto.get(parts.road_number)[0]]) <= 2 else 1
     elif any(p and (p in text or p in loc) for p in (parts.town, parts.road)) or (
         parts.town and len(parts.town) > 2 and parts.town[:-1] in text + loc
@@ -298,7 +300,7 @@ def firm_row(ctx: RecordContext, m: Mentions, gz: Gazetteer, fi: int, person_men
                 pname = gz.persons[pi].name
                 if any(sf.surname == pname[:1] for sf in m.surname_forms):
                     person = 1
-    if person >= 3 and name_lvl < 3 and code != 2 and phone != 2:
+    if person >= 3 and name_lvl < 3 and code != 2 and phone != 2 and address < 3:
         person = 2  # only the person points here: that is how the firm became a candidate
     return [name_lvl, rarity, code, phone, region, address, person]
 

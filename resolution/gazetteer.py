@@ -45,6 +45,7 @@ class AddressParts:
     town: str | None
     road: str | None
     road_number: str | None
+    rest: str = ""  # everything after the town: 望江路98号南星金融中心1217室
 
 
 def parse_address(addr: str | None) -> AddressParts:
@@ -67,7 +68,7 @@ def parse_address(addr: str | None) -> AddressParts:
     else:
         r2 = _ROAD.search(rest)
         road = r2.group(1) if r2 else None
-    return AddressParts(district, town, road, road_number)
+    return AddressParts(district, town, road, road_number, rest)
 
 
 def _has_bracket(name: str) -> bool:

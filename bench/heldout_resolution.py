@@ -27,7 +27,7 @@ from pathlib import Path
 import psutil
 
 from bench.heldout import HeldoutSummary, write_heldout
-from bench.heldout.analysis import false_auto_causes, miss_causes
+from bench.heldout.analysis import false_auto_causes, miss_causes, phrase_overlap
 from bench.heldout.index import RegistryIndex
 from bench.heldout.report import by_axis, comparison, table
 from bench.heldout.score import Scores, read_pairs, read_tags, score
@@ -213,6 +213,7 @@ def report(m: Measurement, others: list[Measurement]) -> str:
     hs, ss, ds = m.held, m.own, m.ds
     causes, cause_examples = false_auto_causes(hs, RegistryIndex(ds), m.texts, m.tags, m.truth, m.plausible)
     names = _names(ds)
+    shared, n_pieces = phrase_overlap([e.raw_text for e in ds.events])
     robust = [
         "| world | held-out precision | own precision | held-out recall | own recall | "
         "held-out auto+review recall | own auto+review recall | held-out review share | own review share |",
@@ -246,6 +247,10 @@ def report(m: Measurement, others: list[Measurement]) -> str:
         "held-out truth lists only subjects a careful reader could be certain of (vague mentions are "
         "plausible-only, outside recall), while the generator's truth lists every subject it wrote about, "
         "however vaguely. A held-out recall above the own-template recall does not mean there is no gap.",
+        "",
+        f"Independence check: {len(shared)} of {n_pieces} fixed phrase pieces of the held-out bank also "
+        f"occur in the generator's events ({', '.join(shared[:12])}{' …' if len(shared) > 12 else ''}): "
+        "shared stock phrases of the genre, not shared templates.",
         "",
         "## Held-out vs the generator's own templates (same world, same resolver)",
         "",

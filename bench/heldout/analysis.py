@@ -103,3 +103,21 @@ def miss_causes(sc: Scores, tags: dict[str, dict[str, str]]) -> Counter[str]:
         )
         out[f"{tags[eid]['scenario']} ({et}, {region})"] += 1
     return out
+
+
+def phrase_overlap(texts: list[str]) -> tuple[list[str], int]:
+    """Fixed phrase pieces (3+ characters) of the held-out bank that also occur in `texts`: how far
+    the two phrase banks share wording (stock phrases are expected; whole templates should not be)."""
+    import re
+
+    from . import lexicon as lx
+
+    pieces: set[str] = set()
+    for _, _, fmt, *_ in lx.TEMPLATES + lx.PERSON_TEMPLATES + lx.PUBLIC_TEMPLATES:
+        for part in re.split(r"\{[a-z_]+\}", fmt):
+            pieces |= {q for q in re.split(r"[，。：；、（）【】“”\s]", part) if len(q) >= 3}
+    for issues in lx.ISSUES.values():
+        for _, clause in issues:
+            pieces |= {q for q in re.split(r"[，。]", clause) if len(q) >= 4}
+    corpus = "\n".join(texts)
+    return sorted(p for p in pieces if p in corpus), len(pieces)

@@ -26,6 +26,7 @@ from gnn.pipeline import score_snapshot
 from gnn.snapshots import default_as_of, make_snapshot
 from graph.features_tables import tables_from_dataset
 from ingest.dataset import read_dataset, read_truth
+from ingest.records import SubjectType
 from ingest.synth import generate
 from resolution.links import Decision, Link, LinkSource
 
@@ -60,11 +61,13 @@ def load_world(n_firms: int, seed: int):
     ds = read_dataset(out)
     truth = read_truth(out)
     links = [
-        Link(LinkSource.EVENTS, rid, kind, code, 1.0, Decision.AUTO_LINK, "truth", "truth")
+        Link(LinkSource.EVENTS, rid, SubjectType(kind), code, 1.0, Decision.AUTO_LINK, "truth", "truth")
         for rid, kind, code in truth.events
     ]
     links += [
-        Link(LinkSource.CREDIT_RECORDS, rid, kind, code, 1.0, Decision.AUTO_LINK, "truth", "truth")
+        Link(
+            LinkSource.CREDIT_RECORDS, rid, SubjectType(kind), code, 1.0, Decision.AUTO_LINK, "truth", "truth"
+        )
         for rid, kind, code in truth.credit_records
     ]
     return tables_from_dataset(ds, links), out

@@ -35,9 +35,9 @@ def edge_types() -> list[tuple[str, str, str]]:
     for rel in sorted(AFFILIATION_RELS):
         for src in SUBJECT_TYPES:
             out += [(src, str(rel), "firm"), ("firm", f"rev_{rel}", src)]
-    for rel, dst in (("REGISTERED_AT", "address"), ("HAS_PHONE", "phone")):
+    for contact, dst in (("REGISTERED_AT", "address"), ("HAS_PHONE", "phone")):
         for src in SUBJECT_TYPES:
-            out += [(src, rel, dst), (dst, f"rev_{rel}", src)]
+            out += [(src, contact, dst), (dst, f"rev_{contact}", src)]
     return out
 
 
@@ -109,12 +109,12 @@ def to_hetero(snap: Snapshot, cols: list[str], scaler: Standardiser) -> Projecti
             s, d = parts.get(src, empty)
             data[src, str(rel), "firm"].edge_index = _ei(s, d)
             data["firm", f"rev_{rel}", src].edge_index = _ei(d, s)
-    for rel, dst, inc in (("REGISTERED_AT", "address", g.addr), ("HAS_PHONE", "phone", g.phone)):
+    for contact, dst, inc in (("REGISTERED_AT", "address", g.addr), ("HAS_PHONE", "phone", g.phone)):
         coo = inc.tocoo()
         for src, mask, off in (("firm", coo.row < nf, 0), ("person", coo.row >= nf, nf)):
             s, d = coo.row[mask] - off, coo.col[mask]
-            data[src, rel, dst].edge_index = _ei(s, d)
-            data[dst, f"rev_{rel}", src].edge_index = _ei(d, s)
+            data[src, contact, dst].edge_index = _ei(s, d)
+            data[dst, f"rev_{contact}", src].edge_index = _ei(d, s)
     data.validate(raise_on_error=True)
     assert n == data["firm"].num_nodes + data["person"].num_nodes
     return Projection(data=data, firm_keys=g.keys[:nf], person_keys=g.keys[nf:], n_firms=nf)

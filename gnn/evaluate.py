@@ -90,6 +90,7 @@ class EvalReport:
         import matplotlib.pyplot as plt
 
         mask = self.subsets[subset]
+        assert self.labels is not None
         y = self.labels[mask]
         fig, ax = plt.subplots(figsize=(7, 4.5))
         kmax = max(10, int(len(y) * max_frac))
@@ -113,7 +114,7 @@ class EvalReport:
 def report_for(model: RiskModel, test: Snapshot) -> EvalReport:
     """Metrics of every model on a labelled test snapshot."""
     scores = model_scores(model, test)
-    y = test.labels.astype(int)
+    y = test.y
     is_firm = (test.features.frame["subject_label"] == "Firm").to_numpy()
     subsets = {
         "all": np.ones(len(y), bool),

@@ -74,7 +74,7 @@ def explain_subjects(
     ch_keys = {c: [_weight_key(cols[k]) for k in ix] for c, ix in ch_idx.items()}
     fvals = snap.features.frame.reindex(columns=[cols[k] for k in ch_idx["feature"]]).to_numpy(dtype=float)
     out: list[list[dict[str, Any]]] = []
-    for i in np.arange(g.n) if rows is None else rows:
+    for i in range(g.n) if rows is None else (int(r) for r in rows):
         reasons: list[dict[str, Any]] = []
         for ch in ("records", "events", "related"):
             if ch_sum[ch][i] < MIN_CONTRIBUTION:

@@ -49,7 +49,7 @@ def gnn_occlusion(
     sub = sampler.sample({nt: np.array([local])})
     model = gnn.model.eval()
     base = float(model(sub.x_dict, sub.edge_index_dict)[nt][0])
-    out = []
+    out: list[tuple[float, str]] = []
     candidates = [(t, i) for t in sub.node_types for i in range(sub[t].num_nodes) if not (t == nt and i == 0)]
     for t, i in candidates[:max_nodes]:
         edges = {}
@@ -61,9 +61,9 @@ def gnn_occlusion(
                 keep &= ei[1] != i
             edges[et] = ei[:, keep]
         delta = base - float(model(sub.x_dict, edges)[nt][0])
-        out.append({"party": _key(proj, snap, t, int(sub[t].n_id[i])), "delta_logit": round(delta, 4)})
-    out.sort(key=lambda r: -r["delta_logit"])
-    return [r for r in out[:top_k] if r["delta_logit"] > 0]
+        out.append((delta, _key(proj, snap, t, int(sub[t].n_id[i]))))
+    out.sort(key=lambda r: -r[0])
+    return [{"party": party, "delta_logit": round(d, 4)} for d, party in out[:top_k] if d > 0]
 
 
 @torch.no_grad()

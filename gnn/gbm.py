@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import lightgbm as lgb
 import numpy as np
@@ -64,7 +65,7 @@ class GbmModel:
         dtrain = lgb.Dataset(
             X[cols].to_numpy(dtype=float), label=y, weight=weight, feature_name=cols, free_raw_data=True
         )
-        callbacks = []
+        callbacks: list[Any] = []
         valid = []
         if y_val is not None and y_val.sum() > 0 and (1 - y_val).sum() > 0:
             valid = [lgb.Dataset(X_val[cols].to_numpy(dtype=float), label=y_val, reference=dtrain)]
@@ -78,17 +79,23 @@ class GbmModel:
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
         """Probability of a punitive record within the horizon."""
-        return self.booster.predict(self._matrix(frame), num_iteration=self.booster.best_iteration or None)
+        return np.asarray(
+            self.booster.predict(self._matrix(frame), num_iteration=self.booster.best_iteration or None)
+        )
 
     def logit(self, frame: pd.DataFrame) -> np.ndarray:
-        return self.booster.predict(
-            self._matrix(frame), raw_score=True, num_iteration=self.booster.best_iteration or None
+        return np.asarray(
+            self.booster.predict(
+                self._matrix(frame), raw_score=True, num_iteration=self.booster.best_iteration or None
+            )
         )
 
     def contributions(self, frame: pd.DataFrame) -> np.ndarray:
         """TreeSHAP contributions in logit units, shape (n, len(cols) + 1); the last column is the bias."""
-        return self.booster.predict(
-            self._matrix(frame), pred_contrib=True, num_iteration=self.booster.best_iteration or None
+        return np.asarray(
+            self.booster.predict(
+                self._matrix(frame), pred_contrib=True, num_iteration=self.booster.best_iteration or None
+            )
         )
 
     def save(self, path: Path) -> None:

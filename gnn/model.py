@@ -10,6 +10,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 from torch_geometric.nn import HeteroConv, SAGEConv
+from torch_geometric.nn.inits import reset
 
 
 class HeteroRiskGNN(nn.Module):
@@ -41,7 +42,7 @@ class HeteroRiskGNN(nn.Module):
         self.norms = nn.ModuleList(
             [nn.ModuleDict({nt: nn.LayerNorm(hidden) for nt in self.in_dims}) for _ in range(layers)]
         )
-        self.head = nn.ModuleDict(
+        self.head: nn.ModuleDict = nn.ModuleDict(
             {
                 nt: nn.Sequential(nn.Linear(2 * hidden, hidden), nn.ReLU(), nn.Linear(hidden, 1))
                 for nt in self.out_types
@@ -50,17 +51,8 @@ class HeteroRiskGNN(nn.Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        for lin in self.lin_in.values():
-            lin.reset_parameters()
-        for conv in self.convs:
-            conv.reset_parameters()
-        for norms in self.norms:
-            for norm in norms.values():
-                norm.reset_parameters()
-        for head in self.head.values():
-            for layer in head:
-                if hasattr(layer, "reset_parameters"):
-                    layer.reset_parameters()
+        for part in (self.lin_in, self.convs, self.norms, self.head):
+            reset(part)
 
     def forward(
         self, x_dict: dict[str, Tensor], edge_index_dict: dict[tuple[str, str, str], Tensor]
@@ -69,7 +61,7 @@ class HeteroRiskGNN(nn.Module):
         h = h0
         for conv, norms in zip(self.convs, self.norms, strict=True):
             msg = conv(h, edge_index_dict)
-            h = {nt: norms[nt](h[nt] + torch.relu(msg[nt])) if nt in msg else h[nt] for nt in h}
+            h = {nt: norms[nt](h[nt] + torch.relu(msg[nt])) if nt in msg else h[nt] for nt in h}  # type: ignore[index]
             h = {nt: nn.functional.dropout(v, p=self.dropout, training=self.training) for nt, v in h.items()}
         return {
             nt: self.head[nt](torch.cat([h0[nt], h[nt]], dim=-1)).squeeze(-1)

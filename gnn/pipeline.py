@@ -62,7 +62,7 @@ def _auc(y: np.ndarray, s: np.ndarray) -> float | None:
 def _stack(snaps: list[Snapshot]) -> tuple[pd.DataFrame, np.ndarray]:
     return (
         pd.concat([s.features.frame for s in snaps], ignore_index=True),
-        np.concatenate([s.labels for s in snaps]).astype(int),
+        np.concatenate([s.y for s in snaps]),
     )
 
 
@@ -105,7 +105,7 @@ def fit_risk_model(
         model.meta["note"] = "no labelled history with enough positives: fixed-weight fallback"
         return model, {}, used
     X, y = _stack(train)
-    Xv, yv = (val.features.frame, val.labels.astype(int)) if val is not None else (None, None)
+    Xv, yv = (val.features.frame, val.y) if val is not None else (None, None)
     fs = train[0].features
     t1 = time.perf_counter()
     model.own_gbm = GbmModel.fit(X, y, fs.own_cols, config, Xv, yv)
@@ -114,7 +114,7 @@ def fit_risk_model(
     meta["features"] = cols
     log.info("boosted models fitted in %.1fs", time.perf_counter() - t1)
     metrics: dict[str, Any] = {}
-    if val is not None:
+    if Xv is not None and yv is not None:
         metrics["val_auc_own"] = _auc(yv, model.own_gbm.predict(Xv))
         metrics["val_auc_graph"] = _auc(yv, model.graph_gbm.predict(Xv))
     if config.use_gnn:
@@ -138,8 +138,9 @@ def _add_gnn(
     model.gnn = gnn
     model.meta["gnn_history"] = hist
     g_val = gnn.predict_logit(val)
+    assert model.graph_gbm is not None
     b_val = model.graph_gbm.logit(val.features.frame)
-    yv = val.labels.astype(int)
+    yv = val.y
     metrics["val_auc_gnn"] = _auc(yv, g_val)
     model.meta["gnn_logit_mean"] = float(g_val.mean())
     lr = LogisticRegression(C=1.0).fit(np.c_[b_val, g_val - g_val.mean()], yv)

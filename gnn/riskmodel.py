@@ -51,7 +51,7 @@ class RiskModel:
     def kind(self) -> str:
         return "fallback" if self.graph_gbm is None else ("stack" if self.gnn is not None else "gbm")
 
-    def contributions(self, snap: Snapshot) -> tuple[np.ndarray, list[str], float, np.ndarray]:
+    def contributions(self, snap: Snapshot) -> tuple[np.ndarray, list[str], np.ndarray | float, np.ndarray]:
         """(feature contributions in final-logit units, their columns, bias, GNN term per subject)."""
         frame = snap.features.frame
         n = len(frame)

@@ -17,6 +17,7 @@ from gnn.config import RiskConfig
 from graph.features import FeatureSet, build_features
 from graph.features_cut import PUNITIVE, cut_tables, data_time_range, subject_records
 from graph.tables import GraphTables
+from ingest.errors import ModelError
 
 
 @dataclass
@@ -30,6 +31,13 @@ class Snapshot:
     def no_own_record(self) -> np.ndarray:
         """Subjects without any punitive record of their own before T (expired ones included)."""
         return self.features.frame["own_any_punitive_ever"].to_numpy() == 0
+
+    @property
+    def y(self) -> np.ndarray:
+        """Labels as ints; only for snapshots built with a horizon (the future known)."""
+        if self.labels is None:
+            raise ModelError(f"snapshot {self.as_of.date()} has no labels")
+        return self.labels.astype(int)
 
     @property
     def positives(self) -> int:

@@ -119,7 +119,7 @@ def train_gnn(train: list[Snapshot], val: Snapshot, config: RiskConfig) -> tuple
         HeteroNeighborSampler(p.data, config.num_neighbors, seed=config.seed + i) for i, p in enumerate(projs)
     ]
     pos_weight = torch.tensor(float(NEG_RATIO))
-    y_val = val.labels.astype(int)
+    y_val = val.y
     best, best_state, bad, history = -1.0, None, 0, []
     started = time.perf_counter()
     for epoch in range(config.epochs):
@@ -133,15 +133,18 @@ def train_gnn(train: list[Snapshot], val: Snapshot, config: RiskConfig) -> tuple
                 batch = sampler.sample(seeds)
                 opt.zero_grad()
                 out = model(batch.x_dict, batch.edge_index_dict)
-                loss = sum(
-                    torch.nn.functional.binary_cross_entropy_with_logits(
-                        out[nt][: batch[nt].batch_size],
-                        batch[nt].y[: batch[nt].batch_size],
-                        pos_weight=pos_weight,
-                        reduction="sum",
+                loss: torch.Tensor = (
+                    sum(  # type: ignore[assignment]
+                        torch.nn.functional.binary_cross_entropy_with_logits(
+                            out[nt][: batch[nt].batch_size],
+                            batch[nt].y[: batch[nt].batch_size],
+                            pos_weight=pos_weight,
+                            reduction="sum",
+                        )
+                        for nt in seeds
                     )
-                    for nt in seeds
-                ) / sum(len(v) for v in seeds.values())
+                    / sum(len(v) for v in seeds.values())
+                )
                 loss.backward()
                 opt.step()
                 losses.append(loss.item())

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 
 from graph.model import ROLE_RELS, NodeLabel, RelType
 from graph.tables import GraphTables
-from ingest.records import Dataset, SubjectType
+from ingest.records import Dataset, Firm, Person, SubjectType
 from resolution.links import Link, LinkSource
 
 _LAB = {SubjectType.FIRM: str(NodeLabel.FIRM), SubjectType.PERSON: str(NodeLabel.PERSON)}
@@ -156,20 +157,19 @@ def tables_from_dataset(ds: Dataset, links: Iterable[Link] = ()) -> GraphTables:
         for rel, rows in role_rows.items()
     }
 
-    addr_rows, phone_rows = [], []
-    for lab, items in ((str(NodeLabel.FIRM), ds.firms), (str(NodeLabel.PERSON), ds.persons)):
-        for it in items:
-            key = it.uscc if lab == str(NodeLabel.FIRM) else it.person_id
-            if (a := _addr_key(it.address)) is not None:
-                addr_rows.append(
-                    {"src_label": lab, "src": key, "dst_label": str(NodeLabel.ADDRESS), "dst": a}
-                )
-            if (p := _phone_key(it.phone)) is not None:
-                phone_rows.append({"src_label": lab, "src": key, "dst_label": str(NodeLabel.PHONE), "dst": p})
+    addr_rows: list[dict] = []
+    phone_rows: list[dict] = []
+    contacts: list[tuple[str, str, Firm | Person]] = [(str(NodeLabel.FIRM), f.uscc, f) for f in ds.firms]
+    contacts += [(str(NodeLabel.PERSON), p.person_id, p) for p in ds.persons]
+    for lab, key, it in contacts:
+        if (addr := _addr_key(it.address)) is not None:
+            addr_rows.append({"src_label": lab, "src": key, "dst_label": str(NodeLabel.ADDRESS), "dst": addr})
+        if (phone := _phone_key(it.phone)) is not None:
+            phone_rows.append({"src_label": lab, "src": key, "dst_label": str(NodeLabel.PHONE), "dst": phone})
     edges[RelType.REGISTERED_AT] = _edges(addr_rows)
     edges[RelType.HAS_PHONE] = _edges(phone_rows)
 
-    so_rows = [
+    so_rows: list[dict[str, Any]] = [
         {
             "src_label": _LAB[r.subject_type],
             "src": r.subject_id,

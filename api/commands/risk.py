@@ -30,7 +30,7 @@ LinksOpt = Annotated[
 
 
 def _settings(graph: str | None) -> Settings:
-    s = Settings()
+    s = Settings()  # type: ignore[call-arg]  # fields come from the environment
     return s.model_copy(update={"graph_uri": graph}) if graph else s
 
 
@@ -40,6 +40,7 @@ def load_tables(
     """Read a data dir, link its subject-less records, load the store named in settings, export tables."""
     from api.pipeline import store_from_settings
     from ingest.dataset import read_dataset
+    from ingest.records import SubjectType
 
     ds = read_dataset(data_dir, progress=progress)
     link_list = []
@@ -58,7 +59,7 @@ def load_tables(
             (LinkSource.CREDIT_RECORDS, truth.credit_records),
         ):
             link_list += [
-                Link(src, rid, kind, code, 1.0, Decision.AUTO_LINK, "ground truth", "truth")
+                Link(src, rid, SubjectType(kind), code, 1.0, Decision.AUTO_LINK, "ground truth", "truth")
                 for rid, kind, code in rows
             ]
     store = store_from_settings(settings)

@@ -54,10 +54,107 @@ class PeakRss:
         self.peak = max(self.peak, self.proc.memory_info().rss)
 
 
-def load_world(n_firms: int, seed: int):
+def fast_tables(out: Path):
+    """GraphTables straight from the contract files with pandas (no text normalisation: risk needs no
+    event text). Links are the ground truth. Used because ingest of 1M event texts dominates otherwise."""
+    import json
+
+    import pandas as pd
+
+    from graph.model import NodeLabel, RelType
+    from graph.tables import GraphTables
+
+    rd = lambda name: pd.read_csv(out / name, dtype=str, keep_default_na=False).replace("", None)  # noqa: E731
+    firms, persons, aff, recs = (
+        rd(f) for f in ("firms.csv", "persons.csv", "affiliations.csv", "credit_records.csv")
+    )
+    firms = firms.rename(columns={"uscc": "key"})
+    firms["founded_on"] = pd.to_datetime(firms["founded_on"], errors="coerce")
+    firms["registered_capital_wan"] = pd.to_numeric(firms["registered_capital_wan"], errors="coerce")
+    persons = persons.rename(columns={"person_id": "key"})
+    lab = {"firm": "Firm", "person": "Person"}
+    nodes: dict = {NodeLabel.FIRM: firms, NodeLabel.PERSON: persons}
+    edges: dict = {}
+    aff["src_label"] = aff["holder_type"].map(lab)
+    aff = aff.rename(columns={"holder_id": "src", "firm_uscc": "dst"}).assign(dst_label="Firm")
+    aff["share_pct"] = pd.to_numeric(aff["share_pct"], errors="coerce")
+    for c in ("start_date", "end_date"):
+        aff[c] = pd.to_datetime(aff[c], errors="coerce")
+    for role, df in aff.groupby("role"):
+        edges[RelType(str(role).upper())] = df[
+            ["src_label", "src", "dst_label", "dst", "share_pct", "start_date", "end_date"]
+        ].reset_index(drop=True)
+    for rel, col, dst_label in (
+        (RelType.REGISTERED_AT, "address", "Address"),
+        (RelType.HAS_PHONE, "phone", "Phone"),
+    ):
+        parts = []
+        for label, df in (("Firm", firms), ("Person", persons)):
+            keys = df[col].fillna("").str.replace(r"\s+" if col == "address" else r"\D", "", regex=True)
+            parts.append(
+                pd.DataFrame({"src_label": label, "src": df["key"], "dst_label": dst_label, "dst": keys})
+            )
+        e = pd.concat(parts, ignore_index=True)
+        edges[rel] = e[e["dst"] != ""].reset_index(drop=True)
+        nodes[NodeLabel.ADDRESS if col == "address" else NodeLabel.PHONE] = pd.DataFrame(
+            {"key": edges[rel]["dst"].unique()}
+        )
+    truth_r = rd("credit_records_truth.csv")
+    recs["decided_on"] = pd.to_datetime(recs["decided_on"], errors="coerce")
+    recs["expires_on"] = pd.to_datetime(recs["expires_on"], errors="coerce")
+    recs["amount_yuan"] = pd.to_numeric(recs["amount_yuan"], errors="coerce")
+    nodes[NodeLabel.CREDIT_RECORD] = recs.rename(columns={"record_id": "key"})
+    direct = recs[~recs["record_id"].isin(truth_r["record_id"]) & recs["subject_id"].notna()]
+    so = [
+        pd.DataFrame(
+            {
+                "src_label": direct["subject_type"].map(lab),
+                "src": direct["subject_id"],
+                "dst_label": "CreditRecord",
+                "dst": direct["record_id"],
+                "decision": None,
+            }
+        ),
+        pd.DataFrame(
+            {
+                "src_label": truth_r["subject_type"].map(lab),
+                "src": truth_r["subject_id"],
+                "dst_label": "CreditRecord",
+                "dst": truth_r["record_id"],
+                "decision": "auto_link",
+            }
+        ),
+    ]
+    edges[RelType.SUBJECT_OF] = pd.concat(so, ignore_index=True).assign(score=None, model_version=None)
+    rows = []
+    with (out / "events.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            e = json.loads(line)
+            rows.append((e["event_id"], e["source"], e["occurred_at"], e.get("category")))
+    evs = pd.DataFrame(rows, columns=["key", "source", "occurred_at", "category"])
+    evs["occurred_at"] = pd.to_datetime(evs["occurred_at"], errors="coerce")
+    nodes[NodeLabel.EVENT] = evs
+    te = rd("events_truth.csv")
+    edges[RelType.MENTIONS] = pd.DataFrame(
+        {
+            "src_label": "Event",
+            "src": te["event_id"],
+            "dst_label": te["entity_type"].map(lab),
+            "dst": te["entity_id"],
+            "score": 1.0,
+            "decision": "auto_link",
+            "model_version": "truth",
+        }
+    )
+    return GraphTables(nodes=nodes, edges=edges)
+
+
+def load_world(n_firms: int, seed: int, ingest: bool = False):
     out = WORK / f"risk_f{n_firms}_s{seed}"
     if not (out / "firms.csv").exists():
         generate(out, n_firms, seed)
+    if not ingest:
+        return fast_tables(out), out
     ds = read_dataset(out)
     truth = read_truth(out)
     links = [
@@ -217,6 +314,9 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--as-of", default="2024-12-31")
     ap.add_argument("--no-gnn", action="store_true")
+    ap.add_argument(
+        "--ingest", action="store_true", help="load through ingest.read_dataset (slow at 1M events)"
+    )
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args()
     import logging
@@ -224,7 +324,7 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     config = RiskConfig(use_gnn=not args.no_gnn, seed=0)
     t0 = time.perf_counter()
-    tables, path = load_world(args.firms, args.seed)
+    tables, path = load_world(args.firms, args.seed, args.ingest)
     t_load = time.perf_counter() - t0
     as_of = date.fromisoformat(args.as_of)
     print(f"world {path}: {tables.node_count()} nodes, {tables.edge_count()} edges, loaded in {t_load:.0f}s")

@@ -49,7 +49,7 @@ def _keep_edges(df: pd.DataFrame, alive: dict[str, set[str]]) -> pd.DataFrame:
 def cut_tables(tables: GraphTables, as_of: date | pd.Timestamp, keep_status: bool = False) -> GraphTables:
     """The graph as known on `as_of` (inclusive). Pure: the input tables are not modified."""
     t = _ts(as_of)
-    nodes = {k: v.copy() for k, v in tables.nodes.items()}
+    nodes = dict(tables.nodes)  # filtered tables below are new frames; the rest are shared read-only
     firms = nodes.get(NodeLabel.FIRM, pd.DataFrame(columns=["key", "founded_on", "status"]))
     founded = pd.to_datetime(firms["founded_on"], errors="coerce")
     firms = firms[founded.isna() | (founded <= t)].copy()
@@ -66,7 +66,9 @@ def cut_tables(tables: GraphTables, as_of: date | pd.Timestamp, keep_status: boo
     evs = nodes.get(NodeLabel.EVENT)
     if evs is not None:
         occurred = pd.to_datetime(evs["occurred_at"], errors="coerce")
-        nodes[NodeLabel.EVENT] = evs[occurred.notna() & (occurred <= t)].copy()
+        # the free text is not needed by any risk feature: leave it out of the cut (memory at 1M events)
+        keep = [c for c in evs.columns if c not in ("text", "location")]
+        nodes[NodeLabel.EVENT] = evs.loc[occurred.notna() & (occurred <= t), keep]
 
     alive: dict[str, set[str]] = {
         str(lab): set(nodes[lab]["key"])

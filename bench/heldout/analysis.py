@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from .index import RegistryIndex
+from ingest.text import normalize_text
+
+from .index import RegistryIndex, phone_key
 from .score import Pair, Scores
 
 
@@ -35,20 +37,20 @@ def false_auto_causes(
     examples: dict[str, list[tuple[str, Pair]]] = defaultdict(list)
     for eid, pair in sc.false_auto:
         _, et, ent = pair
-        text, scen = texts[eid], tags[eid]["scenario"]
+        text, scen = normalize_text(texts[eid]), tags[eid]["scenario"]
         cause = "other"
         if et == "firm" and ent in ix.by_uscc:
             i = ix.by_uscc[ent]
             trade = ix.parts[i].trade
-            holders = {pid for pid, _ in ix.reps.get(i, [])}
+            holders = ix.any_role.get(i, set())
             if holders & people.get(eid, set()) or (scen.startswith("person") and _names_holder(ix, i, text)):
                 cause = "person's own firm linked to a record about the person"
-            elif (
-                trade
-                and any(trade in w for w in places if w in text)
-                and trade not in _strip_places(text, places)
-            ):
+            elif _place_hit(trade, text, places):
                 cause = "place name (town/road) read as a firm's trade name"
+            elif (a := ix.addr[i]) is not None and a.road_no and a.road_no in text:
+                cause = "road and number shared by several registered firms: all linked"
+            elif (ph := phone_key(ix.firms[i].phone)) and ph in phone_key(text):
+                cause = "phone shared by several firms: the one not named also linked"
             elif scen == "firm_phone_only":
                 cause = "phone shared by several firms auto-linked"
             elif scen == "firm_tail4_only":
@@ -73,8 +75,17 @@ def false_auto_causes(
     return causes, examples
 
 
+def _place_hit(trade: str, text: str, places: set[str]) -> bool:
+    """The firm's trade name (or its first two characters) only occurs inside a place name."""
+    if len(trade) < 2:
+        return False
+    key = trade[:2]
+    inside = [w for w in places if key in w and w in text]
+    return bool(inside) and key not in _strip_places(text, set(inside))
+
+
 def _names_holder(ix: RegistryIndex, i: int, text: str) -> bool:
-    return any(pid in ix.persons and ix.persons[pid].name in text for pid, _ in ix.reps.get(i, []))
+    return any(pid in ix.persons and ix.persons[pid].name in text for pid in ix.any_role.get(i, set()))
 
 
 def _is_reporter(text: str, name: str) -> bool:

@@ -58,7 +58,10 @@ class RegistryIndex:
                 self.person_phone[phone_key(p.phone)].append(p.person_id)
         self.reps: dict[int, list[tuple[str, Role]]] = defaultdict(list)
         self.roles_of: dict[str, list[tuple[int, Role]]] = defaultdict(list)
+        self.any_role: dict[int, set[str]] = defaultdict(set)  # every person ever holding any role
         for a in ds.affiliations:
+            if a.holder_type.value == "person" and a.firm_uscc in self.by_uscc:
+                self.any_role[self.by_uscc[a.firm_uscc]].add(a.holder_id)
             if a.holder_type.value != "person" or a.end_date is not None or a.firm_uscc not in self.by_uscc:
                 continue
             if a.role in (Role.LEGAL_REP, Role.OPERATOR, Role.EXECUTIVE, Role.SHAREHOLDER):

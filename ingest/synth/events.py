@@ -9,6 +9,7 @@ applied: full-width digits, traditional characters, wrong or missing region code
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import random
 from collections.abc import Iterator
 
@@ -20,7 +21,7 @@ from .lexicon import INDUSTRIES, zihao_pool
 from .mentions import firm_mention, fullwidth, person_mention, traditional
 from .regions import town_short
 from .risk import people_risk
-from .world import World, day_str
+from .world import FastRandom, World, day_str
 
 SOURCES = ("grid_patrol", "complaint", "hotline_12345", "inspection")
 _SOURCE_CUM = (0.35, 0.55, 0.85, 1.0)
@@ -29,11 +30,18 @@ _GENERIC_CATS = ("消防安全", "占道经营", "噪音扰民", "消费纠纷",
 _KIND_W = {"individual_business": 1.6, "enterprise": 1.0, "cooperative": 0.3, "social_org": 0.2}
 
 
-class EventWriter:
-    """Yields (event dict, truth rows) in chunks; holds only per-firm arrays, never all events."""
+CHUNK = 20_000
+_ACTIVE: EventWriter | None = None  # the writer a forked worker inherited
 
-    def __init__(self, w: World, rnd: random.Random, rng: np.random.Generator) -> None:
-        self.w, self.rnd, self.rng = w, rnd, rng
+
+class EventWriter:
+    """Writes events chunk by chunk; each chunk has its own random streams seeded by (seed, chunk),
+    so the output is the same whether chunks run in one process or in several."""
+
+    def __init__(self, w: World, seed: int) -> None:
+        self.w, self.seed = w, seed
+        self.rnd: random.Random = FastRandom(seed)
+        self.rng = np.random.default_rng(seed)
         nf = len(w.f_uscc)
         closed = np.array(w.f_closed)
         alive = (closed < 0) | (closed > w.start)
@@ -86,14 +94,27 @@ class EventWriter:
             return street if street.startswith(ts) or self.rnd.random() < 0.5 else ts + street
         return town + self.rnd.choice(("附近", "一带", "辖区", ""))
 
-    def chunks(self, n: int, start_id: int = 1, size: int = 20_000) -> Iterator[list[tuple[dict, list]]]:
-        done = 0
-        while done < n:
-            m = min(size, n - done)
-            firms = self.rng.choice(self.nf, size=m, p=self.p).tolist()
-            out = [self.one(start_id + done + i, firms[i]) for i in range(m)]
-            done += m
-            yield out
+    def chunk(self, index: int, size: int) -> list[tuple[dict, list[tuple[str, str]]]]:
+        """Events index*CHUNK+1 .. index*CHUNK+size, from streams seeded by (seed, index)."""
+        self.rnd = FastRandom(self.seed * 1_000_003 + index)
+        self.rng = np.random.default_rng([self.seed, index])
+        firms = self.rng.choice(self.nf, size=size, p=self.p).tolist()
+        return [self.one(index * CHUNK + 1 + i, firms[i]) for i in range(size)]
+
+    def chunks(self, n: int, workers: int = 1) -> Iterator[list[tuple[dict, list[tuple[str, str]]]]]:
+        """All n events in order, in chunks; with workers > 1 the chunks run in forked processes."""
+        jobs = [(i, min(CHUNK, n - i * CHUNK)) for i in range((n + CHUNK - 1) // CHUNK)]
+        if workers <= 1 or len(jobs) < 2 or "fork" not in mp.get_all_start_methods():
+            for job in jobs:
+                yield self.chunk(*job)
+            return
+        global _ACTIVE
+        _ACTIVE = self
+        try:
+            with mp.get_context("fork").Pool(workers) as pool:
+                yield from pool.imap(_work, jobs)
+        finally:
+            _ACTIVE = None
 
     def one(self, eid: int, f: int) -> tuple[dict, list[tuple[str, str]]]:
         rnd, w = self.rnd, self.w
@@ -189,3 +210,8 @@ class EventWriter:
         return {"event_id": f"E{eid:07d}", "source": source, "occurred_at": self.stamp(day, source),
                 "region_code": self.region(dist), "location": self.location(dist, town, street),
                 "category": cat, "text": text}
+
+
+def _work(job: tuple[int, int]) -> list[tuple[dict, list[tuple[str, str]]]]:
+    assert _ACTIVE is not None, "worker started without a writer"
+    return _ACTIVE.chunk(*job)

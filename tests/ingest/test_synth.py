@@ -221,3 +221,14 @@ def test_hidden_structures_leave_traces_in_the_registry(world: Path, tmp_path: P
         old = [o for o in by_address[firms[c]["address"]] if tags[o] == "phoenix_old"]
         assert old and all(firms[o]["status"] in ("cancelled", "revoked") for o in old)
         assert all(firms[o]["founded_on"] < firms[c]["founded_on"] for o in old)
+
+
+def test_event_bytes_do_not_depend_on_worker_count(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ingest.synth import events
+
+    monkeypatch.setattr(events, "CHUNK", 400)  # 1,500 events -> 4 chunks
+    one, two = tmp_path / "one", tmp_path / "two"
+    generate(one, 300, seed=9, workers=1)
+    generate(two, 300, seed=9, workers=2)
+    for name in ("events.jsonl", "events_truth.csv"):
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name

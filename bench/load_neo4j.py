@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import pickle
 import platform
 import resource
 import subprocess
@@ -28,6 +29,7 @@ from graph.import_csv import import_command_args, write_import_csv
 from graph.neo4j_store import Neo4jStore
 from graph.rows import dataset_rows
 from ingest.dataset import read_dataset
+from ingest.records import Dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "neo4j.sh"
@@ -46,6 +48,30 @@ def sh(action: list[str], home: Path, port: int, **env: str) -> subprocess.Compl
     return subprocess.run(
         ["bash", str(SCRIPT), *action], env=full, text=True, capture_output=True, check=True
     )
+
+
+def server_cpu_s(home: Path) -> float:
+    """User + system CPU seconds the running server has used (every thread), from /proc."""
+    pid = (home / "run" / "neo4j.pid").read_text().strip()
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_s() -> float:
+    use = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return use.ru_utime + use.ru_stime
+
+
+def load_world(world: Path) -> Dataset:
+    """The world's Dataset, read once and then kept as a pickle beside it (re-runs skip parsing)."""
+    cache = world / "dataset.pickle"
+    if cache.exists():
+        with cache.open("rb") as fh:
+            return pickle.load(fh)  # noqa: S301 - our own file
+    ds = read_dataset(world, progress=True)
+    with cache.open("wb") as fh:
+        pickle.dump(ds, fh, protocol=5)
+    return ds
 
 
 def server_peak_rss_mb(home: Path) -> float | None:
@@ -114,7 +140,9 @@ def bolt_load(ds, work: Path, batch_size: int, workers: int) -> dict:  # noqa: A
     try:
         store = Neo4jStore(driver, "neo4j", batch_size=batch_size, workers=workers)
         store.ensure_schema()
+        cpu0, client0 = server_cpu_s(home), time.process_time()
         report = store.load_dataset(ds, progress=True)
+        cpu = {"server": server_cpu_s(home) - cpu0, "client": time.process_time() - client0}
         counts = store.counts()
         server_rss = server_peak_rss_mb(home)
     finally:
@@ -124,6 +152,7 @@ def bolt_load(ds, work: Path, batch_size: int, workers: int) -> dict:  # noqa: A
         "report": report,
         "counts": counts,
         "server_rss_mb": server_rss,
+        "cpu": cpu,
         "client_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
@@ -134,9 +163,9 @@ def admin_import(ds, work: Path) -> dict:  # noqa: ANN001
     files = write_import_csv(dataset_rows(ds), csv_dir)
     t1 = time.perf_counter()
     sh(["wipe"], home, 7689)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    before, cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, children_cpu_s()
     out = sh(["admin", *import_command_args(files)], home, 7689, NEO4J_ADMIN_HEAP="1g")
-    t2 = time.perf_counter()
+    t2, cpu = time.perf_counter(), children_cpu_s() - cpu0
     peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
     sh(["start"], home, 7689)  # check the imported database holds the same graph
     driver = neo4j.GraphDatabase.driver("bolt://127.0.0.1:7689", auth=("neo4j", PASSWORD))
@@ -146,7 +175,14 @@ def admin_import(ds, work: Path) -> dict:  # noqa: ANN001
         driver.close()
         sh(["stop"], home, 7689)
     tail = [ln for ln in out.stdout.splitlines() if "IMPORT DONE" in ln or "Peak memory" in ln]
-    return {"csv_s": t1 - t0, "import_s": t2 - t1, "counts": counts, "rss_mb": peak, "log": tail}
+    return {
+        "csv_s": t1 - t0,
+        "import_s": t2 - t1,
+        "cpu_s": cpu,
+        "counts": counts,
+        "rss_mb": peak,
+        "log": tail,
+    }
 
 
 def memory_load(ds) -> dict:  # noqa: ANN001
@@ -194,6 +230,12 @@ def render(args: argparse.Namespace, m: dict, sizes: dict, bolt: dict, imp: dict
             "",
         ),
         ("peak RSS server (MiB)", f"{bolt['server_rss_mb'] or float('nan'):,.0f}", "-", ""),
+        (
+            "CPU seconds (client + server)",
+            f"{bolt['cpu']['client']:.0f} + {bolt['cpu']['server']:.0f}",
+            f"{imp['cpu_s']:.0f} (neo4j-admin)",
+            f"{(bolt['cpu']['client'] + bolt['cpu']['server']) / imp['cpu_s']:.2f}x",
+        ),
     ]
     same = bolt["counts"] == imp["counts"]
     lines = [
@@ -202,7 +244,8 @@ def render(args: argparse.Namespace, m: dict, sizes: dict, bolt: dict, imp: dict
         f"Run `python -m bench.load_neo4j --firms {args.firms} --seed {args.seed} --batch-size "
         f"{args.batch_size} --workers {args.workers}` on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC.",
         "",
-        f"- machine: {m['nproc']} cores ({m['cpu']}), {m['ram']} RAM; load average at start {m['load']} "
+        f"- machine: {m['nproc']} cores ({m['cpu']}), {m['ram']} RAM; load average at start "
+        f"{m['load']}, at end {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
         "(the machine is shared with other agents' work; the client ran under `nice -n 10`)",
         f"- Neo4j Community 5.26.31 (Maven Central, scripts/neo4j.sh; heap 1g, page cache "
         f"{os.environ.get('NEO4J_PAGECACHE', '1g')}), {m['java']}; Python {m['python']}, driver "
@@ -245,7 +288,7 @@ def main() -> None:
     m = machine()
     world = ensure_world(args.work, args.firms, args.seed)
     t = time.perf_counter()
-    ds = read_dataset(world, progress=True)
+    ds = load_world(world)
     print(f"read {world} in {time.perf_counter() - t:.1f} s", file=sys.stderr)
     sizes = {
         "firms": len(ds.firms),

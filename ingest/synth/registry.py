@@ -97,7 +97,7 @@ class FirmFactory:
         pool = self.role_pool[self.w.f_district[firm]]
         pool.append(person)
         if self.w.p_theta[person] > 2.0:  # risky people found more firms
-            pool.append(person)
+            pool.extend((person, person))
 
     def new_firm(self, kind: str, district: int, industry: int, founded: int, legal: int, *,
                  town: str | None = None, street: str | None = None, phone: str | None = None,

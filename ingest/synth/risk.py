@@ -55,7 +55,7 @@ def people_risk(w: World) -> np.ndarray:
     tot = np.bincount(firm, weights=np.log(th), minlength=nf)
     cnt = np.bincount(firm, minlength=nf)
     others = np.exp(tot / np.maximum(cnt, 1))
-    return np.power(lr, 0.9) * np.power(others, 0.6)
+    return np.power(lr, 1.2) * np.power(others, 0.8)
 
 
 def simulate(w: World, rng: np.random.Generator, base: float = 0.0065, kappa: float = 2.0) -> None:

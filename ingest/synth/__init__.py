@@ -51,6 +51,8 @@ def generate(out_dir: Path, n_firms: int, seed: int, n_events: int | None = None
     """
     if n_firms < 20:
         raise ValueError("n_firms must be at least 20")
+    if end <= start:
+        raise ValueError(f"end {end} must be after start {start}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     n_events = 5 * n_firms if n_events is None else n_events

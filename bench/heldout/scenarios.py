@@ -156,7 +156,10 @@ def two_firms(ix: RegistryIndex, st: Setting, rnd: random.Random) -> Draft:
     j = rnd.choice(same)
     d = Draft("two_firms", "firm", sector=lx.sector_of(ix.firms[i].name), tags={"two_subjects", "two_firms"})
     a, b = firm_mention(ix, i, st.scope, rnd), firm_mention(ix, j, st.scope, rnd)
-    d.subj = rnd.choice(["{a}和{b}", "{a}与{b}", "{a}及隔壁{b}", "{a}、{b}两家"]).format(a=a.text, b=b.text)
+    ai, aj = ix.addr[i], ix.addr[j]
+    neighbours = ai is not None and aj is not None and (ai.town, ai.road) == (aj.town, aj.road)
+    patterns = ["{a}和{b}", "{a}与{b}", "{a}、{b}两家"] + (["{a}及隔壁{b}"] if neighbours else [])
+    d.subj = rnd.choice(patterns).format(a=a.text, b=b.text)
     d.tags |= a.tags | b.tags
     _add(d, _firm(ix, i), a.certain)
     _add(d, _firm(ix, j), b.certain)
@@ -228,7 +231,7 @@ def person_colloquial(ix: RegistryIndex, st: Setting, rnd: random.Random) -> Dra
     d = Draft(
         "person_colloquial",
         "person",
-        tags={"person_only", "person_colloquial", "no_subject"},
+        tags={"person_only", "nickname_only", "no_subject"},
         issue=_personal_issue(rnd),
     )
     words, _ = person_words(person, rnd, "colloquial")

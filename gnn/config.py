@@ -26,10 +26,10 @@ class RiskConfig:
     use_gnn: bool = True
     hidden: int = 32
     layers: int = 2
-    dropout: float = 0.2
-    lr: float = 0.01
+    dropout: float = 0.3
+    lr: float = 0.005
     epochs: int = 40
-    patience: int = 6
+    patience: int = 4
     batch_size: int = 2048
     num_neighbors: tuple[int, ...] = (12, 6)
     gnn_time_budget_s: float = 420.0  # stop training epochs past this (keeps 200k-firm training < 15 min)

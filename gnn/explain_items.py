@@ -17,7 +17,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from gnn.snapshots import Snapshot
-from graph.features import RECENT_DAYS
+from graph.features import EVENT_LOOKBACK_DAYS, RECENT_DAYS
 from graph.features_cut import PUNITIVE, subject_records
 from graph.features_graph import SubjectGraph
 from graph.model import AFFILIATION_RELS, NodeLabel, RelType
@@ -90,6 +90,7 @@ def item_index(snap: Snapshot) -> ItemIndex:
         m = men[["src", "dst_label", "dst"]].merge(evs.rename(columns={"key": "src"}), on="src")
         m = m.sort_values(["occurred_at", "src"], ascending=[False, True])
         ev_age = (snap.as_of - pd.to_datetime(m["occurred_at"])).dt.days.to_numpy()
+        m, ev_age = m[ev_age <= EVENT_LOOKBACK_DAYS], ev_age[ev_age <= EVENT_LOOKBACK_DAYS]
         for lab, key, eid, src, cat, a in zip(
             m["dst_label"], m["dst"], m["src"], m["source"], m["category"], ev_age, strict=True
         ):

@@ -114,7 +114,7 @@ def train_gnn(train: list[Snapshot], val: Snapshot, config: RiskConfig) -> tuple
     }
     model = HeteroRiskGNN(in_dims, ets, hidden=config.hidden, layers=config.layers, dropout=config.dropout)
     gm = GnnModel(model=model, scaler=scaler, cols=cols, hparams=hp)
-    opt = torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=1e-5)
+    opt = torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=1e-4)
     samplers = [
         HeteroNeighborSampler(p.data, config.num_neighbors, seed=config.seed + i) for i, p in enumerate(projs)
     ]

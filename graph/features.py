@@ -26,6 +26,7 @@ CREDIT_KINDS = (*PUNITIVE, "red_list", "commendation")
 EVENT_SOURCES = ("grid_patrol", "complaint", "hotline_12345", "inspection")
 FIRM_KINDS = ("enterprise", "individual_business", "cooperative", "social_org")
 RECENT_DAYS = 365
+EVENT_LOOKBACK_DAYS = 3 * 365  # event counts cover the last three years before T
 
 
 @dataclass
@@ -98,9 +99,11 @@ def _events(
             f[c] = np.zeros(n)
         return
     m = men[["src", "dst_label", "dst"]].merge(evs.rename(columns={"key": "src"}), on="src", how="inner")
+    age = (t - pd.to_datetime(m["occurred_at"], errors="coerce")).dt.days.to_numpy(dtype=float)
+    # a fixed look-back keeps counts comparable between yearly snapshots (history grows with the date)
+    m, age = m[age <= EVENT_LOOKBACK_DAYS], age[age <= EVENT_LOOKBACK_DAYS]
     idx = _per_subject(g, m["dst_label"], m["dst"])
     f["ev_total"] = _count(idx, n)
-    age = (t - pd.to_datetime(m["occurred_at"], errors="coerce")).dt.days.to_numpy(dtype=float)
     f["ev_recent"] = _count(idx[age <= RECENT_DAYS], n)
     src = m["source"].astype(str).to_numpy()
     for s in EVENT_SOURCES:

@@ -164,15 +164,33 @@ def risk_rows(ds: Any) -> list[Any]:
     return rows
 
 
-def load(store: Any, data_dir: Path, n_firms: int) -> tuple[Any, dict[str, float]]:
-    """Load the world unless the database already holds it; returns the dataset and timings."""
+def subject_ids(data_dir: Path) -> tuple[list[str], list[str]]:
+    """Firm and person keys straight from the CSVs (cheaper than reading the whole dataset)."""
+    import csv
+
+    with (data_dir / "firms.csv").open(encoding="utf-8") as fh:
+        firms = [r["uscc"] for r in csv.DictReader(fh)]
+    with (data_dir / "persons.csv").open(encoding="utf-8") as fh:
+        persons = [r["person_id"] for r in csv.DictReader(fh)]
+    return firms, persons
+
+
+def load(store: Any, data_dir: Path, firms: list[str], persons: list[str]) -> dict[str, float]:
+    """Load the world and its risk scores unless the database already holds them (a later run
+    reuses them and reports the timings the loading run saved)."""
+    from graph.model import NodeLabel
     from ingest.dataset import read_dataset
 
+    saved = WORK / f"api_load_timings_{data_dir.name}.json"
+    counts = store.counts()
+    loaded = counts.get("Firm") == len(firms) and bool(counts.get("LEGAL_REP"))
+    sample = store.risk(NodeLabel.FIRM, firms[-1]) if loaded else None
+    if loaded and sample is not None and sample.model_version == "bench-risk-1" and saved.exists():
+        return {**json.loads(saved.read_text()), "reused": 1.0}
     t0 = time.perf_counter()
     ds = read_dataset(data_dir, progress=True)
     timings = {"read_s": time.perf_counter() - t0}
-    counts = store.counts()
-    if counts.get("Firm") != len(ds.firms) or not counts.get("LEGAL_REP"):
+    if not loaded:
         store.clear()
         t0 = time.perf_counter()
         store.load_dataset(ds, progress=True)
@@ -180,7 +198,8 @@ def load(store: Any, data_dir: Path, n_firms: int) -> tuple[Any, dict[str, float
     t0 = time.perf_counter()
     store.write_risk_scores(risk_rows(ds))
     timings["risk_write_s"] = time.perf_counter() - t0
-    return ds, timings
+    saved.write_text(json.dumps(timings))
+    return timings
 
 
 # -------------------------------------------------------------------------------------- drivers
@@ -317,25 +336,25 @@ def serve(uri: str, port: int, keys: dict[str, str], workers: int = 1) -> subpro
 
 def cpu(r: Run) -> str:
     c = r.cpu_ms or {}
-    api = f"{c['api']:.2f}" if r.where == "api" and "api" in c else "-"
+    api = f"{c['api']:.2f}" if "api" in c else "-"
     return f"{c.get('client', math.nan):.2f} / {api} / {c.get('neo4j', math.nan):.2f}"
 
 
 def table(runs: list[Run], targets: dict[str, str]) -> str:
     lines = [
         "| query | where | requests | errors | rps | p50 ms | p95 ms | p99 ms | rps api/floor | "
-        "p99 api/floor | target |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "p99 api/floor | CPU ms/req: client / api / neo4j | target |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     floors = {r.name: r for r in runs if r.where == "floor"}
     for r in runs:
         f = floors.get(r.name)
-        ratio = f"{r.rps / f.rps:.2f}" if r.where == "api" and f and f.rps else ""
-        pratio = f"{r.pct(99) / f.pct(99):.2f}" if r.where == "api" and f and f.pct(99) else ""
+        ratio = f"{r.rps / f.rps:.2f}" if r.where != "floor" and f and f.rps else ""
+        pratio = f"{r.pct(99) / f.pct(99):.2f}" if r.where != "floor" and f and f.pct(99) else ""
         lines.append(
             f"| {r.name} | {r.where} | {r.n:,} | {r.errors} | {r.rps:,.0f} | {r.pct(50):.1f} | "
             f"{r.pct(95):.1f} | {r.pct(99):.1f} | {ratio} | {pratio} | {cpu(r)} | "
-            f"{targets.get(r.name, '') if r.where == 'api' else ''} |"
+            f"{targets.get(r.name, '') if r.where != 'floor' else ''} |"
         )
     return "\n".join(lines)
 
@@ -349,7 +368,12 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, default=8)
     ap.add_argument("--bolt-port", type=int, default=7697)
     ap.add_argument("--api-port", type=int, default=8765)
-    ap.add_argument("--api-workers", type=int, default=1, help="uvicorn worker processes")
+    ap.add_argument(
+        "--api-workers",
+        type=lambda v: [int(x) for x in v.split(",")],
+        default=[1, 2],
+        help="uvicorn worker processes; a list runs the API once per entry (default 1,2)",
+    )
     ap.add_argument("--keep-neo4j", action="store_true", help="leave the benchmark's Neo4j running")
     args = ap.parse_args()
 
@@ -364,31 +388,18 @@ def main() -> None:
     store = open_store(uri, user="neo4j", password=password)
     proc = None
     try:
-        ds, timings = load(store, data_dir, args.firms)
+        all_firms, all_persons = subject_ids(data_dir)
+        timings = load(store, data_dir, all_firms, all_persons)
         rnd = random.Random(args.seed)
-        firm_ids = rnd.sample([f.uscc for f in ds.firms], min(5000, len(ds.firms)))
-        person_ids = rnd.sample([p.person_id for p in ds.persons], min(2000, len(ds.persons)))
+        firm_ids = rnd.sample(all_firms, min(5000, len(all_firms)))
+        person_ids = rnd.sample(all_persons, min(2000, len(all_persons)))
         risk_ids = firm_ids[:3500] + person_ids[:1500]
         labels = {k: NodeLabel.FIRM for k in firm_ids} | {k: NodeLabel.PERSON for k in person_ids}
         sizes = [len(store.associates(NodeLabel.FIRM, k, 2, limit=51)) for k in firm_ids[:200]]
-        del ds
 
         keys = {"service": secrets.token_urlsafe(24), "investigator": secrets.token_urlsafe(24)}
-        proc = serve(uri, args.api_port, keys, args.api_workers)
         base = f"http://127.0.0.1:{args.api_port}"
-        # warm both paths (driver pools, page cache, JIT of the server's query plans)
-        drive_store("risk", lambda k: store.risk(labels[k], k), risk_ids, 3, args.concurrency)
-        drive_api(
-            "risk",
-            base,
-            lambda k: f"/entities/{k}/risk",
-            risk_ids,
-            3,
-            args.concurrency,
-            {"X-API-Key": keys["service"]},
-        )
         neo_pid = int((WORK / f"neo4j-api-{args.bolt_port}" / "run" / "neo4j.pid").read_text().split()[0])
-        pids = {"client": os.getpid(), "api": proc.pid, "neo4j": neo_pid}
         svc, inv = {"X-API-Key": keys["service"]}, {"X-API-Key": keys["investigator"]}
         sec, conc = args.seconds, args.concurrency
 
@@ -398,26 +409,34 @@ def main() -> None:
         def assoc_floor(k: str) -> Any:
             return store.associates(NodeLabel.FIRM, k, 2, limit=51)
 
+        def risk_url(k: str) -> str:
+            return f"/entities/{k}/risk"
+
+        def assoc_url(k: str) -> str:
+            return f"/entities/{k}/associates?depth=2&limit=50"
+
+        drive_store("risk", risk_floor, risk_ids, 3, conc)  # warm the driver pool and page cache
+        pids = {"client": os.getpid(), "neo4j": neo_pid}
         runs = [
             measured(lambda: drive_store("risk", risk_floor, risk_ids, sec, conc), pids),
-            measured(
-                lambda: drive_api("risk", base, lambda k: f"/entities/{k}/risk", risk_ids, sec, conc, svc),
-                pids,
-            ),
             measured(lambda: drive_store("associates depth 2", assoc_floor, firm_ids, sec, conc), pids),
-            measured(
-                lambda: drive_api(
-                    "associates depth 2",
-                    base,
-                    lambda k: f"/entities/{k}/associates?depth=2&limit=50",
-                    firm_ids,
-                    sec,
-                    conc,
-                    inv,
-                ),
-                pids,
-            ),
         ]
+        for workers in args.api_workers:
+            proc = serve(uri, args.api_port, keys, workers)
+            where = f"api, {workers} worker{'s' if workers > 1 else ''}"
+            drive_api("risk", base, risk_url, risk_ids, 3, conc, svc)  # warm-up
+            wp = {**pids, "api": proc.pid}
+            for name, url, ids, hdr in (
+                ("risk", risk_url, risk_ids, svc),
+                ("associates depth 2", assoc_url, firm_ids, inv),
+            ):
+                run = measured(lambda n=name, u=url, i=ids, h=hdr: drive_api(n, base, u, i, sec, conc, h), wp)
+                run.where = where
+                runs.append(run)
+            proc.terminate()
+            proc.wait(timeout=20)
+            proc = None
+        runs.sort(key=lambda r: (r.name != "risk", r.where != "floor", r.where))
     finally:
         if proc is not None:
             proc.terminate()
@@ -429,9 +448,25 @@ def main() -> None:
     targets = {"risk": ">= 300 rps, p99 <= 50 ms", "associates depth 2": "p99 <= 150 ms"}
     md_table = table(runs, targets)
     print(md_table)
-    api = {r.name: r for r in runs if r.where == "api"}
-    met_risk = api["risk"].rps >= 300 and api["risk"].pct(99) <= 50
-    met_assoc = api["associates depth 2"].pct(99) <= 150
+    verdicts = []
+    for r in runs:
+        if r.where == "floor":
+            continue
+        if r.name == "risk":
+            ok = r.rps >= 300 and r.pct(99) <= 50
+            verdicts.append(
+                f"risk ({r.where}): {r.rps:,.0f} rps, p99 {r.pct(99):.0f} ms: {'met' if ok else 'NOT met'}"
+            )
+        else:
+            ok = r.pct(99) <= 150
+            verdicts.append(
+                f"associates depth 2 ({r.where}): p99 {r.pct(99):.0f} ms: {'met' if ok else 'NOT met'}"
+            )
+    cpu_note = "; ".join(
+        f"{r.name} ({r.where}) {2000 / sum((r.cpu_ms or {}).values()):,.0f} rps"
+        for r in runs
+        if r.where != "floor" and r.cpu_ms
+    )
     libs = ", ".join(
         f"{p} {version(p)}" for p in ("fastapi", "uvicorn", "starlette", "pydantic", "neo4j", "httpx")
     )
@@ -444,17 +479,19 @@ def main() -> None:
 - world: `ingest.synth.generate(n_firms={args.firms:,}, seed={args.seed}, n_events={args.events:,})`
   loaded with `Neo4jStore.load_dataset` (read {timings["read_s"]:.0f} s"""
     text += f", load {timings['load_s']:.0f} s" if "load_s" in timings else ", already loaded"
+    text += "; this run reused the database an earlier run loaded" if timings.get("reused") else ""
     text += f"""); risk scores written with `write_risk_scores` ({timings["risk_write_s"]:.0f} s) for every
   firm and person, reasons in the risk stage's JSON format (synthetic scores: a lookup costs
   the same whichever model computed them).
 - floor: the same store calls (`Neo4jStore.risk`, `Neo4jStore.associates(depth=2, limit=51)`)
-  from {args.concurrency} threads in this process; API: `credgraph serve` (uvicorn, 1 process,
-  httptools + uvloop when installed) in a second process on 127.0.0.1, driven by
+  from {args.concurrency} threads in this process; API: `credgraph serve`
+  (uvicorn, {"/".join(map(str, args.api_workers))} worker(s), httptools + uvloop) in a second process
+  on 127.0.0.1, driven by
   {args.concurrency} concurrent httpx clients
   (closed loop, keep-alive) for {args.seconds:g} s per query, after a 3 s warm-up; ids drawn at
   random from 3,500 firms + 1,500 persons (risk, service role: masked, audited when a person)
-  and 5,000 firms (associates, investigator role; median neighbourhood size at depth 2 capped
-  at 51: {int(np.median(sizes))}).
+  and 5,000 firms (associates, investigator role; associates found at depth 2, capped at 51:
+  median {int(np.median(sizes))}, p90 {int(np.percentile(sizes, 90))}, max {max(sizes)}).
 - the load generator, the API, Neo4j and other agents' work (about 8 agents) shared the same
   2 cores (load average {loadavg}): absolute numbers are noisy; ratios within one run are the
   fairer reading, and "CPU ms/req" (CPU time each process spent per request, from psutil) is
@@ -463,8 +500,12 @@ def main() -> None:
 
 {md_table}
 
-Targets (2 cores): risk lookups >= 300 rps with p99 <= 50 ms: {"met" if met_risk else "NOT met"};
-associates depth 2 p99 <= 150 ms: {"met" if met_assoc else "NOT met"}.
+Targets on 2 cores (risk lookups >= 300 rps with p99 <= 50 ms; associates depth 2 p99 <= 150 ms),
+as measured on the shared machine:
+{chr(10).join("- " + v for v in verdicts)}
+
+Capacity from CPU per request (2 cores / (client + api + neo4j CPU ms), load generator
+included, neighbours excluded): {cpu_note}.
 """
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "api_load.md").write_text(text, encoding="utf-8")

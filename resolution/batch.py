@@ -19,7 +19,7 @@ from resolution.decisions import DecisionRecord, Verdict
 from resolution.features import RecordContext, build_pairs
 from resolution.links import Decision, Link, LinkSource
 from resolution.mentions import extract
-from resolution.thresholds import decide_many
+from resolution.thresholds import decide, decide_many
 
 if TYPE_CHECKING:
     from resolution.gazetteer import Gazetteer
@@ -147,18 +147,13 @@ def score_batch(
                 )
             )
     _explain_away(out, cfg.review_threshold)
-    _compete(out, cfg.competition_bits)
+    _compete(out, cfg.auto_threshold, cfg.review_threshold)
     if steward and len(resolver.decisions):
         out = _apply_steward(resolver, contexts, out)
     return out
 
 
 MAX_REVIEW_PER_MENTION = 3
-
-
-def _log2odds(p: float) -> float:
-    p = min(max(p, 1e-12), 1 - 1e-12)
-    return float(np.log2(p / (1 - p)))
 
 
 def _explain_away(pairs: list[ScoredPair], review_threshold: float) -> None:
@@ -174,32 +169,50 @@ def _explain_away(pairs: list[ScoredPair], review_threshold: float) -> None:
         by = named.get(p.record_id)
         if by is None or p is by or p.entity_type != "firm" or not p.row:
             continue
-        if p.row[0] <= 1 and p.row[2] != 2 and p.decision is not Decision.REJECTED:
+        shares = (
+            (p.mention.startswith("address") and by.row[5] >= 2)
+            or (p.mention.startswith("phone") and by.row[3] >= 1)
+            or p.mention.startswith("via")
+        )
+        if shares and p.row[0] <= 1 and p.row[2] != 2 and p.decision is not Decision.REJECTED:
             p.decision = Decision.REJECTED
             p.competitor = f"explained by {by.entity_id} (named)"
 
 
-def _compete(pairs: list[ScoredPair], bits: float) -> None:
-    """Within one record, candidates proposed by the same mention compete: an auto link whose
-    runner-up is within `bits` of log2 odds (and at least reviewable) is sent to review."""
+def _compete(pairs: list[ScoredPair], auto: float, review: float) -> None:
+    """Candidates proposed by the same mention of one record exclude each other: a mention names
+    at most one entity, so each one's probability becomes odds_i / (1 + sum of the group's odds).
+    Two homonyms that both look right end near 0.5 (review); a candidate with one more agreeing
+    field (a phone) keeps most of its probability. Only a few candidates per mention stay in review."""
     groups: dict[tuple[str, str, str], list[ScoredPair]] = {}
     for p in pairs:
-        if p.score >= 0.3:
+        if p.score >= 0.05 and p.decision is not Decision.REJECTED or p.score >= review:
             groups.setdefault((p.record_id, p.entity_type, p.mention), []).append(p)
     for group in groups.values():
         if len(group) < 2:
             continue
         group.sort(key=lambda p: -p.score)
-        top, second = group[0], group[1]
-        if top.decision is Decision.AUTO_LINK and _log2odds(top.score) - _log2odds(second.score) < bits:
-            for p in group:
-                if p.decision is Decision.AUTO_LINK:
-                    p.decision = Decision.REVIEW
-            top.competitor = f"{second.entity_id} ({second.score:.2f})"
+        odds = [min(p.score, 1 - 1e-9) / max(1 - p.score, 1e-9) for p in group]
+        total = 1.0 + sum(odds)
+        top = group[0]
+        for p, o in zip(group, odds, strict=True):
+            if p.decision is Decision.REJECTED and p.competitor:
+                continue  # explained away
+            before = p.score
+            p.score = o / total
+            p.decision = decide(p.score, auto, review)
+            if p is top:
+                other = group[1]
+                p.competitor = (
+                    f"{other.entity_id} ({odds[1] / total:.2f}); {before:.3f} before sharing the mention"
+                )
+            else:
+                p.competitor = (
+                    f"{top.entity_id} ({odds[0] / total:.2f}); {before:.3f} before sharing the mention"
+                )
         for p in group[MAX_REVIEW_PER_MENTION:]:  # a steward reads a few candidates, not a list
             if p.decision is Decision.REVIEW:
                 p.decision = Decision.REJECTED
-                p.competitor = f"{top.entity_id} ({top.score:.2f}) and others"
 
 
 def _apply_steward(

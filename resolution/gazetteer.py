@@ -71,6 +71,15 @@ def parse_address(addr: str | None) -> AddressParts:
     return AddressParts(district, town, road, road_number, rest)
 
 
+def _strip_all(core: str, tails: set[str]) -> str:
+    for _ in range(3):
+        nxt = strip_industry(core, tails)
+        if nxt == core:
+            break
+        core = nxt
+    return core
+
+
 def _has_bracket(name: str) -> bool:
     return any(c in name for c in "(（")
 
@@ -183,20 +192,14 @@ class Gazetteer:
 
     def _short_keys(self, core: str, tails: set[str]) -> list[str]:
         """The 字号 forms people write: the core without its industry words (stripped until none
-        is left), and its first two characters, both after a leading town name (前童荣盛 → 荣盛)."""
-        out = []
+        is left), the same after a leading town name (前童荣盛水果 → 荣盛), and the first two
+        characters of what remains."""
+        out = [_strip_all(core, tails)]
         for base in sorted(self.town_bases, key=len, reverse=True):
             if core.startswith(base) and len(core) - len(base) >= 2:
                 core = core[len(base) :]
-                out.append(core)
+                out += [core, _strip_all(core, tails)]
                 break
-        short = core
-        for _ in range(3):
-            nxt = strip_industry(short, tails)
-            if nxt == short:
-                break
-            short = nxt
-        out.append(short)
         if len(core) >= 4:
             out.append(core[:2])
         return out

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import jieba
 
 from resolution.codes_in_text import CodeMention, find_codes
-from resolution.gazetteer import HOMOPHONE, Gazetteer, parse_address
+from resolution.gazetteer import ALIAS, HOMOPHONE, Gazetteer, parse_address
 
 jieba.setLogLevel(60)
 
@@ -222,7 +222,12 @@ def extract(text: str, gz: Gazetteer, location: str | None = None) -> Mentions:
         if text.startswith(_PLACE_AFTER, e) and not key.endswith(("公司", "店", "厂", "社")):
             continue
         cue = _firm_cue(text, s, e)
+        person_like = (
+            len(key) == 2 and key[0] in "老小阿" and key[1] in gz.surnames and not cue
+        )  # 老王 is a person unless 老王店
         for fi, level in gz.firm_key_hits[kid]:
+            if person_like and level < ALIAS:
+                continue
             old = m.firms.get(fi)
             if old is None or old.level < level:
                 m.firms[fi] = FirmHit(level, s, e, key, cue)

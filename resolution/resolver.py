@@ -39,7 +39,6 @@ class ResolverConfig:
     auto_threshold: float = 0.8
     review_threshold: float = 0.5
     keep_floor: float = 0.02  # rejected candidates below this are not written out
-    competition_bits: float = 4.0  # a runner-up this close (log2 odds) to an auto link forces review
     fit_em: bool = True
     fit_sample: int = 50_000  # records used for EM
     random_pairs: int = 20_000
@@ -182,7 +181,8 @@ class Resolver:
             raise ModelError(f"no saved resolver in {d}: {exc}") from exc
         if meta.get("format") != FORMAT:
             raise ModelError(f"{d}/resolver.json is not a {FORMAT} file")
-        config = ResolverConfig(**meta["config"])
+        known = set(ResolverConfig.__dataclass_fields__)
+        config = ResolverConfig(**{k: v for k, v in meta["config"].items() if k in known})
         sup = {k: SupervisedMatcher.load(d / f"supervised_{k}.json") for k in meta.get("supervised", [])}
         return cls(
             Gazetteer(ds),

@@ -143,7 +143,8 @@ class Gazetteer:
     # ------------------------------------------------------------------ firm name keys
     def _build_firm_keys(self) -> None:
         cleaned = [unbracketed(f.name) if _has_bracket(f.name) else clean_name(f.name) for f in self.firms]
-        cores = [strip_region(strip_org_form(n), self.places) for n in cleaned]
+        ordered_places = frozenset(self.places)
+        cores = [strip_region(strip_org_form(n), ordered_places) for n in cleaned]
         tails = learn_industry_tails(cores)
         self.firm_core: list[str] = cores
         self.firm_short: list[str] = []
@@ -166,7 +167,7 @@ class Gazetteer:
             for other in f.other_names:
                 o = clean_name(other)
                 add(o, fi, ALIAS)
-                oc = strip_region(strip_org_form(o), self.places)
+                oc = strip_region(strip_org_form(o), ordered_places)
                 add(oc, fi, ALIAS)
         self.firm_key_list = list(keys)
         self.firm_key_hits = [tuple(keys[k].items()) for k in self.firm_key_list]
@@ -195,9 +196,9 @@ class Gazetteer:
         is left), the same after a leading town name (前童荣盛水果 → 荣盛), and the first two
         characters of what remains."""
         out = [_strip_all(core, tails)]
-        for base in sorted(self.town_bases, key=len, reverse=True):
-            if core.startswith(base) and len(core) - len(base) >= 2:
-                core = core[len(base) :]
+        for n in range(min(6, len(core) - 2), 1, -1):
+            if core[:n] in self.town_bases:
+                core = core[n:]
                 out += [core, _strip_all(core, tails)]
                 break
         if len(core) >= 4:

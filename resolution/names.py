@@ -153,6 +153,8 @@ INDUSTRY_WORDS: frozenset[str] = frozenset(
         "管理",
     }
 )
+_MAX_PLACE = 10  # longest administrative prefix looked up (内蒙古自治区 is 6)
+_MAX_TAIL = 6  # longest industry tail looked up (新材料科技 is 5)
 _ADMIN_SUFFIX = re.compile(r"(省|自治区|市|地区|自治州|盟|区|县|自治县|旗)$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NON_NAME = re.compile(r"[\s()（）\[\]【】「」《》\"'·・,，.。、]")
@@ -180,14 +182,16 @@ def strip_org_form(name: str) -> str:
 
 
 def strip_region(name: str, places: Iterable[str]) -> str:
-    """Drop leading administrative place names (浙江省, 衢州市, 衢江区, 衢州, 杭州 ...) repeatedly."""
-    ordered = sorted(set(places), key=len, reverse=True)
+    """Drop leading administrative place names (浙江省, 衢州市, 衢江区, 衢州, 杭州 ...) repeatedly.
+
+    Looks prefixes up in a set, longest first: cost per name does not grow with the registry."""
+    known = places if isinstance(places, set | frozenset) else set(places)
     changed = True
     while changed:
         changed = False
-        for p in ordered:
-            if name.startswith(p) and len(name) - len(p) >= 2:
-                name = name[len(p) :]
+        for n in range(min(_MAX_PLACE, len(name) - 2), 1, -1):
+            if name[:n] in known:
+                name = name[n:]
                 changed = True
                 break
     return name
@@ -195,11 +199,11 @@ def strip_region(name: str, places: Iterable[str]) -> str:
 
 def strip_industry(core: str, tails: Iterable[str]) -> str:
     """The 字号: the core without its longest industry tail; the core itself when too little is left."""
-    best = ""
-    for t in tails:
-        if len(t) > len(best) and core.endswith(t) and len(core) - len(t) >= 2:
-            best = t
-    return core[: -len(best)] if best else core
+    known = tails if isinstance(tails, set | frozenset) else set(tails)
+    for n in range(min(_MAX_TAIL, len(core) - 2), 1, -1):
+        if core[-n:] in known:
+            return core[:-n]
+    return core
 
 
 def admin_places(addresses: Iterable[str]) -> set[str]:

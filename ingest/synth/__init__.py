@@ -104,7 +104,7 @@ def generate(out_dir: Path, n_firms: int, seed: int, n_events: int | None = None
     sink = EventSink(out_dir)
     for chunk in EventWriter(w, seed).chunks(n_events, workers):
         sink.write(chunk)
-        bar.update(len(chunk))
+        bar.update(chunk.n_events)
     sink.close()
     bar.close()
     rows["events"], rows["events_truth"] = sink.events, sink.truth

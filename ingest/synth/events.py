@@ -22,6 +22,7 @@ from .mentions import firm_mention, fullwidth, person_mention, traditional
 from .regions import town_short
 from .risk import people_risk
 from .world import FastRandom, World, day_str
+from .writer import EventChunk, serialise
 
 SOURCES = ("grid_patrol", "complaint", "hotline_12345", "inspection")
 _SOURCE_CUM = (0.35, 0.55, 0.85, 1.0)
@@ -101,12 +102,12 @@ class EventWriter:
         firms = self.rng.choice(self.nf, size=size, p=self.p).tolist()
         return [self.one(index * CHUNK + 1 + i, firms[i]) for i in range(size)]
 
-    def chunks(self, n: int, workers: int = 1) -> Iterator[list[tuple[dict, list[tuple[str, str]]]]]:
+    def chunks(self, n: int, workers: int = 1) -> Iterator[EventChunk]:
         """All n events in order, in chunks; with workers > 1 the chunks run in forked processes."""
         jobs = [(i, min(CHUNK, n - i * CHUNK)) for i in range((n + CHUNK - 1) // CHUNK)]
         if workers <= 1 or len(jobs) < 2 or "fork" not in mp.get_all_start_methods():
             for job in jobs:
-                yield self.chunk(*job)
+                yield serialise(self.chunk(*job))
             return
         global _ACTIVE
         _ACTIVE = self
@@ -212,6 +213,6 @@ class EventWriter:
                 "category": cat, "text": text}
 
 
-def _work(job: tuple[int, int]) -> list[tuple[dict, list[tuple[str, str]]]]:
+def _work(job: tuple[int, int]) -> EventChunk:
     assert _ACTIVE is not None, "worker started without a writer"
-    return _ACTIVE.chunk(*job)
+    return serialise(_ACTIVE.chunk(*job))  # a few large strings pickle far faster than dicts

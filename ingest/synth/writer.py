@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from .world import World, day_str
@@ -86,24 +87,39 @@ def write_registry(w: World, out: Path, legal_rep_id_missing: list[bool]) -> dic
     }
 
 
+@dataclass(frozen=True, slots=True)
+class EventChunk:
+    """A chunk of events already serialised: JSON lines and truth CSV rows (ids hold no commas)."""
+
+    events: str
+    truth: str
+    n_events: int
+    n_truth: int
+
+
+def serialise(chunk: list[tuple[dict, list[tuple[str, str]]]]) -> EventChunk:
+    dumps = json.dumps
+    events = "".join([dumps(e, ensure_ascii=False) + "\n" for e, _ in chunk])
+    rows = [f"{e['event_id']},{t},{i}\n" for e, truth in chunk for t, i in dict.fromkeys(truth)]
+    return EventChunk(events, "".join(rows), len(chunk), len(rows))
+
+
 class EventSink:
     """events.jsonl and events_truth.csv, appended chunk by chunk."""
 
     def __init__(self, out: Path) -> None:
         self.ev = (out / "events.jsonl").open("w", encoding="utf-8", newline="\n")
         self.tr = (out / "events_truth.csv").open("w", encoding="utf-8", newline="")
-        self.trw = csv.writer(self.tr, lineterminator="\n")
-        self.trw.writerow(["event_id", "entity_type", "entity_id"])
+        self.tr.write("event_id,entity_type,entity_id\n")
         self.events = 0
         self.truth = 0
 
-    def write(self, chunk: list[tuple[dict, list[tuple[str, str]]]]) -> None:
-        dumps = json.dumps
-        self.ev.write("".join(dumps(e, ensure_ascii=False) + "\n" for e, _ in chunk))
-        rows = [[e["event_id"], t, i] for e, truth in chunk for t, i in dict.fromkeys(truth)]
-        self.trw.writerows(rows)
-        self.events += len(chunk)
-        self.truth += len(rows)
+    def write(self, chunk: EventChunk) -> None:
+        """Append one serialised chunk (serialising happens where the chunk was made)."""
+        self.ev.write(chunk.events)
+        self.tr.write(chunk.truth)
+        self.events += chunk.n_events
+        self.truth += chunk.n_truth
 
     def close(self) -> None:
         self.ev.close()

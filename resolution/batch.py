@@ -42,16 +42,21 @@ class ScoredPair:
     competitor: str | None = None
 
     def contributions(self) -> list[dict[str, object]]:
-        model = self.resolver.models[self.entity_type]
-        return [
-            {
-                "name": c.name,
-                "level": c.level_label,
-                "log2_weight": round(c.log2_weight, 3),
-                "bayes_factor": round(c.bayes_factor, 4),
-            }
-            for c in model.explain(np.asarray(self.row, dtype=np.int8))
-        ]
+        """The waterfall as data; level patterns repeat, so each is explained once per resolver."""
+        key = (self.entity_type, tuple(self.row))
+        cache = self.resolver._explained
+        if key not in cache:
+            model = self.resolver.models[self.entity_type]
+            cache[key] = [
+                {
+                    "name": c.name,
+                    "level": c.level_label,
+                    "log2_weight": round(c.log2_weight, 3),
+                    "bayes_factor": round(c.bayes_factor, 4),
+                }
+                for c in model.explain(np.asarray(self.row, dtype=np.int8))
+            ]
+        return [dict(c) for c in cache[key]]
 
     def entity_name(self) -> str:
         gz = self.resolver.gz

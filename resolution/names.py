@@ -254,8 +254,10 @@ class PinyinCoder:
     def __init__(self) -> None:
         self._syllables: dict[str, str] = {}
         self._table: dict[int, str] = {}
+        self._seen: set[str] = set()  # every character already looked at, Chinese or not
 
     def learn(self, text: str) -> None:
+        self._seen.update(text)
         for ch in set(text):
             if ord(ch) in self._table or not _CJK.match(ch):
                 continue
@@ -270,7 +272,7 @@ class PinyinCoder:
         """Encode text; characters not seen before are learnt first (a homophone of a key may use
         characters no key contains: 宏大 for 宏达)."""
         table = self._table
-        if any(ord(ch) not in table for ch in text if "\u4e00" <= ch <= "\u9fff"):
+        if not self._seen.issuperset(text):
             self.learn(text)
         return text.translate(table)
 

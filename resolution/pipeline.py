@@ -46,6 +46,7 @@ def fit_resolver(resolver: Resolver, contexts: Sequence[RecordContext]) -> Resol
     for etype, gamma in gammas.items():
         if len(gamma):
             fit(resolver.models[etype], gamma)
+    resolver._explained.clear()  # the waterfalls of the declared model are stale now
     return resolver
 
 

@@ -81,6 +81,7 @@ class Resolver:
         }
         self.decisions = decisions or StewardDecisions()
         self.supervised = supervised or {}
+        self._explained: dict[tuple[str, tuple[int, ...]], list[dict[str, object]]] = {}
 
     @classmethod
     def from_dataset(

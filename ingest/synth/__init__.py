@@ -8,6 +8,7 @@ events carry) is described in docs/synth.md.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing as mp
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,7 @@ from .registry import FirmFactory
 from .risk import simulate
 from .structures import dishonest_debtor, phoenix, shell_cluster
 from .world import FastRandom, World, to_day
-from .writer import CREDIT_HEADER, EventSink, write_csv, write_hidden, write_registry
+from .writer import CREDIT_HEADER, EventSink, used_persons, write_csv, write_hidden, write_registry
 
 __all__ = ["SynthSummary", "generate"]
 
@@ -93,12 +94,15 @@ def generate(out_dir: Path, n_firms: int, seed: int, n_events: int | None = None
     secs["risk_and_credit"] = time.perf_counter() - t
     t = time.perf_counter()
     missing_rep_id = [rnd.random() < 0.03 for _ in range(len(w.f_uscc))]
-    rows = write_registry(w, out_dir, missing_rep_id)
-    rows["credit_records"] = write_csv(out_dir / "credit_records.csv", CREDIT_HEADER, credit.rows)
-    rows["credit_records_truth"] = write_csv(out_dir / "credit_records_truth.csv",
-                                             ["record_id", "subject_type", "subject_id"], credit.truth)
-    if hidden:
-        rows["hidden_risk"] = write_hidden(w, out_dir)
+    rows = _table_counts(w, credit, hidden)
+    proc = None
+    if workers > 1 and "fork" in mp.get_all_start_methods():
+        # the tables are written by a forked child while the events are generated
+        proc = mp.get_context("fork").Process(target=_write_tables,
+                                              args=(w, out_dir, missing_rep_id, credit, hidden))
+        proc.start()
+    else:
+        _write_tables(w, out_dir, missing_rep_id, credit, hidden)
     secs["write_registry"] = time.perf_counter() - t
     t = time.perf_counter()
     sink = EventSink(out_dir)
@@ -109,4 +113,29 @@ def generate(out_dir: Path, n_firms: int, seed: int, n_events: int | None = None
     bar.close()
     rows["events"], rows["events_truth"] = sink.events, sink.truth
     secs["events"] = time.perf_counter() - t
+    if proc is not None:
+        t = time.perf_counter()
+        proc.join()
+        if proc.exitcode != 0:
+            raise RuntimeError(f"writing the registry tables failed (exit code {proc.exitcode})")
+        secs["write_registry"] += time.perf_counter() - t  # only the wait beyond the events
     return SynthSummary(out_dir, seed, rows, structures, secs)
+
+
+def _write_tables(w: World, out_dir: Path, missing_rep_id: list[bool], credit: CreditWriter,
+                  hidden: bool) -> None:
+    write_registry(w, out_dir, missing_rep_id)
+    write_csv(out_dir / "credit_records.csv", CREDIT_HEADER, credit.rows)
+    write_csv(out_dir / "credit_records_truth.csv", ["record_id", "subject_type", "subject_id"], credit.truth)
+    if hidden:
+        write_hidden(w, out_dir)
+
+
+def _table_counts(w: World, credit: CreditWriter, hidden: bool) -> dict[str, int]:
+    """Rows each table gets (known before writing, so a forked writer need not report back)."""
+    persons = len(used_persons(w))
+    rows = {"firms": len(w.f_uscc), "persons": persons, "affiliations": len(w.a_role),
+            "credit_records": len(credit.rows), "credit_records_truth": len(credit.truth)}
+    if hidden:
+        rows["hidden_risk"] = len(w.f_uscc) + persons
+    return rows

@@ -166,7 +166,11 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def retrain(
-        data_dir: DataDir, graph: GraphOpt = None, model_dir: ModelDir = None, links: LinksOpt = "resolve"
+        data_dir: DataDir,
+        graph: GraphOpt = None,
+        model_dir: ModelDir = None,
+        links: LinksOpt = "resolve",
+        tolerance: Annotated[float, typer.Option("--tolerance", help="ROC-AUC a candidate may lose")] = 0.0,
     ) -> None:
         """Retrain the matcher (steward decisions) and the risk model; promote only if not worse."""
         from gnn.config import RiskConfig
@@ -179,8 +183,11 @@ def register(app: typer.Typer) -> None:
         except ModuleNotFoundError:
             training = None
         if training is not None and hasattr(training, "retrain_matcher"):
-            outcome = training.retrain_matcher(data_dir, settings)
-            console.print(f"matcher: {outcome}")
+            try:  # the (data_dir, settings) form; the matcher keeps its own promote/refuse logic
+                outcome = training.retrain_matcher(data_dir, settings, None, settings.model_dir)
+                console.print(f"matcher: {outcome}")
+            except CredgraphError as exc:
+                console.print(f"[yellow]matcher not retrained:[/yellow] {exc}")
         else:
             console.print("matcher: resolution.training.retrain_matcher not available; risk model only")
         tables = load_tables(data_dir, settings, links)

@@ -191,9 +191,8 @@ def register(app: typer.Typer) -> None:
         else:
             console.print("matcher: resolution.training.retrain_matcher not available; risk model only")
         tables = load_tables(data_dir, settings, links)
-        res = retrain_risk(
-            tables, RiskConfig(seed=settings.seed), ModelRegistry(model_dir or settings.model_dir)
-        )
+        registry = ModelRegistry(model_dir or settings.model_dir)
+        res = retrain_risk(tables, RiskConfig(seed=settings.seed), registry, tolerance)
         console.print(
             f"risk model: {res.action} ({res.reason}); candidate {res.candidate_version}, "
             f"current was {res.current_version}"

@@ -247,8 +247,9 @@ def render(args: argparse.Namespace, m: dict, sizes: dict, bolt: dict, imp: dict
         f"- machine: {m['nproc']} cores ({m['cpu']}), {m['ram']} RAM; load average at start "
         f"{m['load']}, at end {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
         "(the machine is shared with other agents' work; the client ran under `nice -n 10`)",
-        f"- Neo4j Community 5.26.31 (Maven Central, scripts/neo4j.sh; heap 1g, page cache "
-        f"{os.environ.get('NEO4J_PAGECACHE', '1g')}), {m['java']}; Python {m['python']}, driver "
+        "- Neo4j Community 5.26.31 (Maven Central, scripts/neo4j.sh; "
+        f"heap {os.environ.get('NEO4J_HEAP', '1g')}, "
+        f"page cache {os.environ.get('NEO4J_PAGECACHE', '1g')}), {m['java']}; Python {m['python']}, driver "
         f"neo4j {m['driver']}, neo4j-rust-ext {m['rust_ext']}",
         f"- world: {', '.join(f'{k} {v:,}' for k, v in sizes.items())}",
         "",

@@ -29,7 +29,8 @@ from ingest.records import (
     SubjectType,
 )
 
-EXAMPLE = Path("/work/shared/contract/example")
+_IN_REPO = Path(__file__).resolve().parents[1] / "ingest" / "example"
+EXAMPLE = _IN_REPO if (_IN_REPO / "firms.csv").exists() else Path("/work/shared/contract/example")
 
 
 def _d(s: str) -> date | None:
@@ -135,6 +136,11 @@ def read_example(root: Path = EXAMPLE) -> Dataset:
     except ModuleNotFoundError:
         return _fallback_read(root)
     return read_dataset(root, progress=False)
+
+
+@pytest.fixture(scope="session")
+def example_dir() -> Path:
+    return EXAMPLE
 
 
 @pytest.fixture(scope="session")

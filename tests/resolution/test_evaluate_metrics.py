@@ -45,3 +45,17 @@ def test_metrics_by_hand(tmp_path):
     assert [e["linked"] for e in ev.homonym_errors] == ["person:P2"]
     write_report(ev, tmp_path)
     assert "Homonym errors (1 listed)" in (tmp_path / "evaluation.md").read_text(encoding="utf-8")
+
+
+def test_evaluate_command_writes_reports(tmp_path, example_ds, example_dir):
+    from typer.testing import CliRunner
+
+    from api.cli import app
+    from api.pipeline import write_resolutions
+    from resolution.pipeline import resolve_dataset
+
+    write_resolutions(resolve_dataset(example_ds, None, None), tmp_path / "resolutions.csv")
+    res = CliRunner().invoke(app, ["evaluate", str(example_dir), str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    data = (tmp_path / "evaluation.json").read_text(encoding="utf-8")
+    assert '"precision": 1.0' in data and (tmp_path / "evaluation.md").exists()

@@ -59,3 +59,12 @@ def test_save_and_load_round_trip(example_ds, tmp_path):
     again = Resolver.load(tmp_path / "m", example_ds)
     assert again.model_version == r.model_version
     assert again.config.auto_threshold == 0.95
+
+
+def test_parallel_resolution_gives_the_serial_links(example_ds):
+    serial = Resolver.from_dataset(example_ds, ResolverConfig()).resolve_events(example_ds.events)
+    cfg = ResolverConfig(workers=2, batch_size=1)
+    par = Resolver.from_dataset(example_ds, cfg).resolve_events(example_ds.events)
+    assert sorted((lk.record_id, lk.entity_id, lk.decision, lk.score) for lk in par) == sorted(
+        (lk.record_id, lk.entity_id, lk.decision, lk.score) for lk in serial
+    )

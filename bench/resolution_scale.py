@@ -103,8 +103,8 @@ def main() -> None:
     from ingest.dataset import read_dataset
     from ingest.synth import generate
     from resolution.evaluate import evaluate, read_truth
-    from resolution.pipeline import resolve_dataset
-    from resolution.resolver import ResolverConfig
+    from resolution.pipeline import blocking_report, resolve_dataset
+    from resolution.resolver import Resolver, ResolverConfig
 
     data = Path(f"bench/.work/scale_f{args.firms}_e{args.events}_s{args.seed}")
     t0 = time.perf_counter()
@@ -135,7 +135,11 @@ def main() -> None:
         }
         for lk in links
     ]
-    ev = evaluate(rows, read_truth(data), n_records, {p.person_id: p.name for p in ds.persons})
+    truth = read_truth(data)
+    ev = evaluate(rows, truth, n_records, {p.person_id: p.name for p in ds.persons})
+    block_res = Resolver.from_dataset(ds)
+    sample = [block_res.event_context(e) for e in ds.events[:20_000]]
+    block = blocking_report(block_res, sample, truth)
     got = {
         "events_per_s": eps,
         "peak_gb": _peak_gb(),
@@ -151,8 +155,9 @@ def main() -> None:
         "The machine's 2 cores were shared with other agents' work while this ran (nice 10).",
         f"World: {len(ds.firms):,} firms, {len(ds.persons):,} persons, {len(ds.events):,} events, "
         f"{n_records - len(ds.events):,} masked credit records; seed {args.seed} (not a tuning seed).",
-        f"Times: generate {t_gen:.0f} s, read {t_read:.0f} s, resolve (gazetteer + EM fit + scoring) {t_res:.0f} s "
-        f"wall, {cpu_res:.0f} s CPU (all processes): {len(ds.events) / cpu_res:.0f} events per CPU-second, "
+        f"Times: generate {t_gen:.0f} s, read {t_read:.0f} s, resolve (gazetteer + EM fit + scoring) "
+        f"{t_res:.0f} s wall, {cpu_res:.0f} s CPU (all processes): "
+        f"{len(ds.events) / cpu_res:.0f} events per CPU-second, "
         f"i.e. about {2 * len(ds.events) / cpu_res:.0f} events/s on 2 dedicated cores.",
         "",
         "| measure | credgraph | target | ratio | met |",
@@ -165,6 +170,11 @@ def main() -> None:
         flag = "met" if ok else "GAP"
         print(f"{k:20s} credgraph {v:10.4g}   target {target:8g}   ratio {v / target:6.3f}  {flag}")
     lines += [
+        "",
+        f"Blocking (first {block['records']:,} events): pair completeness "
+        f"{block['pair_completeness']:.4f}, reduction ratio {block['reduction_ratio']:.6f} "
+        f"({block['candidates_per_record']:.1f} candidates per "
+        f"record out of {len(ds.firms) + len(ds.persons):,} entities).",
         "",
         "Per source and entity type:",
         "",

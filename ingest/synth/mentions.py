@@ -101,8 +101,13 @@ def firm_mention(w: World, f: int, rnd: random.Random) -> tuple[str, str]:
         form, s = "homophone", homophone(spoken, rnd)
     else:
         form, s = "short_registered", name.replace("有限公司", "公司").replace("有限责任公司", "公司")
-    if form not in ("uscc", "phone") and rnd.random() < 0.04:
-        s = traditional(s)
+    if form not in ("uscc", "phone"):
+        r = rnd.random()
+        if r < 0.04:
+            s = traditional(s)
+        elif r < 0.07 and len(s) > 4:  # typing slips: a stray space or a dropped character
+            i = rnd.randrange(1, len(s) - 1)
+            s = s[:i] + " " + s[i:] if r < 0.055 else s[:i] + s[i + 1:]
     return s, form
 
 

@@ -226,7 +226,17 @@ class FirmFactory:
             if ("person", p) not in holders:
                 holders.append(("person", p))
         for (ht, h), share in zip(holders, split_shares(len(holders), rnd), strict=True):
-            w.affiliate(ht, h, f, "shareholder", share, st)
+            if ht == "person" and h != legal and rnd.random() < 0.08 and founded + 800 < w.end:
+                # a share transfer: the old holder's row ends the day the new one's starts
+                day = rnd.randint(founded + 365, w.end - 30)
+                w.affiliate(ht, h, f, "shareholder", share, st, day)
+                self.take_role(h, f)
+                h = self.person(dist, born_by, reuse=0.3)
+                if ("person", h) in holders:
+                    h = self.pf.new(dist, born_by)
+                w.affiliate(ht, h, f, "shareholder", share, day)
+            else:
+                w.affiliate(ht, h, f, "shareholder", share, st)
             if ht == "person":
                 self.take_role(h, f)
         if kind == "enterprise" and rnd.random() < 0.8:

@@ -257,8 +257,13 @@ def firm_row(ctx: RecordContext, m: Mentions, gz: Gazetteer, fi: int, person_men
     hit = m.firms.get(fi)
     if hit is not None:
         name_lvl = _HIT_LEVEL[hit.level] + (1 if hit.level == SHORT and hit.cue else 0)
-        rarity = _rarity(
-            len(gz.firm_key_hits[gz.firm_auto.get(hit.key)[0]]) if hit.key in gz.firm_auto else 1, (1, 3)
+        bare = hit.level == SHORT and len(hit.key) == 2 and not hit.cue  # unique among firms, not in speech
+        rarity = (
+            NULL
+            if bare
+            else _rarity(
+                len(gz.firm_key_hits[gz.firm_auto.get(hit.key)[0]]) if hit.key in gz.firm_auto else 1, (1, 3)
+            )
         )
     else:
         sim = fuzz.partial_ratio(gz.firm_core[fi], text) if len(gz.firm_core[fi]) >= 2 else 0

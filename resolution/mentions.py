@@ -217,11 +217,17 @@ def extract(text: str, gz: Gazetteer, location: str | None = None) -> Mentions:
     # firm names: exact keys, then homophones for spans not already covered
     exact = _longest(_scan(gz.firm_auto, text))
     covered = [(s, e) for s, e, _ in exact]
+    seg: set[int] | None = None
     for s, e, kid in exact:
         key = gz.firm_key_list[kid]
         if text.startswith(_PLACE_AFTER, e) and not key.endswith(("公司", "店", "厂", "社")):
             continue
         cue = _firm_cue(text, s, e)
+        if len(key) == 2 and not cue:
+            # a bare two-character 字号 inside a longer word (四季 in 四季青) is not a firm
+            seg = seg if seg is not None else _boundaries(text)
+            if s not in seg or e not in seg:
+                continue
         person_like = (
             len(key) == 2 and key[0] in "老小阿" and key[1] in gz.surnames and not cue
         )  # 老王 is a person unless 老王店
@@ -240,7 +246,6 @@ def extract(text: str, gz: Gazetteer, location: str | None = None) -> Mentions:
                 m.firms[fi] = FirmHit(HOMOPHONE, s, e, text[s:e], _firm_cue(text, s, e))
     # person names
     person_spans = _longest(_scan(gz.person_auto, text))
-    seg: set[int] | None = None
     person_spans = [h for h in person_spans if not _reporter(text, h[0])]
     for s, e, kid in person_spans:
         name = gz.person_name_list[kid]

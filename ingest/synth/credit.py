@@ -18,8 +18,10 @@ from .world import World, day_str, day_year, to_day
 _CAP = to_day(dt.date(2030, 12, 31))
 
 _SUMMARY = {
-    "scjg": ("销售不符合食品安全标准的食品", "未按规定明码标价", "发布虚假广告", "销售过期食品", "无证经营",
-             "使用不合格计量器具"),
+    "scjg": ("未按规定明码标价", "发布虚假广告", "无证经营", "使用不合格计量器具", "侵犯注册商标专用权",
+             "未按规定公示年度报告信息"),
+    "food": ("销售不符合食品安全标准的食品", "销售过期食品", "未取得食品经营许可从事食品经营",
+             "未按规定进行进货查验"),
     "sthj": ("超标排放水污染物", "未批先建", "危险废物未按规定贮存", "废气无组织排放", "未按规定设置排污口"),
     "jt": ("货车超限运输", "未取得道路运输经营许可擅自从事经营", "车辆未按规定进行年审", "非法营运"),
     "yj": ("未按规定开展安全生产教育培训", "安全设备未定期维护", "未建立事故隐患排查治理制度"),
@@ -82,7 +84,9 @@ class CreditWriter:
         auth_t, doc_t = _AUTH[key]
         y = day_year(day)
         ck = doc_t + str(dist if "{ds}" in doc_t or "{court}" in doc_t else d.city) + str(y)
-        n = self.counters.get(ck, 0) + self.rnd.randint(1, 6)
+        if ck not in self.counters:  # courts number thousands of cases a year, offices tens
+            self.counters[ck] = self.rnd.randint(300, 3000) if key == "court" else self.rnd.randint(0, 20)
+        n = self.counters[ck] + self.rnd.randint(1, 6)
         self.counters[ck] = n
         paren = ("(", ")") if self.rnd.random() < 0.5 else ("（", "）")
         fields = dict(city=d.city, dname=d.name, ds=d.short, cs=d.city_short, y=y, n=n,
@@ -100,7 +104,8 @@ class CreditWriter:
         amount, expires = "", ""
         if kind == "admin_penalty":
             key = ind.authority if rnd.random() < 0.8 else rnd.choice(("scjg", "tax", "xf"))
-            summary = rnd.choice(_SUMMARY.get(key, _SUMMARY["scjg"]))
+            food = key == "scjg" and ind.name in ("餐饮业", "食品制造业") and rnd.random() < 0.7
+            summary = rnd.choice(_SUMMARY["food" if food else key] if key in _SUMMARY else _SUMMARY["scjg"])
             amount = str(rnd.choice((500, 1000, 2000, 3000, 5000, 10000, 20000, 50000, 100000, 120000,
                                      200000)))
             expires = day_str(min(day + (365 if int(amount) < 10000 else 3 * 365), _CAP))

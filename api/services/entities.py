@@ -18,6 +18,7 @@ from api.services.ids import candidate_labels, clean_id, key_field, type_of
 from graph.model import AFFILIATION_RELS, NodeLabel, RelType
 from graph.model import Step as StoreStep
 from ingest.errors import NotFoundError
+from ingest.text import normalize_text
 
 _LABEL_BY_TYPE = {type_of(lbl): lbl for lbl in NodeLabel}
 _HIDDEN_ATTRS = frozenset({"name", "key", "label", "uscc", "person_id", "risk", "records", "roles"})
@@ -82,7 +83,7 @@ def _windows(q: str, n: int = 6) -> list[str]:
 def search(store: Any, q: str, limit: int, offset: int, max_results: int) -> Page[SearchHit]:
     """Store search (names, aliases, codes), widened by query windows when it finds too little,
     re-ranked by the best fuzzy match (rapidfuzz WRatio) of the query to any name or code."""
-    q = q.strip()
+    q = normalize_text(q)  # as records are stored: half-width, simplified, single spaces
     want = min(max_results, offset + limit)
     pool = max(want * 3, 50)
     rows = {(r["label"], r["key"]): r for r in store.search(q, limit=pool)}
@@ -96,7 +97,7 @@ def search(store: Any, q: str, limit: int, offset: int, max_results: int) -> Pag
         matched, score = (best[0], float(best[1])) if best else (row.get("name"), 0.0)
         if clean_id(q) == _row_key(row):
             matched, score = _row_key(row), 100.0
-        if score < 40:
+        if score < 50:  # below this WRatio only shares generic words (有限公司)
             continue
         hits.append(
             SearchHit(

@@ -6,6 +6,7 @@ import re
 
 from graph.model import NodeLabel
 from ingest.codes import normalize_resident_id, normalize_uscc
+from ingest.text import to_halfwidth
 
 _RIC_SHAPE = re.compile(r"^\d{17}[0-9X]$")
 _KEY_FIELDS = {NodeLabel.FIRM: "uscc", NodeLabel.PERSON: "person_id"}
@@ -21,7 +22,7 @@ LABEL_TYPES = {
 
 def clean_id(raw: str) -> str:
     """Strip spaces and upper-case: codes are typed in many ways, stored in one."""
-    return re.sub(r"\s+", "", raw).upper()
+    return re.sub(r"\s+", "", to_halfwidth(raw)).upper()
 
 
 def candidate_labels(raw: str) -> list[NodeLabel]:

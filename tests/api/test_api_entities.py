@@ -115,3 +115,21 @@ def test_paths_between_subjects(client):
         client.get("/paths", params={"from": PERSON, "to": FIRM, "max_depth": 7}, headers=INV).status_code
         == 422
     )
+
+
+@pytest.mark.parametrize(
+    "q,expected",
+    [
+        ("杜泽食品公司", "91330803MA2D00029P"),  # not a substring of any name: found by fuzzy windows
+        ("衢州宏達物流", "91330802MA2D00053R"),  # traditional characters
+        ("９１３３０８０３ＭＡ２Ｄ０００３７Ｊ", FIRM),  # a full-width code
+    ],
+)
+def test_search_tolerates_how_people_type(client, q, expected):
+    items = client.get("/entities/search", params={"q": q}, headers=INV).json()["items"]
+    assert items[0]["id"] == expected
+
+
+def test_full_width_id_in_path(client):
+    resp = client.get("/entities/９１３３０８０３ＭＡ２Ｄ０００３７Ｊ", headers=INV)
+    assert resp.status_code == 200 and resp.json()["id"] == FIRM

@@ -46,6 +46,14 @@ class CreditRecordOut(BaseModel):
     link_score: float | None = None
 
 
+class SharedContactOut(BaseModel):
+    """Another subject registered at the same address or phone (a classic shell-company tell)."""
+
+    via: str = Field(description="address or phone")
+    via_key: str
+    other: EntityRef
+
+
 class EntityProfile(BaseModel):
     type: str
     id: str
@@ -53,3 +61,4 @@ class EntityProfile(BaseModel):
     attributes: dict[str, Any] = Field(default_factory=dict)
     roles: list[RoleLink] = Field(default_factory=list)
     records: list[CreditRecordOut] = Field(default_factory=list)
+    shared_contacts: list[SharedContactOut] = Field(default_factory=list)

@@ -12,7 +12,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from api.schemas.common import EntityRef, Page, Step
-from api.schemas.entities import CreditRecordOut, EntityProfile, RoleLink, SearchHit
+from api.schemas.entities import CreditRecordOut, EntityProfile, RoleLink, SearchHit, SharedContactOut
 from api.schemas.graph import AssociateOut, PathOut, PathsOut
 from api.services.ids import candidate_labels, clean_id, key_field, type_of
 from graph.model import AFFILIATION_RELS, NodeLabel, RelType
@@ -162,6 +162,14 @@ def profile(store: Any, raw_id: str, max_results: int) -> EntityProfile:
                     share_pct=to_step(step).share_pct,
                 )
             )
+    shared = [
+        SharedContactOut(
+            via=type_of(c.via_label),
+            via_key=c.via_key,
+            other=EntityRef(type=type_of(c.label), id=c.key, name=c.name),
+        )
+        for c in store.shared_contacts(label, key, limit=max_results)
+    ]
     props = props_of(row)
     attrs = {
         k: clean_value(v)
@@ -175,6 +183,7 @@ def profile(store: Any, raw_id: str, max_results: int) -> EntityProfile:
         attributes=attrs,
         roles=roles,
         records=_records(row),
+        shared_contacts=shared,
     )
 
 

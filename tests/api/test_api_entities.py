@@ -133,3 +133,18 @@ def test_search_tolerates_how_people_type(client, q, expected):
 def test_full_width_id_in_path(client):
     resp = client.get("/entities/９１３３０８０３ＭＡ２Ｄ０００３７Ｊ", headers=INV)
     assert resp.status_code == 200 and resp.json()["id"] == FIRM
+
+
+def test_profile_lists_shared_contacts(client):
+    # 廿里新材料 and 廿里建材 share an address and a landline; 宏达物流 uses 王建国's mobile
+    firm = client.get(f"/entities/{FIRM}", headers=INV).json()
+    assert {(c["via"], c["other"]["id"]) for c in firm["shared_contacts"]} >= {
+        ("address", SUB_FIRM),
+        ("phone", SUB_FIRM),
+    }
+    person = client.get(f"/entities/{PERSON}", headers=INV).json()
+    assert ("phone", "91330802MA2D00053R") in {
+        (c["via"], c["other"]["id"]) for c in person["shared_contacts"]
+    }
+    masked = client.get(f"/entities/{PERSON}/risk", headers=auth(Role.SERVICE)).text
+    assert "13905708888" not in masked

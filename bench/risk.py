@@ -342,7 +342,7 @@ def main() -> None:
         t3 = time.perf_counter()
         snap = make_snapshot(tables, latest, model.categories)
         t_feat = time.perf_counter() - t3
-        scored = score_snapshot(model, snap, config.max_reasons)
+        scored = score_snapshot(model, snap, config.max_reasons, config.explain_fraction)
         t_score = time.perf_counter() - t3
     timings = {
         "load_world_s": t_load,

@@ -16,9 +16,9 @@ class RiskConfig:
     min_positives: int = 5  # a snapshot with fewer positives cannot train or validate
     feature_set: str = "all"  # "all" | "own": ablation knob (own = the graph model sees own features only)
     # gradient boosting
-    gbm_rounds: int = 300
+    gbm_rounds: int = 200
     gbm_leaves: int = 31
-    gbm_lr: float = 0.08
+    gbm_lr: float = 0.1
     gbm_min_child: int = 20
     gbm_early_stop: int = 30
     gbm_neg_per_pos: float = 25.0  # negatives kept per positive when training (weighted back)
@@ -35,6 +35,7 @@ class RiskConfig:
     gnn_time_budget_s: float = 420.0  # stop training epochs past this (keeps 200k-firm training < 15 min)
     # reasons and runtime
     max_reasons: int = 5
+    explain_fraction: float = 0.2  # share of subjects (riskiest first) with attributed reasons, >= 20k
     fast: bool = False
     fast_below_firms: int = 5000  # worlds smaller than this train in fast mode automatically
     threads: int = 2

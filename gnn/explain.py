@@ -114,6 +114,17 @@ def explain_subjects(
     return out
 
 
+def plain_reasons(snap: Snapshot, max_reasons: int) -> list[list[dict[str, Any]]]:
+    """Reasons without attribution: each subject's own active punitive records, then its events."""
+    index = item_index(snap)
+    out: list[list[dict[str, Any]]] = [[] for _ in range(snap.features.graph.n)]
+    for source in (index.records, index.events):
+        for i, items in source.items():
+            room = max_reasons - len(out[i])
+            out[i].extend(dict(it.reason) for it in items[:room])
+    return out
+
+
 def own_part(contrib: np.ndarray, cols: list[str]) -> np.ndarray:
     """Contribution of the subject's own records, events and attributes (everything not relational)."""
     relational = ("pun_", "ppr", "pagerank", "deg_", "addr_", "phone_", "component", "aff_component")

@@ -51,28 +51,54 @@ class RiskModel:
     def kind(self) -> str:
         return "fallback" if self.graph_gbm is None else ("stack" if self.gnn is not None else "gbm")
 
-    def contributions(self, snap: Snapshot) -> tuple[np.ndarray, list[str], np.ndarray | float, np.ndarray]:
-        """(feature contributions in final-logit units, their columns, bias, GNN term per subject)."""
+    def gnn_term(self, snap: Snapshot) -> np.ndarray:
+        """b2 * (GNN logit - its validation mean) per subject (zeros without a GNN)."""
+        n = len(snap.features.frame)
+        if self.gnn is None or self.blend[2] == 0.0:
+            return np.zeros(n)
+        mean = float(self.meta.get("gnn_logit_mean", 0.0))
+        return self.blend[2] * (self.gnn.predict_logit(snap) - mean)
+
+    def _bias0(self) -> float:
+        b0, _, b2 = self.blend
+        return b0 + b2 * float(self.meta.get("gnn_logit_mean", 0.0)) if self.gnn is not None else b0
+
+    def logit(self, snap: Snapshot, gnn_term: np.ndarray | None = None) -> np.ndarray:
+        """Final logit for every subject, without attribution (fast: plain tree prediction)."""
         frame = snap.features.frame
-        n = len(frame)
+        if self.graph_gbm is None:
+            contrib, _, bias = self.contributions(snap, None)
+            return bias + contrib.sum(axis=1)
+        g = self.gnn_term(snap) if gnn_term is None else gnn_term
+        return self.blend[0] + self.blend[1] * self.graph_gbm.logit(frame) + g
+
+    def contributions(
+        self, snap: Snapshot, rows: np.ndarray | None = None
+    ) -> tuple[np.ndarray, list[str], np.ndarray | float]:
+        """(feature contributions in final-logit units for `rows` (all when None), columns, bias).
+
+        bias + contributions.sum(axis=1) + gnn_term == logit, row by row.
+        """
+        frame = snap.features.frame if rows is None else snap.features.frame.iloc[rows]
         if self.graph_gbm is None:
             cols = list(FALLBACK_WEIGHTS)
             x = frame.reindex(columns=cols).fillna(0).to_numpy(dtype=float).clip(0, 3)
-            return x * np.array([FALLBACK_WEIGHTS[c] for c in cols]), cols, FALLBACK_BIAS, np.zeros(n)
-        b0, b1, b2 = self.blend
+            return x * np.array([FALLBACK_WEIGHTS[c] for c in cols]), cols, FALLBACK_BIAS
+        _, b1, _ = self.blend
         shap = self.graph_gbm.contributions(frame)
-        contrib, bias = shap[:, :-1] * b1, b0 + b1 * shap[:, -1]
-        gnn_term = np.zeros(n)
-        if self.gnn is not None and b2 != 0.0:
-            g = self.gnn.predict_logit(snap)
-            mean = float(self.meta.get("gnn_logit_mean", 0.0))
-            gnn_term = b2 * (g - mean)
-            bias = bias + b2 * mean
-        return contrib, self.graph_gbm.cols, bias, gnn_term
+        bias = self.blend[0] + b1 * shap[:, -1]
+        return shap[:, :-1] * b1, self.graph_gbm.cols, bias
+
+    def own_score(self, snap: Snapshot) -> np.ndarray:
+        """Risk from the subject's own records, events and attributes alone (the own-records model)."""
+        if self.own_gbm is not None:
+            return self.own_gbm.predict(snap.features.frame)
+        contrib, cols, bias = self.contributions(snap, None)
+        own = np.array([c.startswith(("own_", "ev_")) for c in cols])
+        return sigmoid(bias + contrib[:, own].sum(axis=1))
 
     def score(self, snap: Snapshot) -> np.ndarray:
-        contrib, _, bias, gnn_term = self.contributions(snap)
-        return sigmoid(bias + contrib.sum(axis=1) + gnn_term)
+        return sigmoid(self.logit(snap))
 
     def save(self, path: Path) -> None:
         path.mkdir(parents=True, exist_ok=True)

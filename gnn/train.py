@@ -75,11 +75,16 @@ class GnnModel:
 
 
 def _epoch_seeds(proj: Projection, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """All positives and the same share of negatives of every node type: one sampling rate for all
+    types keeps their base rates apart (persons are punished far less often than firms)."""
+    ys = {nt: proj.data[nt].y.numpy() for nt in ("firm", "person")}
+    n_pos = sum(int((y > 0).sum()) for y in ys.values())
+    n_neg = sum(int((y == 0).sum()) for y in ys.values())
+    rate = min(1.0, max(NEG_RATIO * n_pos, 512) / max(n_neg, 1))
     seeds = {}
-    for nt in ("firm", "person"):
-        y = proj.data[nt].y.numpy()
+    for nt, y in ys.items():
         pos, neg = np.flatnonzero(y > 0), np.flatnonzero(y == 0)
-        k = min(len(neg), max(NEG_RATIO * len(pos), 256))
+        k = int(round(rate * len(neg)))
         seeds[nt] = rng.permutation(np.r_[pos, rng.choice(neg, size=k, replace=False)])
     return seeds
 

@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh || exit 1
 if [ -z "${CREDGRAPH_SKIP_BROWSER:-}" ] && [ ! -x /usr/bin/chromium ]; then
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) \
     || echo "WARNING: could not install chromium; browser tests will fail"
 fi
 export NEO4J_BOLT_PORT=${NEO4J_BOLT_PORT:-7687}

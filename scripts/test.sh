@@ -5,7 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh || exit 1
-if [ -z "${CREDGRAPH_SKIP_BROWSER:-}" ] && [ ! -x /usr/bin/chromium ]; then
+if [ -z "${CREDGRAPH_SKIP_BROWSER:-}" ] && ! dpkg -s chromium fonts-wqy-microhei >/dev/null 2>&1; then
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) \
     || echo "WARNING: could not install chromium; browser tests will fail"
 fi

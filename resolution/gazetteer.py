@@ -174,12 +174,15 @@ class Gazetteer:
         self.firm_auto = _automaton({k: i for i, k in enumerate(self.firm_key_list)})
         # homophones: pinyin-encoded keys of 3+ characters
         py: dict[str, dict[int, int]] = defaultdict(dict)
+        py_text: dict[str, str] = {}
         for k, hits in zip(self.firm_key_list, self.firm_key_hits, strict=True):
             if len(k) >= 3:
                 enc = self.coder.encode_learning(k)
+                py_text.setdefault(enc, k)
                 for fi, _lvl in hits:
                     py[enc][fi] = HOMOPHONE
         self.firm_py_list = list(py)
+        self.firm_py_key_text = [py_text[k] for k in self.firm_py_list]
         self.firm_py_hits = [tuple(py[k].items()) for k in self.firm_py_list]
         self.firm_py_auto = _automaton({k: i for i, k in enumerate(self.firm_py_list)})
         # address keys: road + number (老街23号) -> firms
@@ -215,10 +218,14 @@ class Gazetteer:
         self.person_name_list = list(names)
         self.person_auto = _automaton({k: i for i, k in enumerate(self.person_name_list)})
         py: dict[str, list[int]] = defaultdict(list)
+        py_name: dict[str, str] = {}
         for name, idxs in names.items():
             if len(name) >= 3:
-                py[self.coder.encode_learning(name)].extend(idxs)
+                enc = self.coder.encode_learning(name)
+                py_name.setdefault(enc, name)
+                py[enc].extend(idxs)
         self.person_py_list = list(py)
+        self.person_py_key_text = [py_name[k] for k in self.person_py_list]
         self.person_py_hits = [tuple(v) for v in py.values()]
         self.person_py_auto = _automaton({k: i for i, k in enumerate(self.person_py_list)})
         self.surnames = {n[0] for n in names}

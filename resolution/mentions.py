@@ -198,6 +198,13 @@ def _firm_cue(text: str, start: int, end: int) -> bool:
     return text.startswith(_FIRM_AFTER, end) or text[max(0, start - 4) : start].endswith(_FIRM_BEFORE)
 
 
+def _close_spelling(seen: str, key: str) -> bool:
+    """A homophone counts when at least half of its characters are the key's own (宏大物流 for
+    宏达物流, 王建果 for 王建国); a phrase that only sounds alike (有视频 / 优食品) does not."""
+    same = sum(a == b for a, b in zip(seen, key, strict=False))
+    return 2 * same >= len(key)
+
+
 def _reporter(text: str, start: int) -> bool:
     return text[max(0, start - 5) : start].rstrip(":： ").endswith(_NOT_SUBJECT)
 
@@ -241,6 +248,8 @@ def extract(text: str, gz: Gazetteer, location: str | None = None) -> Mentions:
     for s, e, kid in _longest(_scan(gz.firm_py_auto, enc)):
         if any(cs <= s and e <= ce for cs, ce in covered):
             continue
+        if not _close_spelling(text[s:e], gz.firm_py_key_text[kid]):
+            continue  # 有视频 sounds like 优食品 but shares no character: chance, not a typo
         for fi, _lvl in gz.firm_py_hits[kid]:
             if fi not in m.firms:
                 m.firms[fi] = FirmHit(HOMOPHONE, s, e, text[s:e], _firm_cue(text, s, e))
@@ -259,6 +268,8 @@ def extract(text: str, gz: Gazetteer, location: str | None = None) -> Mentions:
             m.persons[pi] = PersonHit(level, s, e, name, role)
     for s, e, kid in _longest(_scan(gz.person_py_auto, enc)):
         if any(ps <= s and e <= pe for ps, pe, _ in person_spans):
+            continue
+        if not _close_spelling(text[s:e], gz.person_py_key_text[kid]):
             continue
         for pi in gz.person_py_hits[kid]:
             if pi not in m.persons:

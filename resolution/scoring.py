@@ -86,21 +86,23 @@ def fit(
     model: FellegiSunterModel,
     candidate_gamma: np.ndarray,
     shrink: float = 5000.0,
-    fix_m: tuple[str, ...] = ("name",),
+    keep: tuple[str, ...] = ("name",),
 ) -> FellegiSunterModel:
     """m, u and the prior by EM on the candidate pairs, shrunk towards the declared values.
 
     Each level's estimate is blended with the declared one, weighted by how many pairs EM saw
     for that comparison against `shrink` pseudo-pairs: a level that few candidates reach (a USCC
     typed in an event) keeps its declared weight instead of swinging on a handful of pairs, and
-    EM cannot flip a weight's sign on a small dataset.
+    EM cannot flip a weight's sign on a small dataset. Comparisons in `keep` keep their declared m
+    and u: candidates are generated from names and clustered by place, so EM's latent classes
+    follow those (a whole district looks like "the matches") instead of identity.
     """
     if len(candidate_gamma) < 20:
         return model
     declared_m = [m.copy() for m in model.m]
     declared_u = [u.copy() for u in model.u]
     declared_prior = model.prior
-    result = model.fit_em(np.asarray(candidate_gamma, dtype=np.int8), max_iter=60, fix_u=False, fix_m=fix_m)
+    result = model.fit_em(np.asarray(candidate_gamma, dtype=np.int8), max_iter=60, fix_u=False, fix_m=keep)
     seen = np.asarray(candidate_gamma) != -1
     for k in range(len(model.specs)):
         n_seen = float(seen[:, k].sum())
@@ -109,6 +111,8 @@ def fit(
         mk = wm * model.m[k] + (1 - wm) * declared_m[k]
         uk = wu * model.u[k] + (1 - wu) * declared_u[k]
         model.m[k], model.u[k] = mk / mk.sum(), uk / uk.sum()
+        if model.specs[k].name in keep:
+            model.m[k], model.u[k] = declared_m[k], declared_u[k]
     w = len(candidate_gamma) / (len(candidate_gamma) + shrink)
     model.prior = float(np.clip(w * model.prior + (1 - w) * declared_prior, 0.01, 0.99))
     model.metadata.update(

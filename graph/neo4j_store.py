@@ -32,7 +32,7 @@ from graph.model import (
 )
 from graph.paths import Hop, NodeRef, find_associates, find_shortest_paths
 from graph.queries import edge_statement, node_statement, query
-from graph.rows import EdgeGroup, Row, dataset_rows, link_rows, risk_from_props, risk_rows
+from graph.rows import EdgeGroup, Row, dataset_rows, edge_waves, link_rows, risk_from_props, risk_rows
 from graph.store import _role_set
 from graph.tables import GraphTables
 from ingest.errors import GraphStoreError
@@ -134,11 +134,6 @@ class Neo4jStore:
             for label, rs in rows.nodes.items()
             for batch in _batches(rs, self.batch_size)
         ]
-        edge_jobs = [
-            (*edge_statement(*group), batch)
-            for group, rs in rows.edges.items()
-            for batch in _batches(rs, self.batch_size)
-        ]
         bar = None
         if progress:
             from tqdm import tqdm
@@ -147,7 +142,12 @@ class Neo4jStore:
         try:
             self._run_jobs(node_jobs, bar)
             t_nodes = time.perf_counter()
-            self._run_jobs(edge_jobs, bar)  # only once every node exists: edges MATCH their ends
+            # only once every node exists (edges MATCH their ends); groups side by side, each in order
+            for wave in edge_waves(rows.edges, self.workers):
+                lanes = [
+                    [(*edge_statement(*g), b) for b in _batches(rows.edges[g], self.batch_size)] for g in wave
+                ]
+                self._run_lanes(lanes, bar)
         finally:
             if bar is not None:
                 bar.close()
@@ -159,9 +159,25 @@ class Neo4jStore:
             phase_seconds={"rows": t_rows - t0, "nodes": t_nodes - t_rows, "relationships": t1 - t_nodes},
         )
 
+    def _run_lanes(self, lanes: Sequence[Sequence[tuple[str, str, Sequence[Row]]]], bar: Any) -> int:
+        """Write each lane's batches in order, the lanes side by side (one thread each)."""
+
+        def lane(jobs: Sequence[tuple[str, str, Sequence[Row]]]) -> int:
+            written = 0
+            for name, text, batch in jobs:
+                written += self._write(name, text, rows=list(batch))
+                if bar is not None:
+                    bar.update(len(batch))
+            return written
+
+        if len(lanes) == 1:
+            return lane(lanes[0])
+        with ThreadPoolExecutor(len(lanes)) as pool:
+            return sum(pool.map(lane, lanes))
+
     def _run_jobs(self, jobs: Sequence[tuple[str, str, Sequence[Row]]], bar: Any) -> int:
-        """Write batches, `self.workers` transactions at a time (each batch is its own retried
-        transaction; batches of one phase touch disjoint keys, so they may run concurrently)."""
+        """Write node batches, `self.workers` transactions at a time (each batch is its own retried
+        transaction; node rows are unique per key, so concurrent batches never wait on each other)."""
         written = 0
         if self.workers <= 1:
             for name, text, batch in jobs:

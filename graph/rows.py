@@ -291,3 +291,19 @@ def risk_from_props(subject: NodeLabel, key: str, p: dict[str, Any]) -> RiskScor
         model_version=str(p["risk_model_version"]),
         top_reasons=str(p["risk_top_reasons"]),
     )
+
+
+def edge_waves(edges: dict[EdgeGroup, list[Row]], workers: int) -> list[list[EdgeGroup]]:
+    """Edge groups to write side by side, at most `workers` per wave, no two in a wave sharing a
+    node label: MERGE of a relationship locks both its nodes, so concurrent batches over shared
+    nodes deadlock (and are retried, slowly). Larger groups are placed first; deterministic."""
+    waves: list[list[EdgeGroup]] = []
+    for group in sorted(edges, key=lambda g: (-len(edges[g]), tuple(map(str, g)))):
+        labels = {group[0], group[2]}
+        for wave in waves:
+            if len(wave) < max(workers, 1) and all(labels.isdisjoint({g[0], g[2]}) for g in wave):
+                wave.append(group)
+                break
+        else:
+            waves.append([group])
+    return waves

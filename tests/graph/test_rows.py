@@ -10,6 +10,7 @@ from graph.rows import (
     RID_NONE,
     RID_PUBLISHED,
     dataset_rows,
+    edge_waves,
     firm_row,
     link_rows,
     props,
@@ -93,3 +94,15 @@ def test_risk_rows_round_trip() -> None:
     stored = {f"risk_{k}": v for k, v in row.items() if k != "key"}
     assert risk_from_props(NodeLabel.PERSON, "P1", stored) == score
     assert risk_from_props(NodeLabel.PERSON, "P1", {"name": "x"}) is None
+
+
+def test_edge_waves_never_pair_groups_that_share_a_label(example: Dataset) -> None:
+    rows = dataset_rows(example)
+    waves = edge_waves(rows.edges, workers=2)
+    assert sorted(g for w in waves for g in w) == sorted(rows.edges)  # each group exactly once
+    for wave in waves:
+        assert 1 <= len(wave) <= 2
+        labels = [{g[0], g[2]} for g in wave]
+        assert all(a.isdisjoint(b) for i, a in enumerate(labels) for b in labels[i + 1 :])
+    assert any(len(w) == 2 for w in waves)  # contacts of firms and persons do pair up
+    assert all(len(w) == 1 for w in edge_waves(rows.edges, workers=1))

@@ -228,6 +228,13 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
     return PairRows(firm_idx, firm_rows, firm_notes, person_idx, person_rows, person_notes)
 
 
+def _masked_name_fits(masked: str, name: str) -> bool:
+    """王*国 / 王某国 / 王×国 as published: same length, every visible character agrees."""
+    if len(masked) != len(name) or not any(c in "*×●某" for c in masked):
+        return False
+    return all(c in "*×●某" or c == n for c, n in zip(masked, name, strict=True))
+
+
 def _form_fits(sf: SurnameForm, name: str) -> bool:
     """王某/老王 fit anyone surnamed 王; 小忠/阿鹏 fit a given name holding that character."""
     if sf.given:
@@ -321,6 +328,16 @@ def person_row(ctx: RecordContext, m: Mentions, gz: Gazetteer, pi: int, anchors:
     if h is not None:
         name_lvl = h.level
         rarity = _rarity(len(gz.person_names.get(p.name, ())), (1, 5))
+    elif ctx.subject_type == "person" and _masked_name_fits(ctx.text, p.name):
+        name_lvl = 3  # a published list's 王*国 agrees with every visible character
+        fits = {
+            q
+            for mk in masks
+            if len(mk.suffix) >= 4
+            for q in gz.person_by_last4.get(mk.suffix[-4:], ())
+            if mk.matches(gz.persons[q].person_id) and _masked_name_fits(ctx.text, gz.persons[q].name)
+        }
+        rarity = _rarity(len(fits), (1, 5)) if fits else NULL
     else:
         sform = next((sf for sf in m.surname_forms if _form_fits(sf, p.name)), None)
         if sform is not None:

@@ -68,3 +68,14 @@ def test_parallel_resolution_gives_the_serial_links(example_ds):
     assert sorted((lk.record_id, lk.entity_id, lk.decision, lk.score) for lk in par) == sorted(
         (lk.record_id, lk.entity_id, lk.decision, lk.score) for lk in serial
     )
+
+
+def test_credit_record_with_masked_name_and_masked_id(example_ds):
+    from dataclasses import replace
+
+    c2 = next(c for c in example_ds.credit_records if c.record_id == "C2")
+    masked = replace(c2, record_id="C9", subject_name="王*国")
+    links = Resolver.from_dataset(example_ds, ResolverConfig()).resolve_credit_records([masked])
+    best = max(links, key=lambda lk: lk.score)
+    assert best.entity_id == "330821196911200177"
+    assert best.decision is Decision.AUTO_LINK

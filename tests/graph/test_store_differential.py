@@ -38,6 +38,7 @@ def assert_same_tables(a: GraphStore, b: GraphStore) -> None:
 @pytest.mark.parametrize("seed", [3, 17, 29])
 def test_random_world_same_answers(seed: int, random_world, neo4j_store: GraphStore) -> None:  # noqa: ANN001
     ds = random_world(seed)
+    neo4j_store.workers = 2  # concurrent node batches and side-by-side edge groups, as a big load runs
     ref = MemoryStore()
     ref.load_dataset(ds)
     neo4j_store.load_dataset(ds)

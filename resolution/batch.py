@@ -26,6 +26,11 @@ if TYPE_CHECKING:
     from resolution.resolver import Candidate, Resolver
 
 
+def _weight_size(c: dict[str, object]) -> float:
+    w = c["log2_weight"]
+    return -abs(w) if isinstance(w, int | float) else 0.0
+
+
 @dataclass(slots=True)
 class ScoredPair:
     source: str
@@ -72,7 +77,7 @@ class ScoredPair:
         else:
             contrib = [c for c in self.contributions() if c["log2_weight"] != 0.0]
             prior = next((c for c in contrib if c["name"] == "prior"), None)
-            rest = sorted((c for c in contrib if c["name"] != "prior"), key=lambda c: -abs(c["log2_weight"]))
+            rest = sorted((c for c in contrib if c["name"] != "prior"), key=_weight_size)
             parts = [f"{c['name']}: {c['level']} {c['log2_weight']:+.1f}" for c in rest[:6]]
             if prior is not None:
                 parts.append(f"prior {prior['log2_weight']:+.1f}")

@@ -169,9 +169,9 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
     person_cands: dict[int, str] = {}
     if want_persons:
         for r in rids:
-            pi = gz.person_index.get(r)
-            if pi is not None:
-                person_cands.setdefault(pi, f"resident ID {r}")
+            by_id = gz.person_index.get(r)
+            if by_id is not None:
+                person_cands.setdefault(by_id, f"resident ID {r}")
         for mk in masks:
             if mk.kind == "uscc" or len(mk.suffix) < 3:
                 continue

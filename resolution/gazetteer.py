@@ -262,17 +262,17 @@ class Gazetteer:
         self.firm_roles: dict[int, list[tuple[int, str]]] = defaultdict(list)
         self.person_roles: dict[int, list[tuple[int, str]]] = defaultdict(list)
         for a in ds.affiliations:
-            fi = self.firm_index.get(a.firm_uscc)
-            pi = self.person_index.get(a.holder_id) if a.holder_type.value == "person" else None
-            if fi is None or pi is None:
+            f_at = self.firm_index.get(a.firm_uscc)
+            p_at = self.person_index.get(a.holder_id) if a.holder_type.value == "person" else None
+            if f_at is None or p_at is None:
                 continue
-            self.firm_roles[fi].append((pi, a.role.value))
-            self.person_roles[pi].append((fi, a.role.value))
+            self.firm_roles[f_at].append((p_at, a.role.value))
+            self.person_roles[p_at].append((f_at, a.role.value))
         for fi, f in enumerate(self.firms):  # the registered legal rep counts even without an affiliation row
-            pi = self.person_index.get(f.legal_rep_id or "")
-            if pi is not None and all(p != pi for p, _ in self.firm_roles[fi]):
-                self.firm_roles[fi].append((pi, "legal_rep"))
-                self.person_roles[pi].append((fi, "legal_rep"))
+            rep = self.person_index.get(f.legal_rep_id or "")
+            if rep is not None and all(p != rep for p, _ in self.firm_roles[fi]):
+                self.firm_roles[fi].append((rep, "legal_rep"))
+                self.person_roles[rep].append((fi, "legal_rep"))
         # a person's regions: ID prefix, address district, regions of firms they hold roles in
         self.person_regions: list[frozenset[str]] = []
         for pi, p in enumerate(self.persons):
@@ -281,8 +281,9 @@ class Gazetteer:
             if r:
                 regs.add(r)
             for fi, _role in self.person_roles.get(pi, ()):
-                if self.firms[fi].region_code:
-                    regs.add(self.firms[fi].region_code)
+                code = self.firms[fi].region_code
+                if code:
+                    regs.add(code)
             self.person_regions.append(frozenset(regs))
         self.person_addr = [parse_address(p.address) for p in self.persons]
 

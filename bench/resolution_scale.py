@@ -103,7 +103,7 @@ def main() -> None:
     from ingest.dataset import read_dataset
     from ingest.synth import generate
     from resolution.evaluate import evaluate, read_truth
-    from resolution.pipeline import blocking_report, resolve_dataset
+    from resolution.pipeline import blocking_report, fit_resolver
     from resolution.resolver import Resolver, ResolverConfig
 
     data = Path(f"bench/.work/scale_f{args.firms}_e{args.events}_s{args.seed}")
@@ -117,9 +117,20 @@ def main() -> None:
     ds = read_dataset(data, progress=True)
     t_read = time.perf_counter() - t0
     n_records = len(ds.events) + sum(1 for r in ds.credit_records if r.needs_resolution)
-    t0 = time.perf_counter()
-    cpu0 = _cpu()
-    links = resolve_dataset(ds, ResolverConfig(workers=args.workers), queue=None)
+    # the same steps as resolve_dataset, timed one by one: gazetteer and EM are fixed costs
+    t0, cpu0 = time.perf_counter(), _cpu()
+    resolver = Resolver.from_dataset(ds, ResolverConfig(workers=args.workers))
+    t_gaz = time.perf_counter() - t0
+    contexts = [resolver.event_context(e) for e in ds.events] + [
+        resolver.credit_context(r) for r in ds.credit_records if r.needs_resolution
+    ]
+    t1 = time.perf_counter()
+    fit_resolver(resolver, contexts)
+    t_em = time.perf_counter() - t1
+    t2, cpu2 = time.perf_counter(), _cpu()
+    links = resolver.resolve_contexts(contexts)
+    t_score = time.perf_counter() - t2
+    cpu_score = _cpu() - cpu2
     t_res = time.perf_counter() - t0
     cpu_res = _cpu() - cpu0
     eps = len(ds.events) / t_res
@@ -137,9 +148,8 @@ def main() -> None:
     ]
     truth = read_truth(data)
     ev = evaluate(rows, truth, n_records, {p.person_id: p.name for p in ds.persons})
-    block_res = Resolver.from_dataset(ds)
-    sample = [block_res.event_context(e) for e in ds.events[:20_000]]
-    block = blocking_report(block_res, sample, truth)
+    sample = contexts[:20_000]
+    block = blocking_report(resolver, sample, truth)
     got = {
         "events_per_s": eps,
         "peak_gb": _peak_gb(),
@@ -155,10 +165,11 @@ def main() -> None:
         "The machine's 2 cores were shared with other agents' work while this ran (nice 10).",
         f"World: {len(ds.firms):,} firms, {len(ds.persons):,} persons, {len(ds.events):,} events, "
         f"{n_records - len(ds.events):,} masked credit records; seed {args.seed} (not a tuning seed).",
-        f"Times: generate {t_gen:.0f} s, read {t_read:.0f} s, resolve (gazetteer + EM fit + scoring) "
-        f"{t_res:.0f} s wall, {cpu_res:.0f} s CPU (all processes): "
-        f"{len(ds.events) / cpu_res:.0f} events per CPU-second, "
-        f"i.e. about {2 * len(ds.events) / cpu_res:.0f} events/s on 2 dedicated cores.",
+        f"Times: generate {t_gen:.0f} s, read {t_read:.0f} s; resolution end to end {t_res:.0f} s wall "
+        f"({cpu_res:.0f} s CPU, all processes) = gazetteer {t_gaz:.0f} s + EM fit {t_em:.0f} s "
+        f"(on at most 50,000 records, a fixed cost) + scoring {t_score:.0f} s wall "
+        f"({cpu_score:.0f} s CPU in 2 workers: {len(contexts) / max(cpu_score, 1e-9):.0f} records per "
+        f"CPU-second, {len(contexts) / t_score:.0f} records/s wall on the shared machine).",
         "",
         "| measure | credgraph | target | ratio | met |",
         "|---|---|---|---|---|",

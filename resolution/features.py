@@ -66,6 +66,7 @@ FIRM_NAMES = tuple(FIRM_LEVELS)
 PERSON_NAMES = tuple(PERSON_LEVELS)
 MAX_NAME_CANDIDATES = 40  # a person name shared by more people is kept only with other support
 MAX_EXPANSION = 12
+MAX_SHARED_KEY = 8  # a name key or person name shared by more entities is narrowed by region
 # gazetteer hit level -> "name" comparison level
 _HIT_LEVEL = {FULL: 8, ALIAS: 7, SHORT: 5, HOMOPHONE: 4}
 
@@ -136,8 +137,17 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
         for ph in phones:
             for fi in gz.phone_firms.get(ph, ())[:MAX_EXPANSION]:
                 firm_cands.setdefault(fi, f"phone {ph}")
+        by_key: dict[str, list[int]] = {}
         for fi, hit in m.firms.items():
-            firm_cands[fi] = f'"{hit.key}"'
+            by_key.setdefault(hit.key, []).append(fi)
+        for key, fis in by_key.items():
+            if len(fis) > MAX_SHARED_KEY and ctx.region_code:
+                # a name many firms share: only those of the record's city can be meant
+                fis = [
+                    fi for fi in fis if region_level(ctx.region_code, (gz.firms[fi].region_code or "",)) >= 2
+                ]
+            for fi in fis:
+                firm_cands[fi] = f'"{key}"'
         for fi, key in m.address_firms.items():
             firm_cands.setdefault(fi, f'address "{key}"')
         for mk in masks:
@@ -195,12 +205,13 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
             by_name.setdefault(h.name, []).append(pi)
         anchor_people = {pi for fi in anchors for pi, _ in gz.firm_roles.get(fi, ())}
         for name, pis in by_name.items():
-            if len(pis) > MAX_NAME_CANDIDATES:
+            if len(pis) > MAX_SHARED_KEY:
+                # a common name: only holders tied to a named firm or living in the record's city
                 pis = [
                     pi
                     for pi in pis
-                    if pi in anchor_people or region_level(ctx.region_code, gz.person_regions[pi]) == 3
-                ]
+                    if pi in anchor_people or region_level(ctx.region_code, gz.person_regions[pi]) >= 2
+                ][:MAX_NAME_CANDIDATES]
             for pi in pis:
                 person_cands.setdefault(pi, f'"{name}"')
         for sf in m.surname_forms:

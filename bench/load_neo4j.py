@@ -3,6 +3,7 @@
 
     python -m bench.load_neo4j                 # 200,000 firms, 1,000,000 events (seed 7)
     python -m bench.load_neo4j --firms 2000    # a quick check
+    python -m bench.load_neo4j --memory-check  # then: the networkx store holds the same counts
 
 Each side gets a fresh Neo4j home of its own under bench/.work/load_neo4j (Bolt server on port
 7688, imported database checked on port 7689), started by scripts/neo4j.sh. Prints rows/s for
@@ -268,7 +269,9 @@ def render(args: argparse.Namespace, m: dict, sizes: dict, bolt: dict, imp: dict
     lines = [
         "# Loading a synthetic world into Neo4j: Bolt (our store) vs neo4j-admin import",
         "",
-        f"Run `python -m bench.load_neo4j --firms {args.firms} --seed {args.seed} --batch-size "
+        f"Run `NEO4J_HEAP={os.environ.get('NEO4J_HEAP', '1g')} "
+        f"NEO4J_PAGECACHE={os.environ['NEO4J_PAGECACHE']} "
+        f"nice -n 10 python -m bench.load_neo4j --firms {args.firms} --seed {args.seed} --batch-size "
         f"{args.batch_size} --workers {args.workers}` on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC.",
         "",
         f"- machine: {m['nproc']} cores ({m['cpu']}), {m['ram']} RAM; load average at start "
@@ -306,14 +309,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--firms", type=int, default=200_000)
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--batch-size", type=int, default=20_000)
+    ap.add_argument("--batch-size", type=int, default=2_000)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--work", type=Path, default=ROOT / "bench" / ".work" / "load_neo4j")
     ap.add_argument("--no-memory-store", action="store_true", help="skip loading the networkx store too")
     ap.add_argument("--out", type=Path, default=RESULTS)
     ap.add_argument("--memory-check", action="store_true", help="only load the networkx store and compare")
     args = ap.parse_args()
-    os.environ.setdefault("NEO4J_PAGECACHE", "1500m")
+    os.environ.setdefault("NEO4J_PAGECACHE", "1g")
     m = machine()
     world = ensure_world(args.work, args.firms, args.seed)
     t = time.perf_counter()

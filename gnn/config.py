@@ -35,7 +35,7 @@ class RiskConfig:
     gnn_time_budget_s: float = 420.0  # stop training epochs past this (keeps 200k-firm training < 15 min)
     # reasons and runtime
     max_reasons: int = 5
-    explain_fraction: float = 0.2  # share of subjects (riskiest first) with attributed reasons, >= 20k
+    explain_fraction: float = 0.1  # share of subjects (riskiest first) with attributed reasons, >= 20k
     fast: bool = False
     fast_below_firms: int = 5000  # worlds smaller than this train in fast mode automatically
     threads: int = 2

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from gnn.explain_items import Item, Ties, item_index, party_items, path_text
+from gnn.explain_items import Item, ItemIndex, Ties, item_index, party_items, path_text
 from gnn.snapshots import Snapshot
 from graph.features_cut import PUNITIVE
 
@@ -58,6 +58,7 @@ def explain_subjects(
     extra: dict[str, np.ndarray],
     max_reasons: int,
     rows: np.ndarray | None = None,
+    index: ItemIndex | None = None,
 ) -> list[list[dict[str, Any]]]:
     """Reasons per subject (rows of snap.features.frame), largest contribution first.
 
@@ -65,7 +66,7 @@ def explain_subjects(
     not features (e.g. the GNN's neighbourhood term), reported as they are.
     """
     g, seeds = snap.features.graph, snap.features.seeds
-    index = item_index(snap)
+    index = index or item_index(snap)
     ties = Ties(g)
     transposed = {"addr": g.addr.T.tocsr(), "phone": g.phone.T.tocsr()}
     channels = np.array([channel_of(c) for c in cols])
@@ -114,9 +115,11 @@ def explain_subjects(
     return out
 
 
-def plain_reasons(snap: Snapshot, max_reasons: int) -> list[list[dict[str, Any]]]:
+def plain_reasons(
+    snap: Snapshot, max_reasons: int, index: ItemIndex | None = None
+) -> list[list[dict[str, Any]]]:
     """Reasons without attribution: each subject's own active punitive records, then its events."""
-    index = item_index(snap)
+    index = index or item_index(snap)
     out: list[list[dict[str, Any]]] = [[] for _ in range(snap.features.graph.n)]
     for source in (index.records, index.events):
         for i, items in source.items():

@@ -22,6 +22,7 @@ from sklearn.metrics import roc_auc_score
 
 from gnn.config import RiskConfig
 from gnn.explain import dumps, explain_subjects, plain_reasons
+from gnn.explain_items import item_index
 from gnn.gbm import GbmModel
 from gnn.registry import ModelRegistry, code_version
 from gnn.riskmodel import RiskModel, sigmoid
@@ -215,8 +216,9 @@ def score_snapshot(
     contrib, cols, _ = model.contributions(snap, rows)
     full = np.zeros((len(score), len(cols)))
     full[rows] = contrib
-    reasons = explain_subjects(snap, full, cols, {"gnn_neighbourhood": gnn_term}, max_reasons, rows)
-    text = [dumps(r) for r in plain_reasons(snap, max_reasons)]
+    index = item_index(snap)
+    reasons = explain_subjects(snap, full, cols, {"gnn_neighbourhood": gnn_term}, max_reasons, rows, index)
+    text = [dumps(r) for r in plain_reasons(snap, max_reasons, index)]
     for i, r in zip(rows, reasons, strict=True):
         text[i] = dumps(r)
     frame = snap.features.frame

@@ -10,9 +10,7 @@ the networkx store's to the letter.
 from __future__ import annotations
 
 import time
-from collections import Counter
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Sequence
 from typing import Any
 
 import neo4j
@@ -30,6 +28,7 @@ from graph.model import (
     SharedContact,
     Step,
 )
+from graph.neo4j_batches import batches, per_type, run_jobs, run_lanes
 from graph.paths import Hop, NodeRef, find_associates, find_shortest_paths
 from graph.queries import edge_statement, node_statement, query
 from graph.rows import EdgeGroup, Row, dataset_rows, edge_waves, link_rows, risk_from_props, risk_rows
@@ -52,18 +51,6 @@ def native(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: native(v) for k, v in value.items()}
     return value
-
-
-def _per_type(edges: dict[EdgeGroup, list[Row]]) -> Counter[str]:
-    out: Counter[str] = Counter()
-    for (_, rel, _), rows in edges.items():
-        out[str(rel)] += len(rows)
-    return out
-
-
-def _batches(rows: Sequence[Row], size: int) -> Iterable[Sequence[Row]]:
-    for i in range(0, len(rows), size):
-        yield rows[i : i + size]
 
 
 class Neo4jStore:
@@ -110,7 +97,7 @@ class Neo4jStore:
 
     def _write_rows(self, name: str, text: str, rows: Sequence[Row], bar: Any = None) -> int:
         written = 0
-        for batch in _batches(rows, self.batch_size):
+        for batch in batches(rows, self.batch_size):
             written += self._write(name, text, rows=list(batch))
             if bar is not None:
                 bar.update(len(batch))
@@ -132,7 +119,7 @@ class Neo4jStore:
         node_jobs = [
             (*node_statement(label), batch)
             for label, rs in rows.nodes.items()
-            for batch in _batches(rs, self.batch_size)
+            for batch in batches(rs, self.batch_size)
         ]
         bar = None
         if progress:
@@ -140,61 +127,24 @@ class Neo4jStore:
 
             bar = tqdm(total=rows.node_count() + rows.edge_count(), unit="row", desc="neo4j load")
         try:
-            self._run_jobs(node_jobs, bar)
+            run_jobs(self._write, node_jobs, self.workers, bar)
             t_nodes = time.perf_counter()
             # only once every node exists (edges MATCH their ends); groups side by side, each in order
             for wave in edge_waves(rows.edges, self.workers):
                 lanes = [
-                    [(*edge_statement(*g), b) for b in _batches(rows.edges[g], self.batch_size)] for g in wave
+                    [(*edge_statement(*g), b) for b in batches(rows.edges[g], self.batch_size)] for g in wave
                 ]
-                self._run_lanes(lanes, bar)
+                run_lanes(self._write, lanes, bar)
         finally:
             if bar is not None:
                 bar.close()
         t1 = time.perf_counter()
         return LoadReport(
             nodes={str(label): len(rs) for label, rs in rows.nodes.items()},
-            relationships=dict(_per_type(rows.edges)),
+            relationships=dict(per_type(rows.edges)),
             seconds=t1 - t0,
             phase_seconds={"rows": t_rows - t0, "nodes": t_nodes - t_rows, "relationships": t1 - t_nodes},
         )
-
-    def _run_lanes(self, lanes: Sequence[Sequence[tuple[str, str, Sequence[Row]]]], bar: Any) -> int:
-        """Write each lane's batches in order, the lanes side by side (one thread each)."""
-
-        def lane(jobs: Sequence[tuple[str, str, Sequence[Row]]]) -> int:
-            written = 0
-            for name, text, batch in jobs:
-                written += self._write(name, text, rows=list(batch))
-                if bar is not None:
-                    bar.update(len(batch))
-            return written
-
-        if len(lanes) == 1:
-            return lane(lanes[0])
-        with ThreadPoolExecutor(len(lanes)) as pool:
-            return sum(pool.map(lane, lanes))
-
-    def _run_jobs(self, jobs: Sequence[tuple[str, str, Sequence[Row]]], bar: Any) -> int:
-        """Write node batches, `self.workers` transactions at a time (each batch is its own retried
-        transaction; node rows are unique per key, so concurrent batches never wait on each other)."""
-        written = 0
-        if self.workers <= 1:
-            for name, text, batch in jobs:
-                written += self._write(name, text, rows=list(batch))
-                if bar is not None:
-                    bar.update(len(batch))
-            return written
-        with ThreadPoolExecutor(self.workers) as pool:
-            futures = {
-                pool.submit(self._write, name, text, rows=list(batch)): len(batch)
-                for name, text, batch in jobs
-            }
-            for future in as_completed(futures):
-                written += future.result()
-                if bar is not None:
-                    bar.update(futures[future])
-        return written
 
     def write_links(self, links: Sequence[Link]) -> int:
         deletes, edges = link_rows(links)

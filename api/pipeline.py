@@ -70,9 +70,17 @@ def store_from_settings(settings: Settings) -> GraphStore:
 
 
 def run_pipeline(
-    data_dir: Path, out_dir: Path, settings: Settings, as_of: date | None = None, progress: bool = True
+    data_dir: Path,
+    out_dir: Path,
+    settings: Settings,
+    as_of: date | None = None,
+    progress: bool = True,
+    store: GraphStore | None = None,
 ) -> RunSummary:
-    """Run every stage on one data directory and write the contract's outputs into out_dir."""
+    """Run every stage on one data directory and write the contract's outputs into out_dir.
+
+    A store passed in is used and left open (`credgraph serve --data` serves it afterwards);
+    otherwise one is opened from the settings and closed at the end."""
     from gnn.pipeline import RiskConfig, score_risk
     from resolution.pipeline import resolve_dataset
     from resolution.resolver import ResolverConfig
@@ -98,7 +106,8 @@ def run_pipeline(
         for link in links:
             summary.links[link.decision.value] = summary.links.get(link.decision.value, 0) + 1
 
-    store = store_from_settings(settings)
+    owned = store is None
+    store = store if store is not None else store_from_settings(settings)
     try:
         with summary.stage("load"):
             store.ensure_schema()
@@ -113,7 +122,8 @@ def run_pipeline(
             summary.model_version = scores[0].model_version if scores else ""
         summary.graph_counts = store.counts()
     finally:
-        store.close()
+        if owned:
+            store.close()
     (out_dir / "summary.json").write_text(json.dumps(summary.__dict__, ensure_ascii=False, indent=2))
     return summary
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import tempfile
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -14,6 +17,9 @@ def register(app: typer.Typer) -> None:
         port: int = typer.Option(8000, help="TCP port"),
         graph: str | None = typer.Option(None, help="graph URI (memory or bolt://...); default: settings"),
         workers: int = typer.Option(1, help="uvicorn worker processes (set CREDGRAPH_API_TOKEN_SECRET)"),
+        data: Annotated[
+            Path | None, typer.Option(help="run the pipeline on this data directory first (quickstart)")
+        ] = None,
     ) -> None:
         """Serve the API (/docs for OpenAPI) and the pages (/ui/) over the configured graph."""
         import uvicorn
@@ -35,4 +41,11 @@ def register(app: typer.Typer) -> None:
             )
             return
         settings = Settings()  # type: ignore[call-arg]  # fields come from the environment
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
+        store = None
+        if data is not None:  # resolve, load and score first, then serve that very store
+            from api.pipeline import run_pipeline, store_from_settings
+
+            store = store_from_settings(settings)
+            run_pipeline(data, Path(tempfile.mkdtemp(prefix="credgraph-serve-")), settings, store=store)
+        app = create_app(settings, store=store)
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

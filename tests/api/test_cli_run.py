@@ -105,3 +105,18 @@ def test_bad_row_is_quarantined_and_reported(tmp_path: Path, monkeypatch: pytest
     report = read_rows(out / "quarantine.csv")
     assert len(report) == 1 and report[0]["file"] == "firms.csv" and report[0]["field"] == "uscc"
     assert "1 rows quarantined" in result.output
+
+
+def test_pipeline_leaves_a_passed_store_open_and_filled(tmp_path: Path) -> None:
+    """`credgraph serve --data` serves the store the pipeline filled: it must stay open, with risk."""
+    from api.pipeline import run_pipeline
+    from api.settings import Settings
+    from graph.model import NodeLabel
+    from graph.store import open_store
+
+    settings = Settings(review_db_url=f"sqlite:///{tmp_path / 'review.db'}", model_dir=tmp_path / "models")
+    store = open_store("memory")
+    run_pipeline(EXAMPLE, tmp_path / "out", settings, progress=False, store=store)
+    risk = store.risk(NodeLabel.FIRM, "91330803MA2D00037J")
+    assert risk is not None and 0.0 <= risk.score <= 1.0
+    assert store.counts()["Firm"] == len(read_rows(EXAMPLE / "firms.csv"))

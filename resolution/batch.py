@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ingest.records import SubjectType
+from resolution.caps import apply_caps
 from resolution.decisions import DecisionRecord, Verdict
 from resolution.features import RecordContext, build_pairs
 from resolution.links import Decision, Link, LinkSource
@@ -45,6 +46,7 @@ class ScoredPair:
     resolver: Resolver
     steward: DecisionRecord | None = None
     competitor: str | None = None
+    cap: str | None = None  # why resolution.caps held or rejected the pair
 
     def contributions(self) -> list[dict[str, object]]:
         """The waterfall as data; level patterns repeat, so each is explained once per resolver."""
@@ -88,6 +90,8 @@ class ScoredPair:
                 if self.competitor.startswith("explained")
                 else f"; competes with {self.competitor}"
             )
+        if self.cap:
+            text += f"; {self.cap}"
         if self.steward is not None:
             verb = "confirmed" if self.steward.verdict is Verdict.MATCH else "rejected"
             text += f"; {verb} by steward {self.steward.who} on {self.steward.decided_at.date().isoformat()}"
@@ -158,6 +162,7 @@ def score_batch(
             )
     _explain_away(out, cfg.review_threshold)
     _compete(out, cfg.auto_threshold, cfg.review_threshold)
+    apply_caps(out, cfg.review_threshold)
     if steward and len(resolver.decisions):
         out = _apply_steward(resolver, contexts, out)
     return out

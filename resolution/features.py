@@ -162,6 +162,7 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
                     firm_cands.setdefault(fi, f"via {gz.persons[pi].name}")
     # firms the record clearly names: anchors for person context
     anchors: set[int] = set()
+    named: set[int] = set()
     firm_rows: list[list[int]] = []
     firm_idx: list[int] = []
     firm_notes: list[str] = []
@@ -174,6 +175,8 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
         firm_notes.append(note)
         if name_lvl >= 5 or code == 2 or phone == 2 or address >= 2:
             anchors.add(fi)
+        if name_lvl >= 5 or code == 2 or phone == 2:
+            named.add(fi)
 
     # ---------------------------------------------------------------- person candidates
     person_cands: dict[int, str] = {}
@@ -215,7 +218,7 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
             for pi in pis:
                 person_cands.setdefault(pi, f'"{name}"')
         for sf in m.surname_forms:
-            for fi in anchors:
+            for fi in named:
                 for pi, _role in gz.firm_roles.get(fi, ()):
                     if _form_fits(sf, gz.persons[pi].name):
                         person_cands.setdefault(pi, f'"{sf.form}"')
@@ -232,7 +235,7 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
     person_rows: list[list[int]] = []
     person_notes: list[str] = []
     for pi, note in person_cands.items():
-        row = person_row(ctx, m, gz, pi, anchors)
+        row = person_row(ctx, m, gz, pi, anchors, named)
         person_idx.append(pi)
         person_rows.append(row)
         person_notes.append(note)
@@ -299,6 +302,7 @@ def firm_row(ctx: RecordContext, m: Mentions, gz: Gazetteer, fi: int, person_men
         same = phones.intersection(gz.firm_phones[fi])
         phone = 0 if not same else (1 if max(len(gz.phone_firms[x]) for x in same) >= 3 else 2)
     region = region_level(ctx.region_code, (f.region_code,) if f.region_code else ())
+    region = _exact_neutral(region, code, phone)
     parts = gz.firm_addr[fi]
     address = NULL
     if len(parts.rest) >= 8 and parts.rest != parts.road_number and (parts.rest in text or parts.rest in loc):
@@ -328,8 +332,22 @@ def firm_row(ctx: RecordContext, m: Mentions, gz: Gazetteer, fi: int, person_men
     return [name_lvl, rarity, code, phone, region, address, person]
 
 
-def person_row(ctx: RecordContext, m: Mentions, gz: Gazetteer, pi: int, anchors: set[int]) -> list[int]:
-    """Comparison levels of one (record, person) pair, in `PERSON_NAMES` order."""
+def _exact_neutral(region: int, code: int, phone: int) -> int:
+    """An exact code (check digit valid) or an exact phone does not depend on the handling office:
+    a wrong or missing region_code is then neutral, agreement still counts."""
+    return NULL if (code == 2 or phone == 2) and region < 3 else region
+
+
+def person_row(
+    ctx: RecordContext,
+    m: Mentions,
+    gz: Gazetteer,
+    pi: int,
+    anchors: set[int],
+    named: set[int] | None = None,
+) -> list[int]:
+    """Comparison levels of one (record, person) pair, in `PERSON_NAMES` order; `named` are the
+    anchors the text names (name, USCC, phone), the only ones a surname form may lean on."""
     phones, rids = m.phones, m.codes_of("resident_id")
     masks = _masks(ctx, m)
     p = gz.persons[pi]
@@ -356,7 +374,7 @@ def person_row(ctx: RecordContext, m: Mentions, gz: Gazetteer, pi: int, anchors:
             # how many role holders of the firms named fit the form: 1 = only one fits
             same = {
                 q
-                for fi in anchors
+                for fi in (named if named is not None else anchors)
                 for q, _ in gz.firm_roles.get(fi, ())
                 if _form_fits(sform, gz.persons[q].name)
             }
@@ -374,13 +392,16 @@ def person_row(ctx: RecordContext, m: Mentions, gz: Gazetteer, pi: int, anchors:
         else:
             shared = any(own.intersection(gz.firm_phones[fi]) for fi in anchors)
             phone = 1 if shared else 2
-    region = region_level(ctx.region_code, gz.person_regions[pi])
+    region = _exact_neutral(region_level(ctx.region_code, gz.person_regions[pi]), code, phone)
+    # a surname form (邵总, 老王) borrows its identity from a firm the text NAMES; a firm reached
+    # only through a shared address or a person is no such firm
+    among = anchors if sform is None else (named if named is not None else anchors)
     firm = NULL
-    if anchors:
+    if among:
         firm = 0
         role_word = h.role if h is not None else (sform.role if sform is not None else None)
         for fi, role in gz.person_roles.get(pi, ()):
-            if fi in anchors:
+            if fi in among:
                 lvl = 2 if role_word and role in ROLE_WORDS.get(role_word, ()) else 1
                 firm = max(firm, lvl)
     return [name_lvl, rarity, code, phone, region, firm]

@@ -1,0 +1,80 @@
+"""Caps on decisions that the Fellegi–Sunter sum cannot express: evidence that is only indirect.
+
+A weighted sum lets many weak agreements (same district, same town) add up past the auto
+threshold even when the one thing that would identify the entity is absent. These rules hold
+such pairs at review (a steward decides) or reject them outright, after the probabilities and the
+competition between candidates, and say so in the evidence:
+
+- a firm the text never names (no name/alias/字号, no USCC, no firm phone) reached from a person
+  mentioned in the record (a resident's complaint is not about the firm they happen to run);
+- a person reached only by a surname form (邵总, 老王, 陈师傅) with no named firm where they hold a
+  role, no ID and no own phone;
+- a firm named by the same words as a firm whose USCC the text gives (the code decides which
+  firm of that name is meant).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from resolution.features import NULL
+from resolution.links import Decision
+
+if TYPE_CHECKING:
+    from resolution.batch import ScoredPair
+
+# firm row: name, name_rarity, code, phone, region, address, person
+_F_NAME, _F_CODE, _F_PHONE, _F_PERSON = 0, 2, 3, 6
+# person row: name, name_rarity, code, phone, region, firm
+_P_NAME, _P_CODE, _P_PHONE, _P_FIRM = 0, 2, 3, 5
+NAMED_FIRM_LEVEL = 3  # fuzzy name ≥ 80 and above: the text names the firm, however loosely
+
+
+def firm_not_named(row: list[int]) -> bool:
+    """A person is mentioned and the firm has no name, code or own phone in the text."""
+    return (
+        row[_F_PERSON] != NULL
+        and row[_F_NAME] < NAMED_FIRM_LEVEL
+        and row[_F_CODE] != 2
+        and row[_F_PHONE] not in (1, 2)
+    )
+
+
+def surname_only(row: list[int]) -> bool:
+    """A surname form with no role at a named firm, no ID and no own phone."""
+    return row[_P_NAME] == 1 and row[_P_FIRM] < 1 and row[_P_CODE] != 2 and row[_P_PHONE] != 2
+
+
+def _hold(p: ScoredPair, review: float, why: str) -> None:
+    if p.decision is Decision.AUTO_LINK:
+        p.decision = Decision.REVIEW if p.score >= review else Decision.REJECTED
+        p.cap = why
+
+
+def apply_caps(pairs: list[ScoredPair], review: float) -> None:
+    """Hold indirect-only pairs at review and reject a same-name firm the text's USCC rules out."""
+    by_code: dict[str, list[ScoredPair]] = {}
+    for p in pairs:
+        if not p.row:
+            continue
+        if p.entity_type == "firm":
+            if firm_not_named(p.row):
+                _hold(p, review, "held at review: firm not named, only a person in the record points here")
+            if p.row[_F_CODE] == 2:
+                by_code.setdefault(p.record_id, []).append(p)
+        elif surname_only(p.row):
+            _hold(p, review, "held at review: surname form only, no named firm where they hold a role")
+    if not by_code:
+        return
+    for p in pairs:
+        coded = by_code.get(p.record_id)
+        if not coded or p.entity_type != "firm" or not p.row or p.row[_F_CODE] != 0:
+            continue
+        if p.row[_F_PHONE] == 2 or p.decision is Decision.REJECTED:
+            continue
+        same = [c for c in coded if c.mention == p.mention]
+        if same:
+            p.decision = Decision.REJECTED
+            p.cap = f"rejected: the USCC in the text names {same[0].entity_id} for the same words"
+        elif all(c.mention.startswith("USCC") for c in coded):
+            _hold(p, review, f"held at review: the USCC in the text names {coded[0].entity_id}")

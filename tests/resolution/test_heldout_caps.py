@@ -1,0 +1,107 @@
+"""Held-out failure patterns (docs/resolution-heldout-findings.md) on the contract example."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ingest.records import Dataset
+from resolution.links import Decision
+from resolution.resolver import Resolver, ResolverConfig
+
+# Low thresholds stand in for a fitted model in a large world, where place agreement adds up:
+# the caps must hold whatever the weights.
+LOW = ResolverConfig(auto_threshold=0.1, review_threshold=0.05)
+DUZE_FOOD = "91330803MA2D00029P"  # 衢州杜泽食品有限公司: 张伟 legal rep, 李秀英 shareholder
+NIANLI_NEW = "91330803MA2D00037J"  # 浙江廿里新材料科技有限公司, 王建国 legal rep
+
+
+def _auto(cands, entity_type=None):
+    return {
+        c.entity_id
+        for c in cands
+        if c.decision is Decision.AUTO_LINK and (entity_type is None or c.entity_type == entity_type)
+    }
+
+
+def test_person_record_does_not_auto_link_unnamed_firm(example_ds):
+    r = Resolver.from_dataset(example_ds, LOW)
+    cands = r.resolve_text(
+        "附近居民投诉李秀英（公民身份号码：330821198107020422）在杜泽镇东街楼道里堆放大量杂物", "330803"
+    )
+    assert "330821198107020422" in _auto(cands, "person")
+    assert _auto(cands, "firm") == set()
+    held = [c for c in cands if c.entity_id == DUZE_FOOD]
+    assert not held or "firm not named" in held[0].evidence or held[0].decision is Decision.REJECTED
+
+
+def test_named_firm_with_person_still_auto_links(example_ds):
+    r = Resolver.from_dataset(example_ds, ResolverConfig())
+    cands = r.resolve_text("衢州杜泽食品有限公司法定代表人张伟拒不配合检查", "330803")
+    assert DUZE_FOOD in _auto(cands, "firm")
+
+
+def test_surname_form_without_named_firm_is_not_auto_linked(example_ds):
+    r = Resolver.from_dataset(example_ds, LOW)
+    for text in (
+        "执法人员现场核查，廿里镇工业园区纬一路9号的王总在楼道里堆放大量杂物",
+        "廿里村的王师傅反映噪音扰民，老王说已经好几天了",
+    ):
+        cands = r.resolve_text(text, "330803")
+        assert _auto(cands, "person") == set(), text
+
+
+def test_surname_form_with_named_firm_still_links(example_ds):
+    r = Resolver.from_dataset(example_ds, ResolverConfig())
+    cands = r.resolve_text("浙江廿里新材料科技有限公司的王总拒不整改", "330803")
+    assert NIANLI_NEW in _auto(cands, "firm")
+    wang = [c for c in cands if c.entity_id == "330821196911200177"]
+    assert wang and "firm: holds the role named at a mentioned firm" in wang[0].evidence
+
+
+def test_exact_codes_do_not_depend_on_region(example_ds):
+    r = Resolver.from_dataset(example_ds, ResolverConfig())
+    for region in ("110101", "330803", None):
+        cands = r.resolve_text(f"对统一社会信用代码{DUZE_FOOD}的单位进行检查", region)
+        assert DUZE_FOOD in _auto(cands, "firm"), region
+        cands = r.resolve_text("公民身份号码330821198107020422的人员违规停车", region)
+        assert "330821198107020422" in _auto(cands, "person"), region
+
+
+def _with_firm(ds: Dataset, **changes: object) -> Dataset:
+    base = next(f for f in ds.firms if f.uscc == NIANLI_NEW)
+    return replace(ds, firms=[*ds.firms, replace(base, **changes)])
+
+
+def test_place_names_are_not_read_as_trade_names(example_ds):
+    ds = _with_firm(
+        example_ds,
+        uscc="91330803MA2D0009XX",
+        name="衢州白龙机械制造有限公司",
+        other_names=("白龙机械",),
+        address="浙江省衢州市衢江区莲花镇工业区8号",
+        phone="0570-3000001",
+        legal_rep_name=None,
+        legal_rep_id=None,
+    )
+    r = Resolver.from_dataset(ds, LOW)
+    for text in ("白龙桥镇农贸市场后面窨井盖缺失", "白龙村口垃圾堆放无人清理"):
+        assert "91330803MA2D0009XX" not in _auto(r.resolve_text(text, "330803")), text
+    assert "91330803MA2D0009XX" in _auto(r.resolve_text("白龙机械夜间施工噪音扰民", "330803"))
+
+
+def test_uscc_in_text_rules_out_same_name_firm_elsewhere(example_ds):
+    ds = _with_firm(
+        example_ds,
+        uscc="91330225MA2D0001XX",
+        name="宁波廿里新材料科技有限公司",
+        address="浙江省宁波市象山县丹城街道新华路1号",
+        region_code="330225",
+        phone="0574-6500001",
+        legal_rep_name=None,
+        legal_rep_id=None,
+    )
+    r = Resolver.from_dataset(ds, LOW)
+    cands = r.resolve_text(f"对廿里新材料（统一社会信用代码{NIANLI_NEW}）进行检查", "330225")
+    auto = _auto(cands, "firm")
+    assert NIANLI_NEW in auto
+    assert "91330225MA2D0001XX" not in auto

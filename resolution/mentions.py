@@ -198,6 +198,34 @@ def _firm_cue(text: str, start: int, end: int) -> bool:
     return text.startswith(_FIRM_AFTER, end) or text[max(0, start - 4) : start].endswith(_FIRM_BEFORE)
 
 
+# a place name's last word: 百山祖镇, 青山湖街道, 大麦屿街道城南村, 沈荡科技园
+_PLACE_END = ("街道", "镇", "乡", "村", "社区", "园区", "科技园", "工业园", "大道", "路", "街")
+_PLACE_CHARS = ("镇", "乡", "街道", "村")
+# characters that end a place name in the making: 白龙在路边 is a firm by the road, not 白龙在路
+_NOT_IN_PLACE = frozenset("的在和与对把被从到向及里门前旁边说称将已未是有")
+_FIRM_END = ("公司", "店", "厂", "社", "馆", "部", "行", "场")
+
+
+def _in_place_name(text: str, s: int, e: int, key: str, cue: bool, gz: Gazetteer) -> bool:
+    """Whether the hit text[s:e] is part of a place name, not a firm's 字号: a registered town
+    around it (白龙桥镇), up to two more characters and a place word after it (百山祖镇,
+    青山湖街道), or a bare town name with nothing saying a business is meant (沈荡科技园)."""
+    if key.endswith(_FIRM_END):
+        return False
+    for a in range(max(0, s - 3), s + 1):
+        for b in range(e, min(len(text), e + 4) + 1):
+            if b - a > e - s and text[a:b] in gz.towns:
+                return True
+    for gap in (1, 2):
+        mid = text[e : e + gap]
+        if len(mid) < gap or any(c in _NOT_IN_PLACE or not _CJK_CHAR.match(c) for c in mid):
+            break
+        after = text[e + gap : e + gap + 3]
+        if after.startswith(_PLACE_END) and not after.startswith(("路边", "路口", "街边", "街上")):
+            return True
+    return not cue and key in gz.town_bases
+
+
 def _close_spelling(seen: str, key: str) -> bool:
     """A homophone counts when at least half of its characters are the key's own (宏大物流 for
     宏达物流, 王建果 for 王建国); a phrase that only sounds alike (有视频 / 优食品) does not."""
@@ -230,6 +258,8 @@ def extract(text: str, gz: Gazetteer, location: str | None = None) -> Mentions:
         if text.startswith(_PLACE_AFTER, e) and not key.endswith(("公司", "店", "厂", "社")):
             continue
         cue = _firm_cue(text, s, e)
+        if _in_place_name(text, s, e, key, cue, gz):
+            continue
         if len(key) == 2 and not cue:
             # a bare two-character 字号 inside a longer word (四季 in 四季青) is not a firm
             seg = seg if seg is not None else _boundaries(text)
@@ -250,6 +280,8 @@ def extract(text: str, gz: Gazetteer, location: str | None = None) -> Mentions:
             continue
         if not _close_spelling(text[s:e], gz.firm_py_key_text[kid]):
             continue  # 有视频 sounds like 优食品 but shares no character: chance, not a typo
+        if any(c in text[s:e] for c in _PLACE_CHARS) or _in_place_name(text, s, e, "", False, gz):
+            continue  # 织里镇织 sounds like 织里针织: a town name, not a typo of the firm
         for fi, _lvl in gz.firm_py_hits[kid]:
             if fi not in m.firms:
                 m.firms[fi] = FirmHit(HOMOPHONE, s, e, text[s:e], _firm_cue(text, s, e))

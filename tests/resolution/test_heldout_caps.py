@@ -73,20 +73,34 @@ def _with_firm(ds: Dataset, **changes: object) -> Dataset:
 
 
 def test_place_names_are_not_read_as_trade_names(example_ds):
-    ds = _with_firm(
-        example_ds,
-        uscc="91330803MA2D0009XX",
-        name="衢州白龙机械制造有限公司",
-        other_names=("白龙机械",),
-        address="浙江省衢州市衢江区莲花镇工业区8号",
-        phone="0570-3000001",
-        legal_rep_name=None,
-        legal_rep_id=None,
-    )
-    r = Resolver.from_dataset(ds, LOW)
-    for text in ("白龙桥镇农贸市场后面窨井盖缺失", "白龙村口垃圾堆放无人清理"):
-        assert "91330803MA2D0009XX" not in _auto(r.resolve_text(text, "330803")), text
-    assert "91330803MA2D0009XX" in _auto(r.resolve_text("白龙机械夜间施工噪音扰民", "330803"))
+    firms = {
+        "91330803MA2D0009XX": ("湖州市吴兴区织里针织有限公司", "织里针织", "织里镇"),
+        "91330803MA2D0008XX": ("浙江白龙信息技术有限公司", "白龙信息", "白龙桥镇"),
+        "91330803MA2D0007XX": ("沈荡医疗器械有限公司", "沈荡医疗器械", "沈荡镇"),
+    }
+    base = next(f for f in example_ds.firms if f.uscc == NIANLI_NEW)
+    extra = [
+        replace(
+            base,
+            uscc=u,
+            name=name,
+            other_names=(short,),
+            address=f"浙江省衢州市衢江区{town}工业区8号",
+            phone=f"0570-300000{i}",
+            legal_rep_name=None,
+            legal_rep_id=None,
+        )
+        for i, (u, (name, short, town)) in enumerate(firms.items())
+    ]
+    r = Resolver.from_dataset(replace(example_ds, firms=[*example_ds.firms, *extra]), LOW)
+    for text in (
+        "日常巡查：织里镇织里家的公司消防通道被占用。",
+        "白龙桥镇农贸市场后面窨井盖缺失",
+        "沈荡科技园门口有人焚烧垃圾",
+    ):
+        assert not set(firms) & _auto(r.resolve_text(text, "330803")), text
+    assert "91330803MA2D0009XX" in _auto(r.resolve_text("織里針織公司夜间噪音扰民", "330803"))
+    assert "91330803MA2D0008XX" in _auto(r.resolve_text("白龙信息的机房夜间噪音扰民", "330803"))
 
 
 def test_uscc_in_text_rules_out_same_name_firm_elsewhere(example_ds):

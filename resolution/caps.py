@@ -9,6 +9,8 @@ competition between candidates, and say so in the evidence:
   mentioned in the record (a resident's complaint is not about the firm they happen to run);
 - a person reached only by a surname form (邵总, 老王, 陈师傅) with no named firm where they hold a
   role, no ID and no own phone;
+- a person named by name alone (no ID, own phone or named firm) in a record that is not from
+  their own district;
 - a firm named by the same words as a firm whose USCC the text gives (the code decides which
   firm of that name is meant).
 """
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
 # firm row: name, name_rarity, code, phone, region, address, person
 _F_NAME, _F_CODE, _F_PHONE, _F_PERSON = 0, 2, 3, 6
 # person row: name, name_rarity, code, phone, region, firm
-_P_NAME, _P_CODE, _P_PHONE, _P_FIRM = 0, 2, 3, 5
+_P_NAME, _P_CODE, _P_PHONE, _P_REGION, _P_FIRM = 0, 2, 3, 4, 5
 NAMED_FIRM_LEVEL = 3  # fuzzy name ≥ 80 and above: the text names the firm, however loosely
 
 
@@ -43,6 +45,18 @@ def firm_not_named(row: list[int]) -> bool:
 def surname_only(row: list[int]) -> bool:
     """A surname form with no role at a named firm, no ID and no own phone."""
     return row[_P_NAME] == 1 and row[_P_FIRM] < 1 and row[_P_CODE] != 2 and row[_P_PHONE] != 2
+
+
+def bare_name_elsewhere(row: list[int]) -> bool:
+    """A full name alone (no ID, own phone or named firm) outside the person's own district:
+    in a real city a name unique in the registry is not unique among residents."""
+    return (
+        row[_P_NAME] >= 2
+        and row[_P_CODE] < 1
+        and row[_P_PHONE] != 2
+        and row[_P_FIRM] < 1
+        and row[_P_REGION] < 3
+    )
 
 
 def _hold(p: ScoredPair, review: float, why: str) -> None:
@@ -64,6 +78,8 @@ def apply_caps(pairs: list[ScoredPair], review: float) -> None:
                 by_code.setdefault(p.record_id, []).append(p)
         elif surname_only(p.row):
             _hold(p, review, "held at review: surname form only, no named firm where they hold a role")
+        elif p.source != "credit_records" and bare_name_elsewhere(p.row):
+            _hold(p, review, "held at review: name only, and the record is not from their district")
     if not by_code:
         return
     for p in pairs:

@@ -119,3 +119,30 @@ def test_uscc_in_text_rules_out_same_name_firm_elsewhere(example_ds):
     auto = _auto(cands, "firm")
     assert NIANLI_NEW in auto
     assert "91330225MA2D0001XX" not in auto
+
+
+def test_bare_name_outside_own_district_is_held(example_ds):
+    r = Resolver.from_dataset(example_ds, ResolverConfig())
+    li = "330821198107020422"  # 李秀英 lives in 衢江区 (330803)
+    text = "附近居民投诉李秀英在楼道里堆放大量杂物"
+    assert li in _auto(r.resolve_text(text, "330803"))
+    held = [c for c in r.resolve_text(text, "330802") if c.entity_id == li]
+    assert held and held[0].decision is not Decision.AUTO_LINK
+    assert li in _auto(r.resolve_text(f"公民身份号码{li}的{text[6:]}", "330802"))
+
+
+def test_uscc_in_text_holds_a_differently_named_firm(example_ds):
+    ds = _with_firm(
+        example_ds,
+        uscc="91330803MA2D0001XX",
+        name="衢州市衢江区创达新型建材有限公司",
+        other_names=("创达新型建材",),
+        phone="0570-6500001",
+        legal_rep_name=None,
+        legal_rep_id=None,
+    )
+    r = Resolver.from_dataset(ds, LOW)
+    cands = r.resolve_text(f"执法人员对创达新型建材（统一社会信用代码{NIANLI_NEW}）进行检查", "330803")
+    assert _auto(cands, "firm") == {NIANLI_NEW}
+    other = next(c for c in cands if c.entity_id == "91330803MA2D0001XX")
+    assert "USCC in the text" in other.evidence

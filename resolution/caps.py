@@ -7,6 +7,7 @@ competition between candidates, and say so in the evidence:
 
 - a firm the text never names (no name/alias/字号, no USCC, no firm phone) reached from a person
   mentioned in the record (a resident's complaint is not about the firm they happen to run);
+- a firm the text does not name that shares its phone with a person the text names;
 - a person reached only by a surname form (邵总, 老王, 陈师傅) with no named firm where they hold a
   role, no ID and no own phone;
 - a person named by name alone (no ID, own phone or named firm) in a record that is not from
@@ -42,6 +43,17 @@ def firm_not_named(row: list[int]) -> bool:
     )
 
 
+def phone_is_the_persons(row: list[int]) -> bool:
+    """The firm shares the phone of a person the record names, and is not named itself: the
+    phone identifies the person (an operator's mobile is often the shop's registered phone)."""
+    return (
+        row[_F_PERSON] >= 2
+        and row[_F_NAME] < NAMED_FIRM_LEVEL
+        and row[_F_CODE] != 2
+        and row[_F_PHONE] >= 1
+    )
+
+
 def surname_only(row: list[int]) -> bool:
     """A surname form with no role at a named firm, no ID and no own phone."""
     return row[_P_NAME] == 1 and row[_P_FIRM] < 1 and row[_P_CODE] != 2 and row[_P_PHONE] != 2
@@ -67,6 +79,11 @@ def _hold(p: ScoredPair, review: float, why: str) -> None:
 
 def apply_caps(pairs: list[ScoredPair], review: float) -> None:
     """Hold indirect-only pairs at review and reject a same-name firm the text's USCC rules out."""
+    own_phone = {
+        p.record_id
+        for p in pairs
+        if p.entity_type == "person" and p.row and p.row[_P_NAME] >= 3 and p.row[_P_PHONE] >= 1
+    }
     by_code: dict[str, list[ScoredPair]] = {}
     for p in pairs:
         if not p.row:
@@ -74,6 +91,8 @@ def apply_caps(pairs: list[ScoredPair], review: float) -> None:
         if p.entity_type == "firm":
             if firm_not_named(p.row):
                 _hold(p, review, "held at review: firm not named, only a person in the record points here")
+            elif p.record_id in own_phone and phone_is_the_persons(p.row):
+                _hold(p, review, "held at review: the phone is the named person's own, the firm is not named")
             if p.row[_F_CODE] == 2:
                 by_code.setdefault(p.record_id, []).append(p)
         elif surname_only(p.row):

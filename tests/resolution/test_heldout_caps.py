@@ -146,3 +146,12 @@ def test_uscc_in_text_holds_a_differently_named_firm(example_ds):
     assert _auto(cands, "firm") == {NIANLI_NEW}
     other = next(c for c in cands if c.entity_id == "91330803MA2D0001XX")
     assert "USCC in the text" in other.evidence
+
+
+def test_named_persons_phone_does_not_auto_link_the_shop(example_ds):
+    r = Resolver.from_dataset(example_ds, ResolverConfig())
+    shop = "92330803MA2D00010P"  # 杜泽老街小吃店, registered phone = its operator 张伟's mobile
+    cands = r.resolve_text("居民张伟（电话13857012345）在楼道里堆放大量杂物", "330803")
+    assert "330821197803120318" in _auto(cands, "person")
+    assert shop not in _auto(cands, "firm")
+    assert shop in _auto(r.resolve_text("杜泽老街小吃店店主张伟（电话13857012345）占道经营", "330803"))

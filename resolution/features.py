@@ -162,7 +162,7 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
                     firm_cands.setdefault(fi, f"via {gz.persons[pi].name}")
     # firms the record clearly names: anchors for person context
     anchors: set[int] = set()
-    named: set[int] = set()
+    named_firms: set[int] = set()
     firm_rows: list[list[int]] = []
     firm_idx: list[int] = []
     firm_notes: list[str] = []
@@ -176,7 +176,7 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
         if name_lvl >= 5 or code == 2 or phone == 2 or address >= 2:
             anchors.add(fi)
         if name_lvl >= 5 or code == 2 or phone == 2:
-            named.add(fi)
+            named_firms.add(fi)
 
     # ---------------------------------------------------------------- person candidates
     person_cands: dict[int, str] = {}
@@ -218,7 +218,7 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
             for pi in pis:
                 person_cands.setdefault(pi, f'"{name}"')
         for sf in m.surname_forms:
-            for fi in named:
+            for fi in named_firms:
                 for pi, _role in gz.firm_roles.get(fi, ()):
                     if _form_fits(sf, gz.persons[pi].name):
                         person_cands.setdefault(pi, f'"{sf.form}"')
@@ -235,7 +235,7 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
     person_rows: list[list[int]] = []
     person_notes: list[str] = []
     for pi, note in person_cands.items():
-        row = person_row(ctx, m, gz, pi, anchors, named)
+        row = person_row(ctx, m, gz, pi, anchors, named_firms)
         person_idx.append(pi)
         person_rows.append(row)
         person_notes.append(note)

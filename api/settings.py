@@ -16,9 +16,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CREDGRAPH_", extra="ignore")
 
     graph_uri: str = "memory"
-    neo4j_user: str = Field("neo4j", validation_alias=AliasChoices("NEO4J_USER", "CREDGRAPH_NEO4J_USER"))
+    neo4j_user: str = Field(
+        default="neo4j", validation_alias=AliasChoices("NEO4J_USER", "CREDGRAPH_NEO4J_USER")
+    )
     neo4j_password: str = Field(
-        "credgraph-dev", validation_alias=AliasChoices("NEO4J_PASSWORD", "CREDGRAPH_NEO4J_PASSWORD")
+        default="credgraph-dev", validation_alias=AliasChoices("NEO4J_PASSWORD", "CREDGRAPH_NEO4J_PASSWORD")
     )
     neo4j_database: str = "neo4j"
     load_batch_size: int = 5000

@@ -9,6 +9,9 @@ if [ -z "${CREDGRAPH_SKIP_BROWSER:-}" ] && ! dpkg -s chromium fonts-wqy-microhei
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) \
     || echo "WARNING: could not install chromium; browser tests will fail"
 fi
+# house style is part of the suite: lint and types fail the run like a test does
+.venv/bin/ruff check . || { echo "FAILED: ruff"; exit 1; }
+.venv/bin/mypy || { echo "FAILED: mypy"; exit 1; }
 export NEO4J_BOLT_PORT=${NEO4J_BOLT_PORT:-7687}
 export NEO4J_URI=${NEO4J_URI:-bolt://127.0.0.1:$NEO4J_BOLT_PORT}
 started=0

@@ -20,26 +20,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from resolution.features import NULL
 from resolution.links import Decision
 
 if TYPE_CHECKING:
     from resolution.batch import ScoredPair
 
 # firm row: name, name_rarity, code, phone, region, address, person
-_F_NAME, _F_CODE, _F_PHONE, _F_PERSON = 0, 2, 3, 6
+_F_NAME, _F_CODE, _F_PHONE, _F_ADDRESS, _F_PERSON = 0, 2, 3, 5, 6
 # person row: name, name_rarity, code, phone, region, firm
 _P_NAME, _P_CODE, _P_PHONE, _P_REGION, _P_FIRM = 0, 2, 3, 4, 5
 NAMED_FIRM_LEVEL = 3  # fuzzy name ≥ 80 and above: the text names the firm, however loosely
 
 
 def firm_not_named(row: list[int]) -> bool:
-    """A person is mentioned and the firm has no name, code or own phone in the text."""
+    """A person the record names holds a role here, and the firm has no name, code, own phone or
+    street address with number in the text."""
     return (
-        row[_F_PERSON] != NULL
+        row[_F_PERSON] >= 2  # a person the record names holds a role here
         and row[_F_NAME] < NAMED_FIRM_LEVEL
         and row[_F_CODE] != 2
         and row[_F_PHONE] not in (1, 2)
+        and row[_F_ADDRESS] < 2  # road and number (东街254号的洗衣店) names the business; a town does not
     )
 
 
@@ -47,7 +48,7 @@ def phone_is_the_persons(row: list[int]) -> bool:
     """The firm shares the phone of a person the record names, and is not named itself: the
     phone identifies the person (an operator's mobile is often the shop's registered phone)."""
     return (
-        row[_F_PERSON] >= 2
+        row[_F_PERSON] in (2, 3)  # 4: the role word says the business is meant (老板何坤（电话）家的店)
         and row[_F_NAME] < NAMED_FIRM_LEVEL
         and row[_F_CODE] != 2
         and row[_F_PHONE] >= 1

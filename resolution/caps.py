@@ -5,15 +5,16 @@ threshold even when the one thing that would identify the entity is absent. Thes
 such pairs at review (a steward decides) or reject them outright, after the probabilities and the
 competition between candidates, and say so in the evidence:
 
-- a firm the text never names (no name/alias/字号, no USCC, no firm phone) reached from a person
-  mentioned in the record (a resident's complaint is not about the firm they happen to run);
+- a firm the text never names (no name/alias/字号, no USCC, no firm phone, no street number)
+  where a person the record names holds a role (a resident's complaint is not about the firm
+  they happen to run);
 - a firm the text does not name that shares its phone with a person the text names;
 - a person reached only by a surname form (邵总, 老王, 陈师傅) with no named firm where they hold a
   role, no ID and no own phone;
 - a person named by name alone (no ID, own phone or named firm) in a record that is not from
   their own district;
 - a firm named by the same words as a firm whose USCC the text gives (the code decides which
-  firm of that name is meant).
+  firm of that name is meant); a firm named otherwise beside a USCC of another firm is held.
 """
 
 from __future__ import annotations

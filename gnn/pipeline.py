@@ -176,6 +176,8 @@ def load_or_train(tables: GraphTables, as_of: date, config: RiskConfig, model_di
 
     A model whose cutoff lies after as_of has learnt from labels after as_of: scoring the past with it
     would leak the future, so an earlier-cutoff version (newest first) or a fresh model is used.
+    A fixed-weight fallback (saved when some data had no labelled history) is never reused: data
+    with history must get a trained model, and data without gets a fresh fallback anyway.
     """
     t = pd.Timestamp(as_of).normalize()
     if model_dir is not None:
@@ -183,7 +185,10 @@ def load_or_train(tables: GraphTables, as_of: date, config: RiskConfig, model_di
         current = reg.latest()
         candidates = ([current] if current else []) + sorted(set(reg.versions()) - {current}, reverse=True)
         for version in candidates:
-            cutoff = reg.meta(version).get("cutoff")
+            meta = reg.meta(version)
+            cutoff = meta.get("cutoff")
+            if meta.get("kind") == "fallback":
+                continue
             if cutoff is not None and pd.Timestamp(cutoff) <= t:
                 return RiskModel.load(reg.path(version))
     return train_risk(tables, as_of, config, model_dir).model

@@ -79,3 +79,20 @@ def test_a_model_trained_after_the_cutoff_is_not_used_for_the_past(world, tmp_pa
     assert past[0].model_version == "v0002"  # trained for T, not the 2025 model
     again = score_risk(world, T, CFG, tmp_path)
     assert again[0].model_version == "v0002"  # found again, not retrained
+
+
+def test_a_fallback_model_is_not_reused_for_data_with_history(world, tmp_path):
+    """The contract example (no labelled history) leaves a fixed-weight fallback in the registry; a
+    later world with history scored from the same model folder must train a real model."""
+    if not EXAMPLE.exists():
+        import pytest
+
+        pytest.skip("contract example not in the repo")
+    tiny = score_risk(tables_from_dataset(read_dataset(EXAMPLE)), date(2024, 12, 31), CFG, tmp_path)
+    assert tiny[0].model_version == "v0001"
+    from gnn.registry import ModelRegistry
+
+    assert ModelRegistry(tmp_path).meta("v0001").get("kind") == "fallback"
+    scores = score_risk(world, T, CFG, tmp_path)
+    assert scores[0].model_version == "v0002"
+    assert ModelRegistry(tmp_path).meta("v0002").get("kind") != "fallback"

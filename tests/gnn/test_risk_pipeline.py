@@ -88,7 +88,7 @@ def test_a_fallback_model_is_not_reused_for_data_with_history(world, tmp_path):
         import pytest
 
         pytest.skip("contract example not in the repo")
-    tiny = score_risk(tables_from_dataset(read_dataset(EXAMPLE)), date(2024, 12, 31), CFG, tmp_path)
+    tiny = score_risk(tables_from_dataset(read_dataset(EXAMPLE)), date(2023, 12, 1), CFG, tmp_path)
     assert tiny[0].model_version == "v0001"
     from gnn.registry import ModelRegistry
 

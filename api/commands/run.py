@@ -31,6 +31,10 @@ def register(app: typer.Typer) -> None:
         settings = Settings()
         if graph:
             settings = settings.model_copy(update={"graph_uri": graph})
+        if "model_dir" not in settings.model_fields_set:
+            # a run is self-contained unless a registry is named (CREDGRAPH_MODEL_DIR): the same
+            # data gives the same outputs whatever an earlier run left in the working directory
+            settings = settings.model_copy(update={"model_dir": out / "models"})
         try:
             cutoff = date.fromisoformat(as_of) if as_of else None
             summary = run_pipeline(data_dir, out, settings, cutoff, progress=not quiet)

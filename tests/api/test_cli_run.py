@@ -120,3 +120,16 @@ def test_pipeline_leaves_a_passed_store_open_and_filled(tmp_path: Path) -> None:
     risk = store.risk(NodeLabel.FIRM, "91330803MA2D00037J")
     assert risk is not None and 0.0 <= risk.score <= 1.0
     assert store.counts()["Firm"] == len(read_rows(EXAMPLE / "firms.csv"))
+
+
+def test_run_keeps_its_models_beside_its_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without CREDGRAPH_MODEL_DIR a run trains into OUT/models, so a model left in the working
+    directory by an earlier run on other data is never picked up."""
+    monkeypatch.delenv("CREDGRAPH_MODEL_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CREDGRAPH_REVIEW_DB_URL", f"sqlite:///{tmp_path / 'review.db'}")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["run", str(EXAMPLE), "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert (out / "models" / "CURRENT").is_file()
+    assert not (tmp_path / "models").exists()

@@ -30,7 +30,7 @@ def read_rows(path: Path) -> list[dict[str, str]]:
 
 def run_cli(graph: str, out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *extra: str) -> None:
     monkeypatch.setenv("CREDGRAPH_REVIEW_DB_URL", f"sqlite:///{tmp_path / 'review.db'}")
-    monkeypatch.setenv("CREDGRAPH_MODEL_DIR", str(tmp_path / "models"))
+    monkeypatch.setenv("CREDGRAPH_MODEL_DIR", str(out / "models"))  # each run trains its own
     result = CliRunner().invoke(
         app, ["run", str(EXAMPLE), "--out", str(out), "--graph", graph, "--quiet", *extra]
     )

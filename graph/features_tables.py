@@ -14,12 +14,18 @@ from typing import Any
 
 import pandas as pd
 
+from graph.export import NODE_COLUMNS
 from graph.model import ROLE_RELS, NodeLabel, RelType
 from graph.tables import GraphTables
 from ingest.records import Dataset, Firm, Person, SubjectType
 from resolution.links import Link, LinkSource
 
 _LAB = {SubjectType.FIRM: str(NodeLabel.FIRM), SubjectType.PERSON: str(NodeLabel.PERSON)}
+
+
+def _columns(label: NodeLabel) -> list[str]:
+    """The export's column order for a label (graph.export declares it once for both stores)."""
+    return ["key", *NODE_COLUMNS[label]]
 
 
 def _addr_key(text: str | None) -> str | None:
@@ -66,19 +72,7 @@ def tables_from_dataset(ds: Dataset, links: Iterable[Link] = ()) -> GraphTables:
             }
             for f in ds.firms
         ],
-        columns=[
-            "key",
-            "name",
-            "other_names",
-            "kind",
-            "status",
-            "region_code",
-            "industry",
-            "founded_on",
-            "registered_capital_wan",
-            "address",
-            "phone",
-        ],
+        columns=_columns(NodeLabel.FIRM),
     )
     persons = pd.DataFrame(
         [
@@ -92,7 +86,7 @@ def tables_from_dataset(ds: Dataset, links: Iterable[Link] = ()) -> GraphTables:
             }
             for p in ds.persons
         ],
-        columns=["key", "name", "gender", "birth_date", "address", "phone"],
+        columns=_columns(NodeLabel.PERSON),
     )
     recs = pd.DataFrame(
         [
@@ -108,16 +102,7 @@ def tables_from_dataset(ds: Dataset, links: Iterable[Link] = ()) -> GraphTables:
             }
             for r in ds.credit_records
         ],
-        columns=[
-            "key",
-            "kind",
-            "subject_name",
-            "authority",
-            "document_no",
-            "decided_on",
-            "expires_on",
-            "amount_yuan",
-        ],
+        columns=_columns(NodeLabel.CREDIT_RECORD),
     )
     events = pd.DataFrame(
         [
@@ -132,7 +117,7 @@ def tables_from_dataset(ds: Dataset, links: Iterable[Link] = ()) -> GraphTables:
             }
             for e in ds.events
         ],
-        columns=["key", "source", "occurred_at", "region_code", "location", "category", "text"],
+        columns=_columns(NodeLabel.EVENT),
     )
     _dates(firms, ["founded_on"])
     _dates(persons, ["birth_date"])
@@ -392,46 +377,25 @@ class TablesBuilder:
         firms = _dates(
             pd.DataFrame(
                 self.firms,
-                columns=[
-                    "key",
-                    "name",
-                    "other_names",
-                    "kind",
-                    "status",
-                    "region_code",
-                    "industry",
-                    "founded_on",
-                    "registered_capital_wan",
-                    "address",
-                    "phone",
-                ],
+                columns=_columns(NodeLabel.FIRM),
             ),
             ["founded_on"],
         )
         persons = _dates(
-            pd.DataFrame(self.persons, columns=["key", "name", "gender", "birth_date", "address", "phone"]),
+            pd.DataFrame(self.persons, columns=_columns(NodeLabel.PERSON)),
             ["birth_date"],
         )
         recs = _dates(
             pd.DataFrame(
                 self.records,
-                columns=[
-                    "key",
-                    "kind",
-                    "subject_name",
-                    "authority",
-                    "document_no",
-                    "decided_on",
-                    "expires_on",
-                    "amount_yuan",
-                ],
+                columns=_columns(NodeLabel.CREDIT_RECORD),
             ),
             ["decided_on", "expires_on"],
         )
         evs = _dates(
             pd.DataFrame(
                 self.events,
-                columns=["key", "source", "occurred_at", "region_code", "location", "category", "text"],
+                columns=_columns(NodeLabel.EVENT),
             ),
             ["occurred_at"],
         )

@@ -16,10 +16,10 @@ from datetime import date
 from pathlib import Path
 
 from api.settings import Settings
+from graph.features_cut import default_as_of
 from graph.model import RiskScore
 from graph.store import GraphStore, open_store
 from ingest.dataset import read_dataset, write_quarantine_report
-from ingest.records import Dataset
 from resolution.links import Link
 
 RESOLUTION_COLUMNS = ["source", "record_id", "entity_type", "entity_id", "score", "decision", "evidence"]
@@ -47,16 +47,6 @@ class RunSummary:
             yield
         finally:
             self.seconds[name] = round(time.perf_counter() - start, 3)
-
-
-def latest_date(ds: Dataset) -> date:
-    """The default as-of: the latest date any record or event of the data carries."""
-    dates: list[date] = [r.decided_on for r in ds.credit_records]
-    dates += [e.occurred_at.date() for e in ds.events]
-    dates += [f.founded_on for f in ds.firms if f.founded_on]
-    if not dates:
-        return date.today()
-    return max(dates)
 
 
 def store_from_settings(settings: Settings) -> GraphStore:
@@ -96,8 +86,6 @@ def run_pipeline(
         # values cleared on rows that still loaded (bad phone, masked legal-rep id...): reported apart
         write_quarantine_report(ds.warnings, out_dir / "warnings.csv")
         summary.warnings = len(ds.warnings)
-    as_of = as_of or latest_date(ds)
-    summary.as_of = as_of.isoformat()
 
     with summary.stage("resolve"):
         queue = ReviewQueue(settings.review_db_url)
@@ -115,6 +103,9 @@ def run_pipeline(
             store.write_links(links)
         with summary.stage("risk"):
             tables = store.export_tables()
+            # one rule for run, train and score: the latest credit-record or event date (not founding dates)
+            as_of = as_of or default_as_of(tables)
+            summary.as_of = as_of.isoformat()
             scores = score_risk(tables, as_of, RiskConfig(seed=settings.seed), settings.model_dir)
             store.write_risk_scores(scores)
             write_risk_scores(scores, out_dir / "risk_scores.csv")

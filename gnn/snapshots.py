@@ -16,6 +16,7 @@ import pandas as pd
 from gnn.config import RiskConfig
 from graph.features import FeatureSet, build_features
 from graph.features_cut import PUNITIVE, cut_tables, data_time_range, subject_records
+from graph.features_cut import default_as_of as cut_default_as_of
 from graph.tables import GraphTables
 from ingest.errors import ModelError
 
@@ -91,6 +92,5 @@ def plan_snapshots(
 
 
 def default_as_of(tables: GraphTables) -> pd.Timestamp:
-    """The contract's default cutoff: the latest record or event date in the data (today if none)."""
-    _, last = data_time_range(tables)
-    return last if last is not None else pd.Timestamp.today().normalize()
+    """graph.features_cut.default_as_of as a Timestamp (the one rule for run, train, score, retrain)."""
+    return pd.Timestamp(cut_default_as_of(tables))

@@ -141,6 +141,17 @@ def labels_after(tables: GraphTables, as_of: date | pd.Timestamp, horizon_months
     return out
 
 
+def default_as_of(tables: GraphTables) -> date:
+    """The default as-of date of run, train and score: the latest credit-record decision or event date.
+
+    Registry dates (firm founding, affiliation starts) are not evidence of when the data was current:
+    a registry exported a year after the last credit record must not move the cutoff past the data
+    (and with it which records count as expired). Today when the data has no dated record or event.
+    """
+    _, last = data_time_range(tables)
+    return last.date() if last is not None else date.today()
+
+
 def data_time_range(tables: GraphTables) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
     """Earliest and latest credit-record / event date: where snapshots and the default as-of can lie."""
     dates = []

@@ -73,9 +73,9 @@ def load_tables(
 
 
 def _as_of(tables: GraphTables, as_of: str | None) -> date:
-    from gnn.snapshots import default_as_of
+    from graph.features_cut import default_as_of
 
-    return date.fromisoformat(as_of) if as_of else default_as_of(tables).date()
+    return date.fromisoformat(as_of) if as_of else default_as_of(tables)
 
 
 def _metrics_table(title: str, metrics: dict) -> Table:

@@ -72,3 +72,17 @@ def test_labels_use_the_following_twelve_months_only():
     b.record("R6", "Firm", "F1", "red_list", "2024-04-01")  # not punitive
     lab = labels_after(b.build(), T).set_index("subject")["label"]
     assert lab.to_dict() == {"F1": 0, "F2": 1, "P1": 0, "P2": 1}
+
+
+def test_default_as_of_is_the_latest_record_or_event_not_a_founding_date():
+    from datetime import date
+
+    from graph.features_cut import default_as_of
+
+    b = TablesBuilder()
+    b.firm("F1", founded_on="2020-01-01").firm("F2", founded_on="2026-03-01")  # registry exported later
+    b.record("R1", "Firm", "F1", "admin_penalty", "2024-05-01")
+    b.event("E1", "2024-08-09T10:00:00", [("Firm", "F1")])
+    assert default_as_of(b.build()) == date(2024, 8, 9)
+    b.record("R2", "Firm", "F1", "admin_penalty", "2024-09-30")
+    assert default_as_of(b.build()) == date(2024, 9, 30)

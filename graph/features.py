@@ -1,8 +1,9 @@
 """Per-subject risk features of a cut graph (firms and persons), computed with scipy.sparse.
 
 Two groups: OWN (the subject's own active records, resolved events, age, kind) — what an own-records
-model may see — and RELATED (degrees, punished neighbours at 1 and 2 hops weighted by role and share,
-shared address/phone clusters, PageRank and personalised PageRank from punished seeds, component
+model may see — and RELATED (degrees, punished neighbours at 1 and 2 hops weighted by role and share, counted
+by relation type, as a share of all ties, and by how fresh their latest record is; shared address/phone
+clusters, PageRank and personalised PageRank from punished seeds, component
 sizes). Call `build_features(cut_tables(tables, T), T)`: the features then use nothing after T.
 Firm status is a column but not in either model group: in a historical cut it is unknown (see
 features_cut), so no model learns from a status that was only known later.
@@ -148,8 +149,16 @@ def _node_attrs(cut: GraphTables, g: SubjectGraph, t: pd.Timestamp, f: dict[str,
     f["firm_status_active"] = np.r_[active, np.full(n - nf, np.nan)]
 
 
+def _row_max(m: sp.csr_matrix, v: np.ndarray) -> np.ndarray:
+    """Per row, the largest v[j] over the row's non-zero columns j (0 for an empty row)."""
+    if m.nnz == 0:
+        return np.zeros(m.shape[0])
+    return np.asarray(m.multiply(v[None, :]).tocsr().max(axis=1).todense()).ravel()
+
+
 def _related(g: SubjectGraph, seeds: np.ndarray, recent: np.ndarray, f: dict[str, np.ndarray]) -> None:
     n = g.n
+    last_days = f["own_days_since_punitive"]
     s = (seeds > 0).astype(float)
     for rel in sorted(AFFILIATION_RELS):
         B = g.roles[rel]
@@ -171,15 +180,25 @@ def _related(g: SubjectGraph, seeds: np.ndarray, recent: np.ndarray, f: dict[str
         f[f"pun_1hop_n{tag}"] = U @ vec
         f[f"pun_2hop_w{tag}"] = W @ (W @ vec) - w2diag * vec
         f[f"pun_2hop_n{tag}"] = U @ (U @ vec) - u2diag * vec
-    # distinct punished firms reachable firm -> person -> other firm (the phoenix / shared-people path)
+    # punished parties by the relation that ties them (either direction), and as a share of all ties
+    for rel in sorted(AFFILIATION_RELS):
+        B = g.roles[rel]
+        tie = (B + B.T).tocsr()
+        tie.data[:] = 1.0
+        f[f"pun_1hop_{rel.lower()}"] = tie @ s
+    f["pun_1hop_share"] = f["pun_1hop_n"] / np.maximum(u2diag, 1.0)
+    # distinct punished subjects two ties away (firm -> person -> other firm and the like), and their share
     reach = (U @ U).tocsr()
     reach.setdiag(0)
     reach.eliminate_zeros()
     reach.data[:] = 1.0
+    f["reach_2hop"] = np.asarray(reach.sum(axis=1)).ravel()
     f["pun_2hop_distinct"] = reach @ s
-    # a person on many boards links weakly: 2-hop paths scaled by 1/sqrt(degree of the one in between)
-    inv = 1.0 / np.sqrt(np.maximum(u2diag, 1.0))
-    f["pun_2hop_norm"] = (W @ sp.diags(inv)) @ (W @ s) - (W.multiply(W) @ inv) * s
+    f["pun_2hop_share"] = f["pun_2hop_distinct"] / np.maximum(f["reach_2hop"], 1.0)
+    # recency: how fresh the latest active punitive record of the closest punished party is (1 = today)
+    fresh = np.where(s > 0, 1.0 / (1.0 + np.maximum(last_days, 0.0) / 365.0), 0.0)
+    f["pun_1hop_freshest"] = _row_max(U, fresh)
+    f["pun_2hop_freshest"] = _row_max(reach, fresh)
     # intensity: how many active punitive records the related parties carry (capped)
     cnt = np.minimum(seeds, 5.0)
     f["pun_1hop_cnt"] = W @ cnt

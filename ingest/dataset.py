@@ -26,7 +26,7 @@ from ingest.readers import (
     read_persons,
 )
 from ingest.records import Affiliation, CreditRecord, Dataset, QuarantinedRow, SubjectType
-from ingest.sources import iter_csv
+from ingest.sources import Broken, iter_csv
 from ingest.text import to_halfwidth
 
 __all__ = ["Truth", "read_dataset", "read_truth", "write_quarantine_report"]
@@ -121,8 +121,10 @@ def _read_truth_file(path: Path, columns: tuple[str, str, str]) -> list[tuple[st
         return []
     out: list[tuple[str, str, str]] = []
     for line, cells in iter_csv(path, columns):
-        if cells is None:
-            raise ContractError(path.name, line, "wrong number of cells")
+        if isinstance(cells, Broken):
+            if cells.kept:
+                continue
+            raise ContractError(path.name, line, f"{cells.reason}: {cells.value}")
         rid, kind, code = ("".join(to_halfwidth(c).split()) for c in cells)
         out.append((rid, kind.lower(), code.upper()))
     return out

@@ -22,6 +22,25 @@ from ingest.values import parse_date, parse_datetime, parse_float
 E = TypeVar("E", bound=Enum)
 _MEMO_LIMIT = 200_000
 
+# Longest value a cell may hold, in characters; a longer one is not that field (a pasted document,
+# a broken export) and the row is quarantined as too_long. Free text gets room for long complaints.
+LENGTH_LIMITS: dict[str, int] = {
+    "text": 20_000, "summary": 20_000, "address": 1_000, "location": 1_000, "other_names": 4_000,
+    "name": 300, "subject_name": 300, "legal_rep_name": 300, "authority": 300, "document_no": 300,
+}  # fmt: skip
+DEFAULT_LENGTH_LIMIT = 200
+
+
+def length_limit(field_name: str) -> int:
+    """The most characters `field_name` may hold (LENGTH_LIMITS, else DEFAULT_LENGTH_LIMIT)."""
+    return LENGTH_LIMITS.get(field_name, DEFAULT_LENGTH_LIMIT)
+
+
+def too_long(field_name: str, value: str, limit: int) -> Rejected:
+    """The rejection of an over-long cell; its value is shortened to a readable excerpt."""
+    shown = f"{value[:40]}… ({len(value):,} characters; limit {limit:,})"
+    return Rejected(field_name, shown, Reason.TOO_LONG)
+
 
 class Rejected(Exception):
     """Internal: the current row breaks the contract at `field`."""
@@ -128,6 +147,15 @@ class RowParser:
             raise Rejected(name, value, Reason.BAD_DATE)
         return parsed
 
+    def optional_date(self, name: str, value: str) -> date | None:
+        """A descriptive date (founded_on, birth_date): an unreadable one is cleared and noted."""
+        if blank(value):
+            return None
+        parsed = parse_date(value)
+        if parsed is None:
+            self.warn(name, value, Reason.CLEARED_DATE)
+        return parsed
+
     def timestamp(self, name: str, value: str) -> datetime:
         parsed = parse_datetime(self.required(name, value))
         if parsed is None:
@@ -143,6 +171,16 @@ class RowParser:
         if parsed is None or (low is not None and parsed < low) or (high is not None and parsed > high):
             raise Rejected(name, value, Reason.BAD_NUMBER)
         return parsed
+
+    def optional_number(
+        self, name: str, value: str, low: float | None = None, high: float | None = None
+    ) -> float | None:
+        """An amount that never stops a row (capital, share, fine): unreadable = cleared and noted."""
+        try:
+            return self.number(name, value, low, high)
+        except Rejected:
+            self.warn(name, value, Reason.CLEARED_NUMBER)
+            return None
 
     # --- codes -------------------------------------------------------------------------------
     def uscc(self, name: str, value: str) -> str:

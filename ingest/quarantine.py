@@ -29,11 +29,18 @@ class Reason(StrEnum):
       unknown_enum      — kind, status, role, subject_type, holder_type or source outside the contract
       duplicate_key     — the key was already read in this file (the first row wins)
       unknown_reference — an affiliation names a holder or firm that the registry files lack
-      bad_row           — wrong number of cells, or a JSON value that is a list or object
+      bad_row           — wrong number of cells (value: expected and got), an unreadable CSV quote,
+                          or a JSON value that is a list or object
+      bad_json          — a JSON line that does not parse, nests too deep, or is not an object
+      bad_encoding      — a line whose bytes are not in the file's encoding (UTF-8 or GB18030)
+      too_long          — a value over its field's length limit, or a line over 1 MiB
     Row loaded, value set aside:
       cleared_phone         — the phone cell holds no mainland number (kept empty)
       cleared_region_code   — the region code is not 6 digits (kept empty)
       cleared_id            — a firm's legal_rep_id fails its check digit (kept empty)
+      cleared_date          — an optional descriptive date (founded_on, birth_date) is unreadable
+      cleared_number        — an optional amount (capital, share, fine) is unreadable or out of range
+      encoding              — the file is not UTF-8 but GB18030 and was read as such (file note)
       masked_id             — a firm's legal_rep_id is published masked (kept empty)
       unregistered_subject  — a credit record names a valid code that no registry file holds
     """
@@ -46,9 +53,15 @@ class Reason(StrEnum):
     DUPLICATE_KEY = "duplicate_key"
     UNKNOWN_REFERENCE = "unknown_reference"
     BAD_ROW = "bad_row"
+    BAD_JSON = "bad_json"
+    BAD_ENCODING = "bad_encoding"
+    TOO_LONG = "too_long"
     CLEARED_PHONE = "cleared_phone"
     CLEARED_REGION_CODE = "cleared_region_code"
     CLEARED_ID = "cleared_id"
+    CLEARED_DATE = "cleared_date"
+    CLEARED_NUMBER = "cleared_number"
+    ENCODING = "encoding"
     MASKED_ID = "masked_id"
     UNREGISTERED_SUBJECT = "unregistered_subject"
 
@@ -63,6 +76,9 @@ _ROW_KEPT = frozenset(
         Reason.CLEARED_PHONE,
         Reason.CLEARED_REGION_CODE,
         Reason.CLEARED_ID,
+        Reason.CLEARED_DATE,
+        Reason.CLEARED_NUMBER,
+        Reason.ENCODING,
         Reason.MASKED_ID,
         Reason.UNREGISTERED_SUBJECT,
     }

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from ingest.codes import birth_date_of
-from ingest.fields import Rejected, RowParser, blank, compact_name
+from ingest.fields import Rejected, RowParser, blank, compact_name, length_limit, too_long
 from ingest.quarantine import Reason
 from ingest.records import (
     Affiliation,
@@ -34,7 +34,7 @@ from ingest.records import (
     Role,
     SubjectType,
 )
-from ingest.sources import iter_csv, iter_jsonl
+from ingest.sources import Broken, iter_csv, iter_jsonl
 
 T = TypeVar("T")
 
@@ -73,25 +73,41 @@ class FileResult(Generic[T]):
     rows_read: int = 0
 
 
+def _check_lengths(row: Any, columns: tuple[str, ...], limits: tuple[int, ...]) -> None:
+    """Reject the row at its first cell over the field's length limit (CSV cells or JSON values)."""
+    values = row if isinstance(row, list) else map(row.get, columns)
+    for column, limit, value in zip(columns, limits, values, strict=False):
+        if type(value) is str and len(value) > limit:
+            raise too_long(column, value, limit)
+
+
 def _run(
     path: Path,
     rows: Iterable[tuple[int, Any]],
     build: Callable[[RowParser, Any, Provenance], T],
     key_field: str,
     key: Callable[[T], object],
+    columns: tuple[str, ...],
 ) -> FileResult[T]:
-    """Drive one file: parse each row, quarantine rejects and duplicates, count rows."""
+    """Drive one file: parse each row, quarantine rejects, broken lines and duplicates, count rows."""
     parser = RowParser(path.name)
     result: FileResult[T] = FileResult(quarantine=parser.quarantine, warnings=parser.warnings)
     seen: set[object] = set()
     name = path.name
+    limits = tuple(length_limit(c) for c in columns)
     for line, row in rows:
-        result.rows_read += 1
         parser.line = line
+        if type(row) is Broken:
+            if row.kept:  # a note about the file (its encoding), not a row
+                parser.warn(row.field, row.value, row.reason)
+                continue
+            result.rows_read += 1
+            parser.reject(Rejected(row.field, row.value, row.reason))
+            continue
+        result.rows_read += 1
         noted = len(parser.warnings)
         try:
-            if row is None:
-                raise Rejected("*", "", Reason.BAD_ROW)
+            _check_lengths(row, columns, limits)
             record = build(parser, row, Provenance(name, line))
         except Rejected as exc:
             del parser.warnings[noted:]  # a quarantined row reports why it stopped, not its cleared cells
@@ -129,8 +145,8 @@ def _firm(p: RowParser, c: list[str], prov: Provenance) -> Firm:
         phone=p.phone("phone", phone),
         industry=p.label(industry),
         status=p.enum("status", status, FirmStatus) if not blank(status) else FirmStatus.ACTIVE,
-        founded_on=p.date("founded_on", founded),
-        registered_capital_wan=p.number("registered_capital_wan", cap.replace("万", ""), low=0),
+        founded_on=p.optional_date("founded_on", founded),
+        registered_capital_wan=p.optional_number("registered_capital_wan", cap.replace("万", ""), low=0),
         prov=prov,
         raw_name=raw_name,
     )
@@ -143,7 +159,7 @@ def _person(p: RowParser, c: list[str], prov: Provenance) -> Person:
         person_id=pid,
         name=compact_name(p.required("name", name)),
         gender=_GENDER.get(gender.strip().lower()),
-        birth_date=p.date("birth_date", birth) or birth_date_of(pid),
+        birth_date=p.optional_date("birth_date", birth) or birth_date_of(pid),
         address=p.address(addr),
         phone=p.phone("phone", phone),
         prov=prov,
@@ -158,7 +174,7 @@ def _affiliation(p: RowParser, c: list[str], prov: Provenance) -> Affiliation:
         holder_id=p.subject_code("holder_id", holder, htype),
         firm_uscc=p.uscc("firm_uscc", firm),
         role=p.enum("role", role, Role),
-        share_pct=p.number("share_pct", share, low=0, high=100),
+        share_pct=p.optional_number("share_pct", share, low=0, high=100),
         start_date=p.date("start_date", start),
         end_date=p.date("end_date", end),
         prov=prov,
@@ -185,7 +201,7 @@ def _credit(p: RowParser, c: list[str], prov: Provenance) -> CreditRecord:
         document_no=p.text(doc),
         decided_on=p.date("decided_on", decided, required=True),  # type: ignore[arg-type]
         expires_on=p.date("expires_on", expires),
-        amount_yuan=p.number("amount_yuan", amount, low=0),
+        amount_yuan=p.optional_number("amount_yuan", amount, low=0),
         summary=p.text(summary),
         prov=prov,
     )
@@ -228,13 +244,13 @@ def _event(p: RowParser, obj: dict[str, Any], prov: Provenance) -> Event:
 
 def read_firms(path: Path, progress: bool = False) -> FileResult[Firm]:
     """firms.csv -> Firm records keyed by USCC."""
-    return _run(path, iter_csv(path, FIRM_COLUMNS, progress), _firm, "uscc", lambda r: r.uscc)
+    return _run(path, iter_csv(path, FIRM_COLUMNS, progress), _firm, "uscc", lambda r: r.uscc, FIRM_COLUMNS)
 
 
 def read_persons(path: Path, progress: bool = False) -> FileResult[Person]:
     """persons.csv -> Person records keyed by resident ID."""
     rows = iter_csv(path, PERSON_COLUMNS, progress)
-    return _run(path, rows, _person, "person_id", lambda r: r.person_id)
+    return _run(path, rows, _person, "person_id", lambda r: r.person_id, PERSON_COLUMNS)
 
 
 def _affiliation_key(r: Affiliation) -> object:
@@ -246,15 +262,16 @@ def read_affiliations(path: Path, progress: bool = False) -> FileResult[Affiliat
 
     References to registered firms and persons are checked by `ingest.dataset.read_dataset`."""
     rows = iter_csv(path, AFFILIATION_COLUMNS, progress)
-    return _run(path, rows, _affiliation, "holder_id", _affiliation_key)
+    return _run(path, rows, _affiliation, "holder_id", _affiliation_key, AFFILIATION_COLUMNS)
 
 
 def read_credit_records(path: Path, progress: bool = False) -> FileResult[CreditRecord]:
     """credit_records.csv -> CreditRecord; masked or empty subject codes leave subject_id None."""
     rows = iter_csv(path, CREDIT_COLUMNS, progress)
-    return _run(path, rows, _credit, "record_id", lambda r: r.record_id)
+    return _run(path, rows, _credit, "record_id", lambda r: r.record_id, CREDIT_COLUMNS)
 
 
 def read_events(path: Path, progress: bool = False) -> FileResult[Event]:
     """events.jsonl -> Event records keyed by event_id; text normalised, raw_text as typed."""
-    return _run(path, iter_jsonl(path, progress), _event, "event_id", lambda r: r.event_id)
+    rows = iter_jsonl(path, progress)
+    return _run(path, rows, _event, "event_id", lambda r: r.event_id, EVENT_FIELDS)

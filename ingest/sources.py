@@ -1,8 +1,14 @@
-"""File-level reading: UTF-8 lines, CSV headers, JSON Lines. Breaks here stop the load.
+"""File-level reading: encodings, CSV headers, JSON Lines.
 
-A file that cannot be read as a whole (not UTF-8, a header without the contract's columns, a JSON
-line that does not parse or is not an object) raises `ContractError` naming the file and line:
-reading on would load rows whose meaning is unknown. Row-level problems are the readers' business.
+Only a file that cannot be read as a whole stops the load with `ContractError` naming the file and
+line: no header, a header without the contract's columns, an empty file, a UTF-16/32 export. A line
+or row that cannot be read (bytes in no known encoding, broken JSON, a JSON value that is not an
+object, a quote never closed, a line over the size limit, the wrong number of cells) comes out as a
+`Broken` item in its place; the readers quarantine it and read on.
+
+Encodings: UTF-8 (a BOM is dropped) is the contract's. Many government systems export GB18030/GBK:
+a file whose first non-ASCII line is not UTF-8 but reads as GB18030 is read as GB18030, and a
+`Broken(kept=True)` note says so (the run's warnings report the encoding).
 """
 
 from __future__ import annotations
@@ -10,35 +16,108 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from ingest.errors import ContractError
+from ingest.quarantine import Reason
 
-_BOM = "\ufeff"
 _PROGRESS_EVERY = 20_000
+MAX_LINE_BYTES = 1 << 20  # a JSON line (one event) or a CSV cell above 1 MiB is not a record
+_CONVERT_HINT = "convert it with `iconv -f {enc} -t UTF-8 FILE > FILE.utf8`"
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32LE"),
+    (b"\x00\x00\xfe\xff", "UTF-32BE"),
+    (b"\xff\xfe", "UTF-16LE"),
+    (b"\xfe\xff", "UTF-16BE"),
+)
 
 
-def _utf8_lines(fh: BinaryIO, name: str, progress: Any = None) -> Iterator[str]:
-    """Decode line by line so that the first bad byte is reported with its line number."""
-    done = 0
-    for lineno, raw in enumerate(fh, 1):
+@dataclass(frozen=True, slots=True)
+class Broken:
+    """A line or row that cannot be read as a record; with `kept`, only a note about the file."""
+
+    field: str
+    value: str
+    reason: Reason
+    kept: bool = False
+
+
+class _Decoder:
+    """Decodes a file line by line, choosing UTF-8 or GB18030 at its first non-ASCII line.
+
+    A line that does not decode is replaced by an empty line and noted in `notes` with its line
+    number, so the caller reports it where it stood.
+    """
+
+    def __init__(self) -> None:
+        self.encoding: str | None = None  # None while every line so far was ASCII
+        self.notes: list[tuple[int, Broken]] = []
+
+    def lines(self, fh: BinaryIO, name: str, progress: Any = None) -> Iterator[str]:
+        done = 0
+        for lineno, raw in enumerate(fh, 1):
+            if lineno == 1:
+                raw = self._first(raw, name)
+            if len(raw) > MAX_LINE_BYTES:
+                size = f"a line of {len(raw):,} bytes (limit {MAX_LINE_BYTES:,})"
+                self.notes.append((lineno, Broken("*", size, Reason.TOO_LONG)))
+                text = "\n"
+            else:
+                text = raw.decode("ascii") if raw.isascii() else self._decode(lineno, raw)
+            if progress is not None:
+                done += len(raw)
+                if lineno % _PROGRESS_EVERY == 0:
+                    progress.update(done)
+                    done = 0
+            yield text
+        if progress is not None and done:
+            progress.update(done)
+
+    def _first(self, raw: bytes, name: str) -> bytes:
+        if raw.startswith(b"\xef\xbb\xbf"):
+            self.encoding = "utf-8"
+            return raw[3:]
+        for bom, enc in _WIDE_BOMS:
+            if raw.startswith(bom):
+                hint = _CONVERT_HINT.format(enc=enc)
+                raise ContractError(name, 1, f"the file is {enc}, not UTF-8: {hint}")
+        return raw
+
+    def _decode(self, lineno: int, raw: bytes) -> str:
+        if self.encoding == "gb18030":
+            try:
+                return raw.decode("gb18030")
+            except UnicodeDecodeError as exc:
+                bad = f"byte 0x{raw[exc.start]:02x} at column {exc.start + 1}"
+                where = f"not GB18030 like the lines before: {bad}"
+                self.notes.append((lineno, Broken("*", where, Reason.BAD_ENCODING)))
+                return "\n"
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise ContractError(
-                name, lineno, f"not UTF-8: byte 0x{raw[exc.start]:02x} at column {exc.start + 1}"
-            ) from None
-        if lineno == 1 and text.startswith(_BOM):
-            text = text[1:]
-        if progress is not None:
-            done += len(raw)
-            if lineno % _PROGRESS_EVERY == 0:
-                progress.update(done)
-                done = 0
-        yield text
-    if progress is not None and done:
-        progress.update(done)
+            where = f"not UTF-8: byte 0x{raw[exc.start]:02x} at column {exc.start + 1}"
+        else:
+            self.encoding = "utf-8"
+            return text
+        gb = _gb18030(raw)
+        if self.encoding is None and gb is not None:
+            self.encoding = "gb18030"
+            hint = _CONVERT_HINT.format(enc="GB18030")
+            note = f"GB18030 (read as such; UTF-8 is the contract's encoding: {hint})"
+            self.notes.append((lineno, Broken("*", note, Reason.ENCODING, kept=True)))
+            return gb
+        hint = "; it reads as GB18030, so the file mixes encodings" if gb is not None else ""
+        self.notes.append((lineno, Broken("*", where + hint, Reason.BAD_ENCODING)))
+        return "\n"
+
+
+def _gb18030(raw: bytes) -> str | None:
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
 
 
 def _progress_bar(path: Path, enabled: bool) -> Any:
@@ -51,43 +130,57 @@ def _progress_bar(path: Path, enabled: bool) -> Any:
 
 def iter_csv(
     path: Path, columns: Sequence[str], progress: bool = False
-) -> Iterator[tuple[int, list[str] | None]]:
-    """Yield (line, cells in the order of `columns`) for each non-blank data row.
+) -> Iterator[tuple[int, list[str] | Broken]]:
+    """Yield (line, cells in the order of `columns`) for each non-blank data row, or a `Broken`.
 
     The header must hold every contract column (any order, case and surrounding spaces ignored);
     extra columns are allowed and ignored, so a source system may export more than we read.
-    A row whose cell count differs from the header's gives None instead of cells (its values
-    would land in the wrong columns); the reader quarantines it. `line` is the physical line where
-    the row starts (header = 1), also when a quoted cell spans lines.
+    A row whose cell count differs from the header's comes out as `Broken` (its values would land
+    in the wrong columns), as does a row with an undecodable line or an unreadable quote. `line`
+    is the physical line where the row starts (header = 1), also when a quoted cell spans lines.
     """
     name = path.name
     bar = _progress_bar(path, progress)
+    dec = _Decoder()
     try:
         with path.open("rb") as fh:
-            reader = csv.reader(_utf8_lines(fh, name, bar), strict=True)
+            reader = csv.reader(dec.lines(fh, name, bar), strict=True)
             try:
                 header = next(reader)
             except StopIteration:
                 raise ContractError(name, 1, "empty file: no header row") from None
             except csv.Error as exc:
                 raise ContractError(name, 1, f"unreadable CSV header: {exc}") from None
+            if any(not note.kept for _, note in dec.notes):
+                raise ContractError(name, 1, f"unreadable CSV header: {dec.notes[0][1].value}")
             order = _check_header(name, header, columns)
             width = len(header)
             last = reader.line_num
             while True:
+                broken: Broken | None = None
                 try:
                     cells = next(reader)
                 except StopIteration:
                     break
                 except csv.Error as exc:
-                    raise ContractError(name, last + 1, f"unreadable CSV: {exc}") from None
+                    reason = Reason.TOO_LONG if "field larger" in str(exc) else Reason.BAD_ROW
+                    cells, broken = [], Broken("*", f"unreadable CSV: {exc}", reason)
                 start, last = last + 1, reader.line_num
-                if len(cells) != width:
+                for at, note in dec.notes:
+                    if note.kept:
+                        yield at, note
+                    elif broken is None:
+                        broken = note
+                dec.notes.clear()
+                if broken is not None:
+                    yield start, broken
+                elif len(cells) != width:
                     if not cells or (len(cells) == 1 and not cells[0].strip()):
                         continue  # blank line
-                    yield start, None
-                    continue
-                yield start, [cells[i] for i in order]
+                    got = f"expected {width} cells (the header's), got {len(cells)}"
+                    yield start, Broken("*", got, Reason.BAD_ROW)
+                else:
+                    yield start, [cells[i] for i in order]
     finally:
         if bar is not None:
             bar.close()
@@ -108,27 +201,43 @@ def _check_header(name: str, header: list[str], columns: Sequence[str]) -> list[
     return [seen[c] for c in columns]
 
 
-def iter_jsonl(path: Path, progress: bool = False) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield (line, object) for each non-blank line (first line = 1).
+def _json_problem(exc: json.JSONDecodeError) -> str:
+    # JSONDecodeError.msg may end in "at" ("Unterminated string starting at"): say the column once
+    return f"broken JSON: {exc.msg.removesuffix(' at')} (column {exc.colno})"
 
-    A line that is not JSON, or JSON that is not an object, stops the load with its line number.
+
+def iter_jsonl(path: Path, progress: bool = False) -> Iterator[tuple[int, dict[str, Any] | Broken]]:
+    """Yield (line, object) for each non-blank line (first line = 1), or (line, `Broken`).
+
+    A line that is not JSON, nests too deep, or is JSON but not an object comes out as `Broken`.
     """
     name = path.name
     bar = _progress_bar(path, progress)
     loads = json.loads
+    dec = _Decoder()
     try:
         with path.open("rb") as fh:
-            for lineno, text in enumerate(_utf8_lines(fh, name, bar), 1):
+            for lineno, text in enumerate(dec.lines(fh, name, bar), 1):
+                if dec.notes:
+                    yield from dec.notes
+                    broken = any(not note.kept for _, note in dec.notes)
+                    dec.notes.clear()
+                    if broken:
+                        continue
                 if not text.strip():
                     continue
                 try:
                     obj = loads(text)
                 except json.JSONDecodeError as exc:
-                    msg = f"broken JSON: {exc.msg} at column {exc.colno}"
-                    raise ContractError(name, lineno, msg) from None
+                    yield lineno, Broken("*", _json_problem(exc), Reason.BAD_JSON)
+                    continue
+                except RecursionError:
+                    yield lineno, Broken("*", "broken JSON: nested too deep", Reason.BAD_JSON)
+                    continue
                 if not isinstance(obj, dict):
                     msg = f"a JSON {type(obj).__name__} where an object is expected"
-                    raise ContractError(name, lineno, msg)
+                    yield lineno, Broken("*", msg, Reason.BAD_JSON)
+                    continue
                 yield lineno, obj
     finally:
         if bar is not None:

@@ -1,4 +1,7 @@
-"""A malformed file stops the load with a ContractError naming the file and the line."""
+"""A file that cannot be read as a whole stops the load with a ContractError naming file and line.
+
+Lines and rows that cannot be read are quarantined instead: see test_read_robust.py.
+"""
 
 from pathlib import Path
 
@@ -52,39 +55,11 @@ def test_empty_file(data_dir: Path) -> None:
     expect_error(data_dir, "credit_records.csv", 1, "no header")
 
 
-def test_not_utf8_names_the_line_of_the_first_bad_byte(data_dir: Path) -> None:
-    path = data_dir / "firms.csv"
-    lines = path.read_bytes().split(b"\n")
-    lines[3] = lines[3].decode("utf-8").encode("gbk")
-    path.write_bytes(b"\n".join(lines))
-    expect_error(data_dir, "firms.csv", 4, "not UTF-8")
-
-
 def test_utf8_bom_is_accepted(data_dir: Path) -> None:
     path = data_dir / "firms.csv"
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     ds = read_dataset(data_dir)
     assert ds.quarantine == [] and ds.firms
-
-
-def test_broken_json_line(data_dir: Path) -> None:
-    path = data_dir / "events.jsonl"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    lines[2] = lines[2][:-5]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    expect_error(data_dir, "events.jsonl", 3, "broken JSON")
-
-
-def test_json_line_that_is_not_an_object(data_dir: Path) -> None:
-    path = data_dir / "events.jsonl"
-    path.write_text(path.read_text(encoding="utf-8") + '["E9", "complaint"]\n', encoding="utf-8")
-    expect_error(data_dir, "events.jsonl", 9, "object")
-
-
-def test_unterminated_quote(data_dir: Path) -> None:
-    path = data_dir / "credit_records.csv"
-    path.write_text(path.read_text(encoding="utf-8") + 'C9,firm,,"某公司,admin_penalty,,,2024-01-01,,,\n')
-    expect_error(data_dir, "credit_records.csv", 7, "unreadable CSV")
 
 
 def test_firms_file_is_required(data_dir: Path) -> None:

@@ -137,6 +137,15 @@ class RowParser:
         self._memo[memo_key] = member
         return member
 
+    def optional_date(self, name: str, value: str) -> date | None:
+        """A descriptive date (founded_on, birth_date): an unreadable one is cleared and noted."""
+        if blank(value):
+            return None
+        parsed = parse_date(value)
+        if parsed is None:
+            self.warn(name, value, Reason.CLEARED_DATE)
+        return parsed
+
     def date(self, name: str, value: str, required: bool = False) -> date | None:
         if blank(value):
             if required:
@@ -145,15 +154,6 @@ class RowParser:
         parsed = parse_date(value)
         if parsed is None:
             raise Rejected(name, value, Reason.BAD_DATE)
-        return parsed
-
-    def optional_date(self, name: str, value: str) -> date | None:
-        """A descriptive date (founded_on, birth_date): an unreadable one is cleared and noted."""
-        if blank(value):
-            return None
-        parsed = parse_date(value)
-        if parsed is None:
-            self.warn(name, value, Reason.CLEARED_DATE)
         return parsed
 
     def timestamp(self, name: str, value: str) -> datetime:

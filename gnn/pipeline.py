@@ -21,8 +21,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
 from gnn.config import RiskConfig
-from gnn.explain import dumps, explain_subjects, plain_reasons
-from gnn.explain_items import item_index
+from gnn.explain import MIN_CONTRIBUTION, Explainer, dumps, explain_subjects, plain_reasons
 from gnn.gbm import GbmModel
 from gnn.registry import ModelRegistry, code_version
 from gnn.riskmodel import RiskModel, sigmoid
@@ -106,6 +105,7 @@ def fit_risk_model(
         model.meta["note"] = "no labelled history with enough positives: fixed-weight fallback"
         return model, {}, used
     X, y = _stack(train)
+    meta["base_rate"] = float(y.mean())
     Xv, yv = (val.features.frame, val.y) if val is not None else (None, None)
     fs = train[0].features
     t1 = time.perf_counter()
@@ -194,11 +194,24 @@ def load_or_train(tables: GraphTables, as_of: date, config: RiskConfig, model_di
     return train_risk(tables, as_of, config, model_dir).model
 
 
-def explained_rows(score: np.ndarray, fraction: float, min_rows: int) -> np.ndarray:
-    """Which subjects get attributed reasons: the riskiest `fraction` (at least min_rows, all if fewer)."""
+def explained_rows(
+    score: np.ndarray, fraction: float, min_rows: int, base_rate: float | None = None
+) -> np.ndarray:
+    """Which subjects get attributed reasons: every one scored above the base rate, and at least the
+    riskiest `fraction` (at least min_rows, all if fewer)."""
     n = len(score)
     k = n if n <= min_rows else max(min_rows, int(np.ceil(fraction * n)))
-    return np.sort(np.argsort(-score, kind="stable")[:k])
+    top = np.zeros(n, dtype=bool)
+    top[np.argsort(-score, kind="stable")[:k]] = True
+    if base_rate is not None:
+        top |= score > base_rate
+    return np.flatnonzero(top)
+
+
+def base_rate(model: RiskModel, score: np.ndarray) -> float:
+    """The share of subjects punished within the horizon in the training snapshots (mean score if unknown)."""
+    rate = model.meta.get("base_rate")
+    return float(rate) if rate is not None else float(np.mean(score)) if len(score) else 0.0
 
 
 def score_snapshot(
@@ -207,25 +220,54 @@ def score_snapshot(
     max_reasons: int,
     explain_fraction: float = 1.0,
     explain_min: int = 20_000,
+    timings: dict[str, float] | None = None,
 ) -> pd.DataFrame:
     """Scores, own/related parts and JSON reasons for every subject of a snapshot.
 
-    Attribution (TreeSHAP + splitting over items) costs ~0.5 ms a subject, so on large worlds only the
-    riskiest `explain_fraction` get attributed reasons; the others list their own active punitive
-    records and recent events (no contribution figure), or [] when they have none.
+    Subjects above the base rate (and at least the riskiest `explain_fraction`) get attributed
+    reasons: TreeSHAP split over items, and the GNN's share by exact occlusion for the riskiest
+    `config.gnn_explain_max` whose GNN term matters. The others list their own records, punished
+    parties and events without a contribution figure, or [] when they have no signal at all.
     """
-    gnn_term = model.gnn_term(snap)
+    timings = timings if timings is not None else {}
+    t0 = time.perf_counter()
+    proj = model.gnn.project(snap) if model.gnn is not None else None
+    gnn_term = model.gnn_term(snap, proj)
     score = sigmoid(model.logit(snap, gnn_term))
     own_score = model.own_score(snap)
-    rows = explained_rows(score, explain_fraction, explain_min)
+    timings["score_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    rows = explained_rows(score, explain_fraction, explain_min, base_rate(model, score))
     contrib, cols, _ = model.contributions(snap, rows)
-    full = np.zeros((len(score), len(cols)))
-    full[rows] = contrib
-    index = item_index(snap)
-    reasons = explain_subjects(snap, full, cols, {"gnn_neighbourhood": gnn_term}, max_reasons, rows, index)
-    text = [dumps(r) for r in plain_reasons(snap, max_reasons, index)]
-    for i, r in zip(rows, reasons, strict=True):
+    timings["shap_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    gnn_parts: dict[int, list[tuple[str, str, float]]] = {}
+    cfg = model.config
+    if proj is not None and cfg.gnn_explain_max > 0:
+        from gnn.explain_gnn import gnn_party_effects
+
+        cand = rows[gnn_term[rows] >= MIN_CONTRIBUTION]
+        cand = cand[np.argsort(-score[cand], kind="stable")][: cfg.gnn_explain_max]
+        gnn_parts, done = gnn_party_effects(
+            model.gnn, snap, cand, model.blend[2], proj, time_budget_s=cfg.gnn_explain_budget_s
+        )
+        timings["gnn_explained"] = float(done)
+        timings["gnn_candidates"] = float(len(cand))
+    timings["gnn_occlusion_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    ex = Explainer(snap)
+    text = [dumps([])] * len(score)
+    for i, r in zip(
+        rows, explain_subjects(snap, contrib, cols, max_reasons, rows, gnn_parts, ex), strict=True
+    ):
         text[i] = dumps(r)
+    attributed = np.zeros(len(score), dtype=bool)
+    attributed[rows] = True
+    rest = np.flatnonzero(~attributed & ex.has_signal())
+    for i, r in zip(rest, plain_reasons(snap, max_reasons, rest, ex), strict=True):
+        text[i] = dumps(r)
+    timings["reasons_s"] = time.perf_counter() - t0
+    timings["attributed"] = float(len(rows))
     frame = snap.features.frame
     return pd.DataFrame(
         {

@@ -1,10 +1,15 @@
-"""Safe retraining of the risk model: train on the latest window, compare on the held-out window,
-promote only if not worse, log why. Idempotent: the same data, config and code never train twice.
+"""Safe retraining of the risk model: compare candidate and incumbent on a window neither saw, promote
+only if not worse, serve a model trained up to the latest data, log why. Idempotent: the same data,
+config and code never train twice.
 
-Let L be the latest date in the data and H = L - horizon. The candidate is trained for cutoff H
-(its snapshots end before H) and both candidate and current version are scored on the snapshot at
-H labelled by (H, L] — a window the candidate never saw. The current version may have seen it (if
-it was trained later than H); its figure is then optimistic and the comparison is conservative.
+Let L be the latest date in the data (graph.features_cut.default_as_of) and H = L - horizon. The
+candidate's recipe (this config) is fitted for cutoff H, so it has seen nothing after H, and scored on
+the snapshot at H labelled by (H, L]. The incumbent is scored on the same snapshot: as it is when its
+own cutoff is on or before H; otherwise the saved artefact has seen the window, so its recipe (the
+config saved with it) is refitted for cutoff H and that replica is scored instead. Both figures then
+come from a window neither model saw. When the candidate is promoted, the version saved and served is
+the candidate's recipe fitted up to L (the latest data), with the held-out figures in its metadata;
+a refused candidate is saved as evaluated (cutoff H) for the record.
 """
 
 from __future__ import annotations
@@ -68,10 +73,22 @@ def _held_out(model: RiskModel, snap) -> dict[str, Any]:
     }
 
 
+def _incumbent_at(model: RiskModel, tables: GraphTables, held: pd.Timestamp) -> RiskModel:
+    """The incumbent as it can be scored on (held, L]: the saved model when its cutoff is on or before
+    `held`, else its recipe (saved config) refitted for cutoff `held`."""
+    cutoff = model.meta.get("cutoff")
+    if cutoff is not None and pd.Timestamp(cutoff) <= held:
+        return model
+    replica, _, _ = fit_risk_model(tables, held, model.config)
+    replica.meta["scored_as"] = f"recipe refitted for {held.date()} (saved cutoff {cutoff})"
+    return replica
+
+
 def retrain_risk(
     tables: GraphTables, config: RiskConfig, registry: ModelRegistry, tolerance: float = 0.0
 ) -> RetrainOutcome:
-    """Train a candidate on the latest window; promote it only if held-out ROC-AUC >= current - tolerance."""
+    """Compare a candidate with the incumbent on a window neither saw; promote (a model trained up to the
+    latest data) only if its held-out ROC-AUC >= the incumbent's - tolerance."""
     from gnn.registry import code_version
 
     latest = default_as_of(tables)
@@ -94,13 +111,16 @@ def retrain_risk(
     cand = _held_out(model, test)
     cur_metrics: dict[str, Any] = {}
     if current is not None:
-        cur_model = RiskModel.load(registry.path(current))
+        cur_model = _incumbent_at(RiskModel.load(registry.path(current)), tables, held)
         cur_test = (
             test
             if cur_model.categories == model.categories
             else make_snapshot(tables, held, cur_model.categories, config.horizon_months)
         )
-        cur_metrics = _held_out(cur_model, cur_test)
+        cur_metrics = {
+            **_held_out(cur_model, cur_test),
+            "scored_as": cur_model.meta.get("scored_as", "saved"),
+        }
     c_auc, p_auc = cand.get("roc_auc"), cur_metrics.get("roc_auc")
     if current is None:
         action, reason = "promoted", "no current version"
@@ -113,6 +133,9 @@ def retrain_risk(
         )
     else:
         action, reason = "refused", f"held-out ROC-AUC {c_auc:.4f} < current {p_auc:.4f} - {tolerance}"
+    if action == "promoted" and latest > held:
+        # serve the recipe trained up to the latest data; the held-out figures stay in its metadata
+        model, _, _ = fit_risk_model(tables, latest, config)
     version, path = registry.new_version()
     model.meta.update(
         {
@@ -121,6 +144,7 @@ def retrain_risk(
             "data_fingerprint": fp,
             "held_out": cand,
             "held_out_window": [str(held.date()), str(latest.date())],
+            "evaluated_cutoff": str(held.date()),
             "current_held_out": cur_metrics,
             "decision": f"{action}: {reason}",
         }

@@ -51,13 +51,14 @@ class RiskModel:
     def kind(self) -> str:
         return "fallback" if self.graph_gbm is None else ("stack" if self.gnn is not None else "gbm")
 
-    def gnn_term(self, snap: Snapshot) -> np.ndarray:
-        """b2 * (GNN logit - its validation mean) per subject (zeros without a GNN)."""
+    def gnn_term(self, snap: Snapshot, proj: Any = None) -> np.ndarray:
+        """b2 * (GNN logit - its validation mean) per subject (zeros without a GNN); `proj` reuses a
+        projection of the snapshot already built."""
         n = len(snap.features.frame)
         if self.gnn is None or self.blend[2] == 0.0:
             return np.zeros(n)
         mean = float(self.meta.get("gnn_logit_mean", 0.0))
-        return self.blend[2] * (self.gnn.predict_logit(snap) - mean)
+        return self.blend[2] * (self.gnn.predict_logit(snap, proj) - mean)
 
     def _bias0(self) -> float:
         b0, _, b2 = self.blend

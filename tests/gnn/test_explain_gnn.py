@@ -41,3 +41,24 @@ def test_removing_the_top_occluded_node_lowers_the_full_graph_logit_most(world):
         assert drop_top >= full[subject] - logit_without(gm, proj, int(subject), rt, ri) - 1e-6
         checked += 1
     assert checked >= 2
+
+
+@pytest.mark.slow
+def test_batched_occlusion_equals_one_forward_per_node(world):
+    from gnn.explain_gnn import gnn_party_effects
+
+    train = [make_snapshot(world, "2022-01-01", [], 12)]
+    val = make_snapshot(world, "2023-01-01", [], 12)
+    gm, _ = train_gnn(train, val, RiskConfig(epochs=1, hidden=8, batch_size=512))
+    proj = gm.project(val)
+    full = gm.predict_logit(val, proj)
+    subjects = np.argsort(-full[: proj.n_firms])[:2]
+    batched, done = gnn_party_effects(
+        gm, val, subjects, 2.0, proj, max_nodes=500, top_k=3, max_batch_nodes=300
+    )
+    assert done == 2 and batched
+    for row, parts in batched.items():
+        single = gnn_occlusion(gm, val, row, top_k=3, max_nodes=500, proj=proj)
+        assert [p["party"].split(":", 1)[1] for p in single] == [key for _, key, _ in parts]
+        # scale 2.0 turns GNN-logit drops into final-logit units
+        assert np.allclose([p["delta_logit"] * 2.0 for p in single], [d for _, _, d in parts], atol=2e-3)

@@ -61,3 +61,25 @@ def test_fingerprint_changes_with_data(world):
     nodes[NodeLabel.CREDIT_RECORD] = nodes[NodeLabel.CREDIT_RECORD].iloc[1:]
     assert data_fingerprint(type(world)(nodes=nodes, edges=world.edges)) != fp
     assert np.isfinite(len(fp))
+
+
+def test_promotion_serves_the_latest_data_and_compares_on_a_window_neither_saw(world, tmp_path, monkeypatch):
+    import pandas as pd
+
+    from graph.features_cut import default_as_of
+
+    monkeypatch.setattr("gnn.registry.code_version", lambda: "pinned")
+    latest = pd.Timestamp(default_as_of(world))
+    held = latest - pd.DateOffset(months=GOOD.horizon_months)
+    reg = ModelRegistry(tmp_path)
+    old = train_risk(world, (held - pd.DateOffset(months=6)).date(), WEAK, tmp_path)  # cutoff before H
+    out = retrain_risk(world, GOOD, reg)
+    assert out.current_version == old.version
+    assert out.current_metrics["scored_as"] == "saved"  # its cutoff precedes the window: scored as saved
+    assert out.action == "promoted", out.reason
+    served = reg.meta(reg.current())
+    assert pd.Timestamp(served["cutoff"]) == latest  # served model trained up to the latest data
+    assert pd.Timestamp(served["evaluated_cutoff"]) == held
+    # the incumbent is now trained up to L: it has seen (H, L], so its recipe is refitted for H
+    again = retrain_risk(world, WEAK.__class__(**{**GOOD.__dict__, "seed": 3}), reg)
+    assert again.current_metrics["scored_as"].startswith("recipe refitted")

@@ -11,7 +11,9 @@ class Reason(BaseModel):
     """One reason behind a score: an own record (grounded or a soft signal) or a related party."""
 
     text: str
-    kind: str = Field(description="record, event, related, shared_address, shared_phone, feature, or a term")
+    kind: str = Field(
+        description="record, history, event, related, shared_contact, roles, registry (older: feature)"
+    )
     record_id: str | None = None
     document_no: str | None = None
     grounded: bool | None = Field(
@@ -21,6 +23,10 @@ class Reason(BaseModel):
     role: str | None = None
     contribution: float | None = None
     path: list[Step] = Field(default_factory=list)
+    dimension: str | None = Field(
+        None, description="business, compliance, social_responsibility or related_parties"
+    )
+    signal: str | None = Field(None, description="grounded, soft, model, profile or history")
 
 
 class RiskOut(BaseModel):

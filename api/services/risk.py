@@ -60,12 +60,35 @@ def _party(raw: Any) -> str | None:
 def _describe(d: dict[str, Any], kind: str, party: str | None) -> str:
     if kind == "record":
         doc = d.get("document_no") or "no document number"
-        return f"own {d.get('kind') or 'credit'} record {d.get('record_id')} ({doc})"
+        when = f", decided {d['decided_on']}" if d.get("decided_on") else ""
+        return f"own {d.get('kind') or 'credit'} record {d.get('record_id')} ({doc}{when})"
+    if kind == "history":
+        return (
+            f"expired {d.get('kind') or 'credit'} record {d.get('record_id')} "
+            f"(expired {d.get('expired_on') or 'before the as-of date'}): history, not grounds"
+        )
     if kind == "event":
-        return f"resolved {d.get('source') or ''} event {d.get('event_id')} {d.get('category') or ''}".strip()
+        when = f" on {d['occurred_at']}" if d.get("occurred_at") else ""
+        what = f"{d.get('source') or ''} event {d.get('event_id')} {d.get('category') or ''}"
+        return f"resolved {what}{when}".strip()
     if kind == "related":
         hops = d.get("hops")
-        return f"related party {party}, {hops} hop{'s' if hops != 1 else ''} away, has punitive records"
+        recs = ", ".join(
+            f"{r.get('kind')} {r.get('document_no') or r.get('record_id')}"
+            for r in d.get("party_records") or []
+        )
+        what = f"punished: {recs}" if recs else "no active punitive record; risk found by the graph model"
+        return f"related party {party}, {hops} hop{'s' if hops != 1 else ''} away ({what})"
+    if kind == "shared_contact":
+        n = d.get("subjects")
+        return f"shares the {d.get('via')} {d.get('key')}" + (f" with {n - 1} other subjects" if n else "")
+    if kind == "roles":
+        return f"{d.get('role')} tie to {d.get('n')}: {', '.join(d.get('parties') or [])}"
+    if kind == "registry":
+        cap = d.get("registered_capital_wan")
+        return f"registration: founded {d.get('founded_on')}, {d.get('firm_kind')}" + (
+            f", capital {cap} 万元" if cap is not None else ""
+        )
     if kind.startswith("shared_"):
         return f"punished party {party} shares the {kind[7:]} {d.get('via')}"
     if kind == "feature":
@@ -96,6 +119,8 @@ def _from_dict(d: dict[str, Any], subject_id: str) -> Reason:
         role=role,
         contribution=d.get("contribution"),
         path=path,
+        dimension=d.get("dimension"),
+        signal=d.get("signal"),
     )
 
 

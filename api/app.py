@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api import problems
 from api.audit import AuditLog
+from api.limits import BodyLimit, HeadAsGet
 from api.metrics import ApiMetrics, MetricsMiddleware
 from api.routes import auth, entities, health, jobs, pages, paths, resolve, review, risk
 from api.security import KeyRing
@@ -78,8 +79,11 @@ def create_app(
     problems.install(app)
     for module in (health, auth, entities, paths, risk, resolve, review, jobs, pages):
         app.include_router(module.router)
+    app.include_router(pages.root)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(HeadAsGet)
     return app
 
 

@@ -75,6 +75,13 @@ async def _credgraph_handler(request: Request, exc: Exception) -> JSONResponse:
     return problem(status, slug, title, _detail(exc), request.url.path)
 
 
+async def _unexpected_handler(request: Request, exc: Exception) -> JSONResponse:
+    # A bug, not a caller's error: the trace goes to the server log (Starlette re-raises after
+    # answering), the caller gets the same problem+json shape as every other error, and no detail.
+    detail = "an unexpected error; the server logged it"
+    return problem(500, "internal", "Internal error", detail, request.url.path)
+
+
 async def _validation_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
@@ -88,10 +95,13 @@ async def _validation_handler(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    slug = {401: "unauthenticated", 403: "forbidden", 404: "not-found", 405: "method-not-allowed"}.get(
-        exc.status_code, "http"
+    slug = {
+        401: "unauthenticated", 403: "forbidden", 404: "not-found", 405: "method-not-allowed",
+        413: "too-large",
+    }.get(exc.status_code, "http")  # fmt: skip
+    title = {404: "Not found", 405: "Method not allowed", 413: "Request body too large"}.get(
+        exc.status_code, "HTTP error"
     )
-    title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "HTTP error")
     return problem(exc.status_code, slug, title, str(exc.detail) if exc.detail else None, request.url.path)
 
 
@@ -100,3 +110,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(CredgraphError, _credgraph_handler)
     app.add_exception_handler(RequestValidationError, _validation_handler)
     app.add_exception_handler(StarletteHTTPException, _http_handler)
+    app.add_exception_handler(Exception, _unexpected_handler)

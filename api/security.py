@@ -67,7 +67,13 @@ class KeyRing:
         self._secret = token_secret or secrets.token_bytes(32)
 
     @classmethod
-    def from_mapping(cls, raw: dict[str, Any], token_secret: bytes | None = None) -> KeyRing:
+    def from_mapping(cls, raw: Any, token_secret: bytes | None = None, source: str = "API keys") -> KeyRing:
+        if not isinstance(raw, dict):
+            raise ConfigError(
+                f"{source} must be a JSON object keyed by the sha256 of each key, "
+                f'{{"<sha256>": {{"name": "alice", "role": "investigator"}}}}, not a {type(raw).__name__}; '
+                "`credgraph keys create` writes such a file"
+            )
         entries: dict[str, Principal] = {}
         for key_hash, spec in raw.items():
             if not re.fullmatch(r"[0-9a-f]{64}", key_hash):
@@ -88,14 +94,18 @@ class KeyRing:
                 raw = tomllib.loads(text) if Path(path).suffix == ".toml" else json.loads(text)
             except (ValueError, tomllib.TOMLDecodeError) as exc:
                 raise ConfigError(f"cannot parse API keys file {path}: {exc}") from exc
-            return cls.from_mapping(raw, secret)
+            return cls.from_mapping(raw, secret, f"API keys file {path}")
         env = os.environ.get("CREDGRAPH_API_KEYS")
         if env:
             try:
-                return cls.from_mapping(json.loads(env), secret)
+                raw = json.loads(env)
             except ValueError as exc:
                 raise ConfigError(f"CREDGRAPH_API_KEYS is not JSON: {exc}") from exc
+            return cls.from_mapping(raw, secret, "CREDGRAPH_API_KEYS")
         return cls({}, secret)
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
     def by_key(self, key: str) -> Principal | None:
         return self._entries.get(hash_key(key))
@@ -127,6 +137,10 @@ _RIC_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z
 _MASKED_RIC_RE = re.compile(r"^\d{6}\*{8}\d{3}[0-9Xx]$")
 _MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
 _LANDLINE_RE = re.compile(r"^(0\d{2,3})-?(\d{3,4})(\d{4})$")
+# A landline with its area code inside prose: 0570-3456789, 0570 3456789, (0570)3456789, 057012345678
+_TEXT_LANDLINE_RE = re.compile(
+    r"(?<![0-9A-Za-z])[(（]?(0\d{2,3})(?:[)）]\s*|\s*[-－—]\s*|\s?)(\d{3,4})(\d{4})(?![0-9A-Za-z])"
+)
 _PHONE_KEYS = frozenset({"phone", "phones", "number"})
 
 
@@ -151,7 +165,7 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx
 
 
 def mask_text(text: str) -> str:
-    """Mask every resident ID (by check digit) and mobile number inside free text.
+    """Mask every resident ID (by check digit), mobile and landline (with area code) in free text.
 
     Matching runs on a copy with full-width digits made half-width (people type both); the stars
     are then put at the same positions of the original, so the text keeps its length and form.
@@ -163,6 +177,8 @@ def mask_text(text: str) -> str:
             spans.append((m.start() + 6, m.start() + 14))
     for m in _MOBILE_RE.finditer(plain):
         spans.append((m.start() + 3, m.start() + 7))
+    for m in _TEXT_LANDLINE_RE.finditer(plain):
+        spans.append(m.span(2))  # area code and last four stay visible, as mask_phone does
     if not spans:
         return text
     chars = list(text)

@@ -1,26 +1,32 @@
 """The one typed settings object, read only at the edges (CLI, API) and handed down as small configs.
 
 Every field can be set from the environment with the CREDGRAPH_ prefix (CREDGRAPH_GRAPH_URI=...);
-Neo4j credentials also come from the contract's NEO4J_USER / NEO4J_PASSWORD.
+Neo4j credentials also come from the contract's NEO4J_USER / NEO4J_PASSWORD. There is no built-in
+password: a Neo4j graph without NEO4J_PASSWORD is a ConfigError that says where to find one.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ingest.errors import ConfigError
+
+NEO4J_SCHEMES = ("bolt", "neo4j", "bolt+s", "bolt+ssc", "neo4j+s", "neo4j+ssc")
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="CREDGRAPH_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="CREDGRAPH_", extra="ignore", populate_by_name=True)
 
     graph_uri: str = "memory"
     neo4j_user: str = Field(
         default="neo4j", validation_alias=AliasChoices("NEO4J_USER", "CREDGRAPH_NEO4J_USER")
     )
-    neo4j_password: str = Field(
-        default="credgraph-dev", validation_alias=AliasChoices("NEO4J_PASSWORD", "CREDGRAPH_NEO4J_PASSWORD")
+    # read through `neo4j_password`, which refuses a Neo4j graph without one; never logged or shown
+    neo4j_secret: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("NEO4J_PASSWORD", "CREDGRAPH_NEO4J_PASSWORD")
     )
     neo4j_database: str = "neo4j"
     load_batch_size: int = 5000
@@ -32,4 +38,22 @@ class Settings(BaseSettings):
     api_token_secret: str | None = None
     max_depth: int = 3
     max_results: int = 500
+    max_body_bytes: int = 1_048_576  # request bodies over this are refused with 413
     seed: int = 0
+
+    @property
+    def uses_neo4j(self) -> bool:
+        """True when the graph is a Neo4j server (bolt://, neo4j:// and their TLS forms)."""
+        return self.graph_uri.split("://", 1)[0] in NEO4J_SCHEMES
+
+    @property
+    def neo4j_password(self) -> str | None:
+        """The Neo4j password in clear, for the driver only; required when the graph is Neo4j."""
+        if self.neo4j_secret is not None:
+            return self.neo4j_secret.get_secret_value()
+        if self.uses_neo4j:
+            raise ConfigError(
+                f"NEO4J_PASSWORD is not set but the graph is {self.graph_uri}: export the server's "
+                "password (for scripts/neo4j.sh: export NEO4J_PASSWORD=$(scripts/neo4j.sh password))"
+            )
+        return None

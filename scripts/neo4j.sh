@@ -6,14 +6,18 @@
 # dependency:copy-dependencies) and start the server through its own entry point
 # (org.neo4j.server.CommunityEntryPoint) with a generated neo4j.conf. Needs only Java 17 and Maven.
 #
-# Usage: scripts/neo4j.sh fetch|start|stop|restart|status|wipe|admin ARGS...|env
+# Usage: scripts/neo4j.sh fetch|start|stop|restart|status|wipe|admin ARGS...|env|password
+#
+# Password: there is no built-in one. NEO4J_PASSWORD if set; otherwise the first start generates one
+# for this data folder and keeps it in $NEO4J_RUN_DIR/password (mode 600); `scripts/neo4j.sh password`
+# prints it, so clients use: export NEO4J_PASSWORD=$(scripts/neo4j.sh password)
 #
 # Environment (all optional):
 #   NEO4J_VERSION    5.26.x patch to fetch            (default 5.26.31, newest on Central when pinned)
 #   NEO4J_BOLT_PORT  Bolt port on 127.0.0.1            (default 7687)
 #   NEO4J_HTTP_PORT  HTTP port; empty disables HTTP    (default empty)
 #   NEO4J_USER       must be "neo4j" (Community has one admin user)
-#   NEO4J_PASSWORD   initial password, >= 8 chars      (default credgraph-dev, as api.settings)
+#   NEO4J_PASSWORD   initial password, >= 8 chars      (default: generated, see above)
 #   NEO4J_AUTH       "true" or "false"                 (default true)
 #   NEO4J_HEAP       JVM heap                          (default 1g)
 #   NEO4J_PAGECACHE  page cache                        (default 1g)
@@ -27,7 +31,7 @@ NEO4J_VERSION="${NEO4J_VERSION:-5.26.31}"
 NEO4J_BOLT_PORT="${NEO4J_BOLT_PORT:-7687}"
 NEO4J_HTTP_PORT="${NEO4J_HTTP_PORT:-}"
 NEO4J_USER="${NEO4J_USER:-neo4j}"
-NEO4J_PASSWORD="${NEO4J_PASSWORD:-credgraph-dev}"
+NEO4J_PASSWORD="${NEO4J_PASSWORD:-}"
 NEO4J_AUTH="${NEO4J_AUTH:-true}"
 NEO4J_HEAP="${NEO4J_HEAP:-1g}"
 NEO4J_PAGECACHE="${NEO4J_PAGECACHE:-1g}"
@@ -41,6 +45,7 @@ CONF_DIR="$NEO4J_RUN_DIR/conf"
 PID_FILE="$NEO4J_RUN_DIR/run/neo4j.pid"
 LOG_FILE="$NEO4J_RUN_DIR/logs/console.log"
 USER_LOG="$NEO4J_RUN_DIR/logs/neo4j.log"
+PASSWORD_FILE="$NEO4J_RUN_DIR/password"
 
 # JVM flags from the official distribution's neo4j.conf (server.jvm.additional), which the
 # bootloader would normally pass: the kernel needs these opens on Java 17.
@@ -138,12 +143,33 @@ admin() {
     org.neo4j.cli.AdminTool "$@"
 }
 
+password_set() {
+  [[ -f "$NEO4J_RUN_DIR/data/dbms/auth.ini" || -f "$NEO4J_RUN_DIR/.password-set" ]]
+}
+
+# The password clients should use: NEO4J_PASSWORD, else the one this data folder keeps.
+password() {
+  if [[ -n "$NEO4J_PASSWORD" ]]; then printf '%s\n' "$NEO4J_PASSWORD"; return; fi
+  if [[ -f "$PASSWORD_FILE" ]]; then cat "$PASSWORD_FILE"; echo; return; fi
+  if password_set; then
+    die "the password of $NEO4J_RUN_DIR was set before passwords were generated and is not recorded:" \
+      "set NEO4J_PASSWORD to it, or run '$0 wipe' (drops this data) to get a generated one"
+  fi
+  die "no password yet: '$0 start' generates one for $NEO4J_RUN_DIR"
+}
+
 set_password() {
   [[ "$NEO4J_AUTH" == "true" ]] || return 0
   [[ "$NEO4J_USER" == "neo4j" ]] || die "NEO4J_USER must be neo4j on Community (got $NEO4J_USER)"
-  (( ${#NEO4J_PASSWORD} >= 8 )) || die "NEO4J_PASSWORD must have at least 8 characters"
-  if [[ -f "$NEO4J_RUN_DIR/data/dbms/auth.ini" || -f "$NEO4J_RUN_DIR/.password-set" ]]; then return 0; fi
-  admin dbms set-initial-password "$NEO4J_PASSWORD" >&2
+  if password_set; then return 0; fi
+  local pw="$NEO4J_PASSWORD"
+  if [[ -z "$pw" ]]; then
+    pw="$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
+    log "generated a password for $NEO4J_RUN_DIR; read it with: $0 password"
+  fi
+  (( ${#pw} >= 8 )) || die "NEO4J_PASSWORD must have at least 8 characters"
+  admin dbms set-initial-password "$pw" >&2
+  (umask 077 && printf '%s' "$pw" >"$PASSWORD_FILE")
   touch "$NEO4J_RUN_DIR/.password-set"
 }
 
@@ -207,6 +233,7 @@ case "$cmd" in
   wipe) stop; rm -rf "$NEO4J_RUN_DIR"; log "removed $NEO4J_RUN_DIR" ;;
   admin) admin "$@" ;;
   env) echo "NEO4J_URI=bolt://127.0.0.1:$NEO4J_BOLT_PORT"; echo "NEO4J_USER=$NEO4J_USER";
-       echo "NEO4J_HOME=$NEO4J_RUN_DIR"; echo "NEO4J_LIB=$LIB" ;;
-  *) echo "usage: $0 fetch|start|stop|restart|status|wipe|admin ARGS...|env" >&2; exit 2 ;;
+       echo "NEO4J_HOME=$NEO4J_RUN_DIR"; echo "NEO4J_LIB=$LIB"; echo "NEO4J_PASSWORD_FILE=$PASSWORD_FILE" ;;
+  password) password ;;
+  *) echo "usage: $0 fetch|start|stop|restart|status|wipe|admin ARGS...|env|password" >&2; exit 2 ;;
 esac

@@ -18,6 +18,9 @@ started=0
 if [ -z "${CREDGRAPH_SKIP_NEO4J:-}" ]; then
   ./scripts/neo4j.sh start || { echo "FAILED: could not start Neo4j"; exit 1; }
   started=1
+  # no built-in password: the one neo4j.sh generated for its data folder (or NEO4J_PASSWORD)
+  NEO4J_PASSWORD="${NEO4J_PASSWORD:-$(./scripts/neo4j.sh password)}" || { echo "FAILED: no Neo4j password"; exit 1; }
+  export NEO4J_PASSWORD
 fi
 .venv/bin/python -m pytest "$@"
 rc=$?

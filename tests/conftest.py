@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +18,16 @@ import pytest
 
 def neo4j_skipped() -> bool:
     return os.environ.get("CREDGRAPH_SKIP_NEO4J", "") not in ("", "0")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """NEO4J_PASSWORD, when unset, is the one scripts/neo4j.sh generated for its data folder."""
+    if os.environ.get("NEO4J_PASSWORD"):
+        return
+    cache = Path(os.environ.get("NEO4J_CACHE", Path(__file__).resolve().parents[1] / ".cache" / "neo4j"))
+    found = Path(os.environ.get("NEO4J_RUN_DIR", cache / "run")) / "password"
+    if found.is_file():
+        os.environ["NEO4J_PASSWORD"] = found.read_text(encoding="utf-8").strip()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -23,6 +23,7 @@ from api.services import risk as risk_svc
 from ingest.errors import NotFoundError
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
+root = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent.parent / "templates"))
 
 _STEWARD = {Role.STEWARD, Role.ADMIN}
@@ -40,6 +41,12 @@ def _caller(request: Request, keyring: Any, audit: Any, roles: set[Role]) -> Cal
             request, "forbidden.html", {"principal": principal}, status_code=403
         )
     return Caller(principal, request, audit)
+
+
+@root.get("/")
+def site_root() -> Response:
+    """`/` leads to the pages (the API lives under its own paths, described at /openapi.json)."""
+    return RedirectResponse("/ui/", status_code=307)
 
 
 @router.get("/login", response_class=HTMLResponse)

@@ -428,6 +428,9 @@ def main() -> None:
         "--before", type=Path, default=None, help="an earlier run's OUT dir on the same world and T"
     )
     ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument(
+        "--reuse-run", action="store_true", help="reuse the last run's outputs and tables (re-score only)"
+    )
     args = ap.parse_args()
     import logging
 
@@ -445,9 +448,15 @@ def main() -> None:
 
         generate(data, args.firms, args.seed)
     run_out = WORK / f"run_f{args.firms}_s{args.seed}"
+    saved = run_out / "tables.pkl"
     with PeakRss() as mem:
         t0 = time.perf_counter()
-        summary, tables = run_product(data, run_out, as_of)
+        if args.reuse_run and saved.exists():
+            summary_seconds, tables = pd.read_pickle(saved)
+        else:
+            summary, tables = run_product(data, run_out, as_of)
+            summary_seconds = summary.seconds
+            pd.to_pickle((summary_seconds, tables), saved)
         t_run = time.perf_counter() - t0
     reg = ModelRegistry(run_out / "models")
     model = RiskModel.load(reg.path(reg.latest() or ""))
@@ -463,7 +472,7 @@ def main() -> None:
     timings["subjects"] = len(scored)
     timings = {
         "run_total_s": t_run,
-        **{f"run_{k}_s": v for k, v in summary.seconds.items()},
+        **{f"run_{k}_s": v for k, v in summary_seconds.items()},
         "train_s": float(model.meta.get("train_seconds", float("nan"))),
         **timings,
         "peak_rss_run_gib": mem.peak / 2**30,
@@ -472,7 +481,8 @@ def main() -> None:
     frame = snap.features.frame
     types = np.where(frame["subject_label"] == "Firm", "firm", "person")
     models = score_table(model_scores(model, snap), types, frame["subject"].to_numpy(), pos, prior)
-    after = _risk_csv(run_out / "risk_scores.csv")
+    # the run's own risk_scores.csv; with --reuse-run, this code's re-score of the same model and snapshot
+    after = _risk_csv(run_out / "risk_scores.csv") if not args.reuse_run else scored.astype({"score": str})
     rate = base_rate(model, after["score"].astype(float).to_numpy())
     final = [_final_scores(after, "after", pos, prior)]
     ctx: dict = {

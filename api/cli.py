@@ -3,13 +3,51 @@
 from __future__ import annotations
 
 import importlib
+from importlib.metadata import PackageNotFoundError, version
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperOption
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="credgraph: credit knowledge graph")
 
 # Each stage registers its own commands; a stage not yet present is simply absent from --help.
-_COMMAND_MODULES = ("run", "synth", "resolution", "risk", "serve", "neo4j")
+_COMMAND_MODULES = ("run", "synth", "resolution", "risk", "serve", "neo4j", "keys")
+
+_type_tag = TyperOption.display_type_rich
+
+
+def _no_tag_on_flags(self: TyperOption, ctx: Any) -> str | None:
+    # typer tags every option with its type; on a flag (--strict, --help) "<bool>" reads as if the
+    # flag took a value, so flags show none
+    return None if self.is_flag else _type_tag(self, ctx)
+
+
+TyperOption.display_type_rich = _no_tag_on_flags  # type: ignore[method-assign]
+
+
+def package_version() -> str:
+    try:
+        return version("credgraph")
+    except PackageNotFoundError:  # run from a tree that was never installed
+        return "unknown"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"credgraph {package_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    show_version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="print the version and exit"),
+    ] = False,
+) -> None:
+    """credgraph: credit knowledge graph."""
+
 
 for _name in _COMMAND_MODULES:
     try:

@@ -131,6 +131,55 @@ class KeyRing:
             return None
 
 
+# --- key files -------------------------------------------------------------------------------
+
+
+def read_key_file(path: Path) -> dict[str, dict[str, str]]:
+    """The raw `sha256 -> {name, role}` mapping of a key file; an absent file is empty."""
+    if not path.is_file():
+        return {}
+    text = path.read_text(encoding="utf-8")
+    try:
+        raw = tomllib.loads(text) if path.suffix == ".toml" else json.loads(text) if text.strip() else {}
+    except (ValueError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot parse API keys file {path}: {exc}") from exc
+    KeyRing.from_mapping(raw, source=f"API keys file {path}")  # refuse a file the API could not read
+    return raw  # type: ignore[no-any-return]
+
+
+def write_key_file(path: Path, raw: dict[str, dict[str, str]]) -> None:
+    """Write a JSON key file readable by its owner only, atomically (a crash leaves the old file)."""
+    if path.suffix == ".toml":
+        raise ConfigError(f"{path}: credgraph writes JSON key files; name a .json file")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(raw, fh, ensure_ascii=False, indent=2, sort_keys=True)
+        fh.write("\n")
+    os.replace(tmp, path)
+
+
+def create_key(path: Path, name: str, role: Role) -> str:
+    """A new random key for (name, role); only its sha256 goes into the file. Returns the key."""
+    if not name.strip():
+        raise ConfigError("a key needs a name (who uses it, for the audit log)")
+    raw = read_key_file(path)
+    key = secrets.token_urlsafe(32)
+    raw[hash_key(key)] = {"name": name.strip(), "role": role.value}
+    write_key_file(path, raw)
+    return key
+
+
+def revoke_keys(path: Path, name: str) -> int:
+    """Remove every key of `name` from the file; returns how many were removed."""
+    raw = read_key_file(path)
+    kept = {h: spec for h, spec in raw.items() if spec.get("name") != name}
+    if len(kept) != len(raw):
+        write_key_file(path, kept)
+    return len(raw) - len(kept)
+
+
 # --- masking -----------------------------------------------------------------------------------
 
 _RIC_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")

@@ -202,14 +202,23 @@ def register(app: typer.Typer) -> None:
     def inspect_draw(
         n: Annotated[int, typer.Option("--n", help="inspections to draw")],
         seed: Annotated[int, typer.Option("--seed", help="random seed (saved for audit)")],
-        scores: Annotated[Path, typer.Option("--scores", exists=True, help="risk_scores.csv")] = Path(
-            "risk_scores.csv"
-        ),
+        scores: Annotated[
+            Path | None,
+            typer.Option("--scores", exists=True, help="default: the latest run's risk_scores.csv"),
+        ] = None,
         out: Annotated[Path, typer.Option("--out", help="audit JSON")] = Path("inspection_draw.json"),
     ) -> None:
         """Risk-weighted random inspection draw: reproducible, tiers and seed saved for audit."""
+        from api.commands.last_run import latest_scores
         from gnn.inspection import draw, read_risk_scores
 
+        if scores is None:
+            try:
+                scores = latest_scores()
+            except CredgraphError as exc:
+                console.print(f"[red]error:[/red] {exc}")
+                raise typer.Exit(2) from exc
+            console.print(f"drawing from {scores}")
         result = draw(read_risk_scores(scores), n, seed)
         result.save(out)
         console.print(json.dumps(result.tiers, ensure_ascii=False))

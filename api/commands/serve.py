@@ -1,13 +1,35 @@
-"""`credgraph serve`: run the HTTP API and pages with uvicorn."""
+"""`credgraph serve`: run the HTTP API and pages with uvicorn, saying where and whether anyone can log in."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich.console import Console
+
+console = Console(stderr=True, soft_wrap=True)
+
+
+def banner(host: str, port: int, n_keys: int) -> list[str]:
+    """The lines `serve` prints before it listens: where the API and pages are, and who can log in."""
+    base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    lines = [
+        f"API:                {base}/  (OpenAPI: {base}/openapi.json)",
+        f"investigator page:  {base}/ui/investigate",
+        f"steward page:       {base}/ui/review",
+    ]
+    if n_keys:
+        lines.append(f"{n_keys} API key(s) configured")
+    else:
+        lines += [
+            "[bold red]WARNING: no API keys are configured: every request will be refused (401).[/bold red]",
+            "  create one: credgraph keys create --name alice --role investigator --file credgraph-keys.json",
+            "  then serve with CREDGRAPH_API_KEYS_FILE=credgraph-keys.json set",
+        ]
+    return lines
 
 
 def register(app: typer.Typer) -> None:
@@ -21,15 +43,26 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option(help="run the pipeline on this data directory first (quickstart)")
         ] = None,
     ) -> None:
-        """Serve the API (/docs for OpenAPI) and the pages (/ui/) over the configured graph."""
+        """Serve the API (OpenAPI at /openapi.json) and the pages (/ui/) over the configured graph."""
         import uvicorn
 
         from api.app import create_app
+        from api.security import KeyRing
         from api.settings import Settings
+        from ingest.errors import CredgraphError
 
         if graph:
             os.environ["CREDGRAPH_GRAPH_URI"] = graph
+        try:
+            settings = Settings()  # type: ignore[call-arg]  # fields come from the environment
+            keyring = KeyRing.load(settings.api_keys_file, settings.api_token_secret)
+        except CredgraphError as exc:
+            console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from exc
         if workers > 1:  # each worker process builds its own app (and driver) from the environment
+            for line in banner(host, port, len(keyring)):
+                console.print(line)
+            console.print(f"starting {workers} workers")
             uvicorn.run(
                 "api.app:app_from_env",
                 factory=True,
@@ -40,12 +73,32 @@ def register(app: typer.Typer) -> None:
                 access_log=False,
             )
             return
-        settings = Settings()  # type: ignore[call-arg]  # fields come from the environment
         store = None
-        if data is not None:  # resolve, load and score first, then serve that very store
-            from api.pipeline import run_pipeline, store_from_settings
+        try:
+            if data is not None:  # resolve, load and score first, then serve that very store
+                from api.pipeline import run_pipeline, store_from_settings
 
-            store = store_from_settings(settings)
-            run_pipeline(data, Path(tempfile.mkdtemp(prefix="credgraph-serve-")), settings, store=store)
-        app = create_app(settings, store=store)
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+                console.print(f"running the pipeline on {data} (resolve, load, score) before serving")
+                store = store_from_settings(settings)
+                run_pipeline(data, Path(tempfile.mkdtemp(prefix="credgraph-serve-")), settings, store=store)
+            app = create_app(settings, store=store, keyring=keyring)
+        except CredgraphError as exc:
+            console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from exc
+        for line in banner(host, port, len(keyring)):
+            console.print(line)
+        config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+        announcing_server(config).run()
+
+
+def announcing_server(config: Any) -> Any:
+    """uvicorn's Server, printing one "ready" line once its socket listens."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets)
+            if self.started:
+                console.print(f"ready: listening on http://{config.host}:{config.port}/ (Ctrl+C stops)")
+
+    return Server(config)

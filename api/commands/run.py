@@ -37,9 +37,16 @@ def register(app: typer.Typer) -> None:
             settings = settings.model_copy(update={"model_dir": out / "models"})
         try:
             cutoff = date.fromisoformat(as_of) if as_of else None
+        except ValueError as exc:
+            console.print(f"[red]error:[/red] --as-of {as_of!r} is not a date: write YYYY-MM-DD")
+            raise typer.Exit(2) from exc
+        try:
             summary = run_pipeline(data_dir, out, settings, cutoff, progress=not quiet)
         except CredgraphError as exc:
             console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from exc
+        except OSError as exc:  # an input or output path that cannot be used (a file as --out, no rights)
+            console.print(f"[red]error:[/red] cannot use {exc.filename}: {exc.strerror}")
             raise typer.Exit(2) from exc
         print_summary(summary, out)
         if summary.quarantined:

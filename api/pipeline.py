@@ -38,6 +38,8 @@ class RunSummary:
     risk_scored: int = 0
     as_of: str = ""
     model_version: str = ""
+    matcher: str = ""  # which matcher resolved: the promoted version, or the unsupervised fit
+    matcher_version: str = ""
     seconds: dict[str, float] = field(default_factory=dict)
 
     @contextmanager
@@ -47,6 +49,11 @@ class RunSummary:
             yield
         finally:
             self.seconds[name] = round(time.perf_counter() - start, 3)
+
+
+def matcher_dir(settings: Settings) -> Path:
+    """The matcher registry folder (CREDGRAPH_MATCHER_DIR, default CREDGRAPH_MODEL_DIR/matcher)."""
+    return settings.matcher_dir or settings.model_dir / "matcher"
 
 
 def store_from_settings(settings: Settings) -> GraphStore:
@@ -72,7 +79,8 @@ def run_pipeline(
     A store passed in is used and left open (`credgraph serve --data` serves it afterwards);
     otherwise one is opened from the settings and closed at the end."""
     from gnn.pipeline import RiskConfig, score_risk
-    from resolution.pipeline import resolve_dataset
+    from resolution.pipeline import active_resolver, resolve_with
+    from resolution.registry import MatcherRegistry
     from resolution.resolver import ResolverConfig
     from resolution.review_queue import ReviewQueue
 
@@ -89,7 +97,13 @@ def run_pipeline(
 
     with summary.stage("resolve"):
         queue = ReviewQueue(settings.review_db_url)
-        links = resolve_dataset(ds, ResolverConfig(), queue)
+        registry = MatcherRegistry(matcher_dir(settings))
+        resolver, summary.matcher = active_resolver(
+            ds, ResolverConfig(), queue.steward_decisions(), registry.root
+        )
+        summary.matcher_version = resolver.model_version
+        resolver.save(out_dir / "matcher")  # the matcher that wrote these links (serve --data uses it)
+        links = resolve_with(resolver, ds, queue)
         write_resolutions(links, out_dir / "resolutions.csv")
         for link in links:
             summary.links[link.decision.value] = summary.links.get(link.decision.value, 0) + 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ingest.errors import ConfigError
@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     load_batch_size: int = 5000
     review_db_url: str = "sqlite:///credgraph-review.db"
     model_dir: Path = Path("models")
+    # the matcher registry; default MODEL_DIR/matcher, fixed when the settings are read, so a run
+    # that keeps its risk model in OUT/models still finds the stewards' promoted matcher
+    matcher_dir: Path | None = None
     audit_log: Path = Path("credgraph-audit.jsonl")
     api_keys_file: Path | None = None
     # HMAC secret for the API's bearer tokens; unset = a per-process secret (tokens die on restart)
@@ -57,3 +60,9 @@ class Settings(BaseSettings):
                 "password (for scripts/neo4j.sh: export NEO4J_PASSWORD=$(scripts/neo4j.sh password))"
             )
         return None
+
+    @model_validator(mode="after")
+    def _matcher_under_model_dir(self) -> Settings:
+        if self.matcher_dir is None:
+            self.matcher_dir = self.model_dir / "matcher"
+        return self

@@ -19,7 +19,7 @@ from resolution.decisions import StewardDecisions
 from resolution.features import RecordContext, build_pairs
 from resolution.links import Decision, Link
 from resolution.mentions import extract
-from resolution.resolver import Resolver, ResolverConfig
+from resolution.resolver import Candidate, Resolver, ResolverConfig
 from resolution.scoring import fit
 
 if TYPE_CHECKING:
@@ -50,30 +50,97 @@ def fit_resolver(resolver: Resolver, contexts: Sequence[RecordContext]) -> Resol
     return resolver
 
 
+NEAR_MISS_FLOOR = 0.05  # rejected candidates above this are near-misses worth a steward's look
+UNSURE_AUTO = 0.95  # auto links below this are still uncertain enough to ask about
+
+
+def record_contexts(resolver: Resolver, ds: Dataset) -> list[RecordContext]:
+    """Every record that resolution scores: events and credit records needing a subject."""
+    return [resolver.event_context(e) for e in ds.events] + [
+        resolver.credit_context(r) for r in ds.credit_records if r.needs_resolution
+    ]
+
+
+def active_resolver(
+    ds: Dataset,
+    config: ResolverConfig | None = None,
+    decisions: StewardDecisions | None = None,
+    matcher_dir: str | Path | None = None,
+    model_dir: str | Path | None = None,
+) -> tuple[Resolver, str]:
+    """The matcher a run uses and where it came from: the registry's promoted version (or a saved
+    resolver in `model_dir`), else the unsupervised fit on this dataset."""
+    config = config or ResolverConfig()
+    if matcher_dir is not None:
+        from resolution.registry import MatcherRegistry
+
+        found, origin = MatcherRegistry(matcher_dir).active(ds, decisions)
+        if found is not None:
+            return found, origin
+    if model_dir is not None and (Path(model_dir) / "resolver.json").exists():
+        return Resolver.load(model_dir, ds, decisions), f"saved resolver in {model_dir}"
+    resolver = Resolver.from_dataset(ds, config, decisions)
+    if config.fit_em:
+        fit_resolver(resolver, record_contexts(resolver, ds))
+        return resolver, "unsupervised fit on this data"
+    return resolver, "declared start model"
+
+
+def pool_links(links: Sequence[Link], config: ResolverConfig) -> list[Link]:
+    """Links a steward may be asked about: the review band, the near-misses just below it and
+    the auto links that are not yet sure (active learning picks among them)."""
+    return [
+        lk
+        for lk in links
+        if lk.decision is Decision.REVIEW
+        or (lk.decision is Decision.REJECTED and lk.score >= NEAR_MISS_FLOOR)
+        or (lk.decision is Decision.AUTO_LINK and lk.score < UNSURE_AUTO)
+    ]
+
+
+def record_texts(ds: Dataset) -> dict[str, str]:
+    texts = {e.event_id: e.raw_text for e in ds.events}
+    texts.update({r.record_id: r.subject_name for r in ds.credit_records})
+    return texts
+
+
+def resolve_with(resolver: Resolver, ds: Dataset, queue: ReviewQueue | None = None) -> list[Link]:
+    """Links of every record of `ds` with this resolver; the question pool goes to `queue`."""
+    links = resolver.resolve_events(ds.events) + resolver.resolve_credit_records(ds.credit_records)
+    if queue is not None:
+        queue.refresh_links(pool_links(links, resolver.config), record_texts(ds))
+    return links
+
+
 def resolve_dataset(
     ds: Dataset,
     config: ResolverConfig | None = None,
     queue: ReviewQueue | None = None,
     model_dir: str | Path | None = None,
+    matcher_dir: str | Path | None = None,
 ) -> list[Link]:
-    """Links for every event and every masked credit record of `ds`; review items go to `queue`."""
-    config = config or ResolverConfig()
+    """Links for every event and every masked credit record of `ds`; review items go to `queue`.
+
+    The matcher is the promoted one of the registry at `matcher_dir` when there is one, else a
+    resolver saved in `model_dir`, else the unsupervised fit on `ds`."""
     decisions = StewardDecisions.from_records(queue.decisions()) if queue is not None else None
-    if model_dir is not None and (Path(model_dir) / "resolver.json").exists():
-        resolver = Resolver.load(model_dir, ds, decisions)
-    else:
-        resolver = Resolver.from_dataset(ds, config, decisions)
-        contexts = [resolver.event_context(e) for e in ds.events] + [
-            resolver.credit_context(r) for r in ds.credit_records if r.needs_resolution
-        ]
-        if config.fit_em:
-            fit_resolver(resolver, contexts)
-    links = resolver.resolve_events(ds.events) + resolver.resolve_credit_records(ds.credit_records)
-    if queue is not None:
-        texts = {e.event_id: e.raw_text for e in ds.events}
-        texts.update({r.record_id: r.subject_name for r in ds.credit_records})
-        queue.enqueue_links([lk for lk in links if lk.decision is Decision.REVIEW], texts)
-    return links
+    resolver, _ = active_resolver(ds, config, decisions, matcher_dir, model_dir)
+    return resolve_with(resolver, ds, queue)
+
+
+def resolve_text(
+    resolver: Resolver, text: str, region_code: str | None = None, location: str | None = None
+) -> list[Candidate]:
+    """Candidates for one free text, best first, scored exactly as a run scores an event with
+    this text, region and location (POST /resolve; steward verdicts name records, not texts)."""
+    from ingest.normalize import normalize_text
+    from resolution.batch import score_batch
+
+    loc = normalize_text(location) if location else None
+    region = region_code or (resolver.gz.region_of_text(loc) if loc else None)
+    ctx = RecordContext("text", "-", normalize_text(text), text, region, loc)
+    pairs = sorted(score_batch(resolver, [ctx], steward=False), key=lambda p: -p.score)
+    return [p.to_candidate(resolver.gz) for p in pairs if p.score >= resolver.config.keep_floor]
 
 
 def blocking_report(

@@ -22,7 +22,9 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     func,
+    inspect,
     select,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -67,6 +69,7 @@ class _Decision(_Base):
     who: Mapped[str] = mapped_column(String(128))
     comment: Mapped[str] = mapped_column(Text, default="")
     decided_at: Mapped[datetime] = mapped_column(DateTime)
+    origin: Mapped[str] = mapped_column(String(256), default="")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +110,7 @@ class ReviewQueue:
     def __init__(self, url: str = "sqlite:///credgraph-review.db") -> None:
         self.engine = create_engine(url, future=True)
         _Base.metadata.create_all(self.engine)
+        _add_missing_columns(self.engine)
 
     # ------------------------------------------------------------------ items
     def enqueue(self, items: Iterable[Mapping[str, object]]) -> int:
@@ -169,6 +173,63 @@ class ReviewQueue:
             )
         return self.enqueue(items)
 
+    def refresh_links(self, links: Iterable[Link], texts: Mapping[str, str] | None = None) -> int:
+        """A run's question pool: new pairs are enqueued, pending pairs get this run's score and
+        evidence, and pending pairs of these records that the run no longer proposes are withdrawn.
+        Decided items are left as they are. Returns how many pairs were new."""
+        fresh: dict[tuple[str, str, str, str], dict] = {}
+        for lk in links:
+            mention, cand = _mention_of(lk.evidence)
+            fresh[(lk.source.value, lk.record_id, lk.entity_type.value, lk.entity_id)] = {
+                "score": float(lk.score),
+                "evidence": lk.evidence,
+                "model_version": lk.model_version,
+                "mention": mention,
+                "candidate_name": cand,
+                "record_text": (texts or {}).get(lk.record_id, ""),
+            }
+        records = {(k[0], k[1]) for k in fresh}
+        with Session(self.engine) as s, s.begin():
+            for row in s.scalars(select(_Item).where(_Item.status.in_(("pending", "withdrawn")))):
+                key = (row.source, row.record_id, row.entity_type, row.entity_id)
+                new = fresh.pop(key, None)
+                if new is not None:
+                    score = float(new["score"])
+                    row.score, row.uncertainty = score, abs(score - 0.5)
+                    row.evidence, row.model_version = new["evidence"], new["model_version"]
+                    row.status = "pending"
+                elif row.status == "pending" and (row.source, row.record_id) in records:
+                    row.status = "withdrawn"
+            decided = {
+                (r.source, r.record_id, r.entity_type, r.entity_id)
+                for r in s.execute(
+                    select(_Item.source, _Item.record_id, _Item.entity_type, _Item.entity_id).where(
+                        _Item.status == "decided"
+                    )
+                )
+            }
+        return self.enqueue(
+            {"source": k[0], "record_id": k[1], "entity_type": k[2], "entity_id": k[3], **v}
+            for k, v in fresh.items()
+            if k not in decided
+        )
+
+    def items_for(self, source: str, record_id: str) -> list[ReviewItem]:
+        """Every item of one record, whatever its status (the competing candidates of a mention)."""
+        with Session(self.engine) as s:
+            rows = s.scalars(
+                select(_Item)
+                .where(_Item.source == source, _Item.record_id == record_id)
+                .order_by(_Item.score.desc(), _Item.id)
+            ).all()
+            return [_item(r) for r in rows]
+
+    def pool(self) -> list[ReviewItem]:
+        """Every pending item (active learning ranks them; see resolution.active)."""
+        with Session(self.engine) as s:
+            rows = s.scalars(select(_Item).where(_Item.status == "pending").order_by(_Item.id)).all()
+            return [_item(r) for r in rows]
+
     def pending(self, limit: int = 50, offset: int = 0) -> list[ReviewItem]:
         """Undecided items, most informative first."""
         with Session(self.engine) as s:
@@ -195,9 +256,14 @@ class ReviewQueue:
             return _item(row)
 
     # ------------------------------------------------------------------ decisions
-    def decide(self, item_id: int, verdict: Verdict | str, who: str, comment: str = "") -> DecisionRecord:
-        """Record a verdict (match / no_match / unsure); 'unsure' leaves the item pending."""
+    def decide(
+        self, item_id: int, verdict: Verdict | str, who: str, comment: str = "", origin: str = ""
+    ) -> DecisionRecord:
+        """Record a verdict (match / no_match / unsure); 'unsure' leaves the item pending. The
+        verdict is committed before this returns (durable before anything applies it)."""
         v = Verdict(verdict)
+        if v is Verdict.RETRACTED:
+            raise ValueError("use undo() to withdraw a verdict")
         with Session(self.engine) as s, s.begin():
             row = s.get(_Item, item_id)
             if row is None:
@@ -212,6 +278,7 @@ class ReviewQueue:
                 who=who,
                 comment=comment,
                 decided_at=_now(),
+                origin=origin,
             )
             s.add(rec)
             if v is not Verdict.UNSURE:
@@ -220,13 +287,15 @@ class ReviewQueue:
             return _decision(rec)
 
     def decide_pair(
-        self, key: tuple[str, str, str, str], verdict: Verdict | str, who: str, comment: str = ""
+        self, key: tuple[str, str, str, str], verdict: Verdict | str, who: str, comment: str = "",
+        origin: str = "",
     ) -> DecisionRecord:
         """A verdict on a pair that may not be queued (e.g. a wrong auto link spotted in the graph)."""
         v = Verdict(verdict)
         with Session(self.engine) as s, s.begin():
             rec = _Decision(
                 item_id=None,
+                origin=origin,
                 source=key[0],
                 record_id=key[1],
                 entity_type=key[2],
@@ -239,6 +308,80 @@ class ReviewQueue:
             s.add(rec)
             s.flush()
             return _decision(rec)
+
+    def undo(self, item_id: int, who: str, origin: str = "page") -> DecisionRecord:
+        """Withdraw the latest verdict on an item's pair (appended as a 'retracted' record, so
+        the log keeps both) and put the item back in the queue."""
+        with Session(self.engine) as s, s.begin():
+            row = s.get(_Item, item_id)
+            if row is None:
+                raise NotFoundError(f"review item {item_id} does not exist")
+            rec = _Decision(
+                item_id=item_id,
+                source=row.source,
+                record_id=row.record_id,
+                entity_type=row.entity_type,
+                entity_id=row.entity_id,
+                verdict=Verdict.RETRACTED.value,
+                who=who,
+                comment="undo",
+                decided_at=_now(),
+                origin=origin,
+            )
+            s.add(rec)
+            row.status = "pending"
+            s.flush()
+            return _decision(rec)
+
+    def import_verdicts(self, rows: Iterable[Mapping[str, str]], origin: str) -> list[DecisionRecord]:
+        """Append already-validated verdict rows in one transaction (all or none). A row whose
+        verdict is already the pair's latest is skipped, so importing a file twice adds nothing.
+        Queued items of the pairs are marked decided. Returns the records added."""
+        latest = self.steward_decisions().latest
+        added: list[_Decision] = []
+        with Session(self.engine) as s, s.begin():
+            items = {
+                (r.source, r.record_id, r.entity_type, r.entity_id): r
+                for r in s.scalars(select(_Item))
+            }
+            for r in rows:
+                key = (r["source"], r["record_id"], r["entity_type"], r["entity_id"])
+                v = Verdict(r["verdict"])
+                prev = latest.get(key)
+                if prev is not None and prev.verdict is v:
+                    continue
+                item = items.get(key)
+                rec = _Decision(
+                    item_id=item.id if item is not None else None,
+                    source=key[0],
+                    record_id=key[1],
+                    entity_type=key[2],
+                    entity_id=key[3],
+                    verdict=v.value,
+                    who=r.get("who") or "import",
+                    comment=r.get("comment") or "",
+                    decided_at=_now(),
+                    origin=f"{origin}:{r.get('line', '')}",
+                )
+                s.add(rec)
+                added.append(rec)
+                if item is not None and v is not Verdict.UNSURE:
+                    item.status = "decided"
+            s.flush()
+            return [_decision(d) for d in added]
+
+    def decided_today(self) -> int:
+        """Verdicts recorded since midnight UTC (the steward page's progress)."""
+        midnight = _now().replace(hour=0, minute=0, second=0, microsecond=0)
+        with Session(self.engine) as s:
+            return int(
+                s.scalar(
+                    select(func.count())
+                    .select_from(_Decision)
+                    .where(_Decision.decided_at >= midnight, _Decision.verdict != Verdict.RETRACTED.value)
+                )
+                or 0
+            )
 
     def decisions(self) -> list[DecisionRecord]:
         """The whole audit log, oldest first."""
@@ -279,4 +422,14 @@ def _decision(r: _Decision) -> DecisionRecord:
         r.who,
         r.decided_at,
         r.comment,
+        r.origin or "",
     )
+
+
+def _add_missing_columns(engine) -> None:  # noqa: ANN001 - an Engine
+    """Columns added since a database was created (`origin`), added in place: create_all only
+    creates missing tables."""
+    have = {c["name"] for c in inspect(engine).get_columns("review_decisions")}
+    if "origin" not in have:
+        with engine.begin() as conn:
+            conn.execute(text("ALTER TABLE review_decisions ADD COLUMN origin VARCHAR(256) DEFAULT ''"))

@@ -40,7 +40,8 @@ def features(cm: ComparisonMatrix, extra: np.ndarray | None = None) -> np.ndarra
         blocks.append(onehot)
     blocks.append(np.nan_to_num(cm.similarity.astype(np.float64), nan=0.0))
     if extra is not None:
-        blocks.append(np.asarray(extra, dtype=np.float64).reshape(len(cm), -1))
+        x = np.asarray(extra, dtype=np.float64)
+        blocks.append(x.reshape(-1, 1) if x.ndim == 1 else x)
     return np.hstack(blocks) if blocks else np.zeros((len(cm), 0))
 
 

@@ -1,11 +1,13 @@
-"""Retraining from steward decisions: labelled pairs → supervised matcher → held-out comparison.
+"""Retraining from steward verdicts: EM + supervised matcher → cross-validated comparison → registry.
 
 Stewards' verdicts (match / no match; 'unsure' is left out) are the labels. Each labelled pair is
-re-compared with today's registry to get its levels, a quarter of the labels (chosen by a hash of
-the pair, so the split is stable across runs) is held out, and the supervised matcher is trained
-on the rest when there are enough labels (its `min_labels` guard). The held-out log loss of the
-new matcher and of the current one decide whether the new one is better; only then should the
-caller promote the written model directory.
+re-compared with today's registry to get its levels. The candidate is a fresh EM fit on the data
+plus, when there are enough labels (the supervised matcher's `min_labels` guard), a supervised
+matcher per entity type over the levels and the EM match weight. Candidate and incumbent (the
+promoted matcher, else the unsupervised fit) are compared on the verdicts the incumbent was not
+trained on, the candidate's predictions for them coming from cross-validation folds that left them
+out; the candidate is saved as a new registry version either way and promoted only when its log
+loss is lower (and its precision at the auto threshold not lower).
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from resolution.decisions import PairKey, StewardDecisions, Verdict
 from resolution.features import build_pairs, firm_row, person_row
 from resolution.fs_model import FellegiSunterModel
 from resolution.mentions import extract
+from resolution.registry import MatcherRegistry
 from resolution.resolver import Resolver, ResolverConfig
-from resolution.supervised import SupervisedMatcher
+from resolution.supervised import SupervisedMatcher, features
 
 
 @dataclass(slots=True)
@@ -37,10 +40,14 @@ class RetrainResult:
     message: str = ""
 
 
-def supervised_features(model: FellegiSunterModel, gamma: np.ndarray) -> ComparisonMatrix:
-    """The FS comparison levels as a ComparisonMatrix, which the supervised matcher one-hots."""
+def supervised_features(model: FellegiSunterModel, gamma: np.ndarray) -> np.ndarray:
+    """The supervised matcher's features: the FS comparison levels one-hot plus the EM model's
+    log-odds. Labels come mostly from the uncertain band, so the log-odds column lets the matcher
+    learn a correction there while following EM on pairs unlike any labelled one."""
     g = np.asarray(gamma, dtype=np.int8)
-    return ComparisonMatrix(model.specs, g, np.zeros((len(g), 0), np.float32), {})
+    cm = ComparisonMatrix(model.specs, g, np.zeros((len(g), 0), np.float32), {})
+    p = np.clip(model.probability(g), 1e-6, 1 - 1e-6) if len(g) else np.zeros(0)
+    return features(cm, (np.log(p) - np.log1p(-p)).reshape(-1, 1) / 10.0)
 
 
 def labelled_rows(
@@ -96,8 +103,9 @@ def labelled_rows(
     }
 
 
-def _held_out(key: PairKey) -> bool:
-    return int(hashlib.sha1("|".join(key).encode()).hexdigest(), 16) % 4 == 0
+def _fold(key: PairKey, k: int) -> int:
+    """A pair's cross-validation fold, from a hash of the pair (stable across runs)."""
+    return int(hashlib.sha1("|".join(key).encode()).hexdigest(), 16) % k
 
 
 def _log_loss(p: np.ndarray, y: np.ndarray) -> float:
@@ -105,83 +113,163 @@ def _log_loss(p: np.ndarray, y: np.ndarray) -> float:
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
 
-def retrain_matcher(
-    ds: Dataset,
-    queue,
-    current_model_path: str | Path | None,
-    out_dir: str | Path,  # noqa: ANN001
-    min_labels: int = 50,
-) -> RetrainResult:
-    """Train the supervised matcher from the queue's decisions and compare it on held-out labels.
-
-    Also accepts `(data_dir, settings)`, the form `credgraph retrain` calls: the dataset is read
-    from data_dir and queue, current model and output directory come from the settings.
-    """
-    if isinstance(ds, str | Path):
-        return retrain_from_settings(Path(ds), queue)
-    decisions = queue.steward_decisions()
-    cur = Path(current_model_path) if current_model_path else None
-    if cur is not None and (cur / "resolver.json").exists():
-        resolver = Resolver.load(cur, ds, decisions)
-    else:
-        resolver = Resolver.from_dataset(ds, ResolverConfig(), decisions)
-    data = labelled_rows(resolver, ds, decisions)
-    result = RetrainResult(n_labels=sum(len(v[1]) for v in data.values()))
-    new_sup: dict[str, SupervisedMatcher] = {}
-    wins = []
-    for etype, (gamma, y, keys) in data.items():
-        hold = np.array([_held_out(k) for k in keys], dtype=bool)
-        model = resolver.models[etype]
-        sup = SupervisedMatcher(
-            model.specs,
-            min_labels=min_labels,
-            metadata={"entity_type": etype, "trained_on": "steward decisions"},
-        )
-        try:
-            sup.fit(supervised_features(model, gamma[~hold]), y[~hold])
-        except ModelError as exc:
-            result.trained[etype] = False
-            result.message += f"{etype}: {exc}\n"
-            continue
-        result.trained[etype] = True
-        new_sup[etype] = sup
-        if hold.sum() and len(set(y[hold].tolist())) == 2:
-            p_new = sup.predict_proba(supervised_features(model, gamma[hold]))
-            p_old = resolver.probabilities(etype, gamma[hold])
-            ll_new, ll_old = _log_loss(p_new, y[hold]), _log_loss(p_old, y[hold])
-            result.held_out[etype] = {
-                "n": int(hold.sum()),
-                "log_loss_new": ll_new,
-                "log_loss_current": ll_old,
-            }
-            wins.append(ll_new < ll_old)
-            result.message += f"{etype}: held-out log loss {ll_new:.4f} (new) vs {ll_old:.4f} (current)\n"
-    if new_sup:
-        trained = Resolver(
-            resolver.gz,
-            resolver.config,
-            resolver.models["firm"],
-            resolver.models["person"],
-            decisions,
-            {**resolver.supervised, **new_sup},
-        )
-        result.out_dir = trained.save(out_dir)
-        result.better = bool(wins) and all(wins)
-        result.message += (
-            f"written to {result.out_dir}; {'better' if result.better else 'not better'} than current"
-        )
-    else:
-        result.message += "no supervised matcher trained; the Fellegi–Sunter model stays"
-    return result
+def _scores(p: np.ndarray, y: np.ndarray, auto: float) -> dict[str, float]:
+    """Log loss, Brier score and precision / recall of 'p ≥ auto threshold' on labelled pairs."""
+    pred = p >= auto
+    tp = int((pred & (y == 1)).sum())
+    return {
+        "n": int(len(y)),
+        "log_loss": round(_log_loss(p, y), 5),
+        "brier": round(float(np.mean((p - y) ** 2)), 5),
+        "precision": round(tp / int(pred.sum()), 5) if pred.sum() else 1.0,
+        "recall": round(tp / int((y == 1).sum()), 5) if (y == 1).sum() else 1.0,
+    }
 
 
-def retrain_from_settings(data_dir: Path, settings) -> RetrainResult:  # noqa: ANN001 - api.Settings
-    """`retrain_matcher` with everything taken from the settings (review DB URL, model_dir)."""
-    from ingest.dataset import read_dataset
-    from resolution.review_queue import ReviewQueue
+@dataclass(slots=True)
+class MatcherRetrain:
+    """What `credgraph retrain --matcher` did, for the report and the job record."""
 
-    ds = read_dataset(data_dir, progress=False)
-    queue = ReviewQueue(settings.review_db_url)
-    return retrain_matcher(
-        ds, queue, settings.model_dir / "resolver", settings.model_dir / "resolver-candidate"
+    n_labels: int
+    n_eval: int = 0
+    incumbent: str = ""
+    candidate: str | None = None  # the registry version saved
+    promoted: bool = False
+    reason: str = ""
+    trained: dict[str, bool] = field(default_factory=dict)
+    metrics: dict[str, dict[str, float]] = field(default_factory=dict)
+    resolver: Resolver | None = None  # the candidate matcher (in use only when promoted)
+
+    def report(self) -> str:
+        lines = [
+            "# Matcher retrain",
+            "",
+            f"- labels (match / no match verdicts): {self.n_labels}",
+            f"- incumbent: {self.incumbent}",
+            f"- candidate: {self.candidate or 'not saved'}",
+            f"- evaluated on {self.n_eval} verdicts the incumbent was not trained on "
+            "(candidate: out-of-fold predictions)",
+            f"- supervised matcher trained: {self.trained}",
+            f"- decision: {'promoted' if self.promoted else 'refused'} ({self.reason})",
+            "",
+            "| model | n | log loss | Brier | precision@auto | recall@auto |",
+            "|---|---|---|---|---|---|",
+        ]
+        for name, m in self.metrics.items():
+            lines.append(
+                f"| {name} | {m['n']} | {m['log_loss']:.4f} | {m['brier']:.4f} | "
+                f"{m['precision']:.4f} | {m['recall']:.4f} |"
+            )
+        return "\n".join(lines) + "\n"
+
+
+def _train_supervised(
+    model: FellegiSunterModel, gamma: np.ndarray, y: np.ndarray, etype: str, min_labels: int
+) -> SupervisedMatcher:
+    sup = SupervisedMatcher(
+        model.specs, min_labels=min_labels, metadata={"entity_type": etype, "trained_on": "steward verdicts"}
     )
+    return sup.fit(supervised_features(model, gamma), y)
+
+
+def candidate_matcher(
+    ds: Dataset,
+    decisions: StewardDecisions,
+    config: ResolverConfig | None = None,
+    min_labels: int = 50,
+    folds: int = 5,
+) -> tuple[Resolver, dict[str, tuple[np.ndarray, list[PairKey]]], dict[str, bool]]:
+    """A fresh EM fit on `ds` plus a supervised matcher per entity type trained on every verdict.
+
+    Also returns each labelled pair's out-of-fold probability (from a matcher trained on the other
+    folds; the EM probability where too few labels) and which entity types got a supervised matcher."""
+    from resolution.pipeline import fit_resolver, record_contexts
+
+    cand = Resolver.from_dataset(ds, config or ResolverConfig(), decisions)
+    if cand.config.fit_em:
+        fit_resolver(cand, record_contexts(cand, ds))
+    data = labelled_rows(cand, ds, decisions)
+    oof: dict[str, tuple[np.ndarray, list[PairKey]]] = {}
+    trained: dict[str, bool] = {}
+    for etype, (gamma, y, keys) in data.items():
+        model = cand.models[etype]
+        p = model.probability(gamma) if len(gamma) else np.zeros(0)
+        try:
+            cand.supervised[etype] = _train_supervised(model, gamma, y, etype, min_labels)
+            trained[etype] = True
+        except ModelError:
+            trained[etype] = False
+            oof[etype] = (p, keys)
+            continue
+        fold = np.array([_fold(k, folds) for k in keys])
+        p = p.copy()
+        for f in range(folds):
+            test = fold == f
+            if not test.any():
+                continue
+            try:
+                sup = _train_supervised(model, gamma[~test], y[~test], etype, min(min_labels, 20))
+                p[test] = sup.predict_proba(supervised_features(model, gamma[test]))
+            except ModelError:
+                pass  # this fold's training part is too small: its pairs keep the EM probability
+        oof[etype] = (p, keys)
+    cand._explained.clear()
+    return cand, oof, trained
+
+
+def retrain_to_registry(
+    ds: Dataset,
+    decisions: StewardDecisions,
+    registry: MatcherRegistry,
+    config: ResolverConfig | None = None,
+    min_labels: int = 50,
+    min_eval: int = 20,
+) -> MatcherRetrain:
+    """Fit a candidate on every verdict, compare it with the incumbent on verdicts the incumbent
+    was not trained on, save it as a new version and promote it only if it is better."""
+    from resolution.pipeline import active_resolver
+
+    inc_name = registry.current()
+    incumbent, inc_origin = active_resolver(ds, config, decisions, registry.root)
+    inc_labels = registry.labels(inc_name) if inc_name else set()
+    cand, oof, trained = candidate_matcher(ds, decisions, config, min_labels)
+    labels = labelled_rows(incumbent, ds, decisions)
+    auto = cand.config.auto_threshold
+    p_new, p_old, ys = [], [], []
+    for etype, (gamma, y, keys) in labels.items():
+        fresh = np.array([k not in inc_labels for k in keys], dtype=bool)
+        if not fresh.any():
+            continue
+        p_new.append(oof[etype][0][fresh])
+        p_old.append(incumbent.probabilities(etype, gamma[fresh]))
+        ys.append(y[fresh])
+    used = [r for k, r in decisions.latest.items() if r.verdict is not Verdict.UNSURE]
+    out = MatcherRetrain(n_labels=sum(len(v[1]) for v in labels.values()), incumbent=inc_name or inc_origin)
+    out.trained = trained
+    y_all = np.concatenate(ys) if ys else np.zeros(0, dtype=np.int64)
+    out.n_eval = int(len(y_all))
+    if out.n_eval:
+        out.metrics["candidate"] = _scores(np.concatenate(p_new), y_all, auto)
+        out.metrics["incumbent"] = _scores(np.concatenate(p_old), y_all, auto)
+    if not any(trained.values()) and inc_name is None:
+        out.reason = "too few verdicts for a supervised matcher; the unsupervised fit stays"
+    elif out.n_eval < min_eval or len(set(y_all.tolist())) < 2:
+        out.reason = f"only {out.n_eval} new verdicts to evaluate on (need {min_eval}, both classes)"
+    else:
+        new, old = out.metrics["candidate"], out.metrics["incumbent"]
+        if new["log_loss"] < old["log_loss"] and new["precision"] >= old["precision"] - 1e-9:
+            out.promoted = True
+            out.reason = f"log loss {new['log_loss']:.4f} < {old['log_loss']:.4f}, precision not lower"
+        else:
+            out.reason = (
+                f"not better: log loss {new['log_loss']:.4f} vs {old['log_loss']:.4f}, "
+                f"precision {new['precision']:.4f} vs {old['precision']:.4f}"
+            )
+    if any(trained.values()) or inc_name is not None:
+        out.candidate = registry.save(cand, used, out.metrics, parent=inc_name, note=out.reason)
+    out.resolver = cand
+    if out.promoted and out.candidate:
+        registry.promote(out.candidate, out.reason)
+    else:
+        registry.log({"action": "refuse", "version": out.candidate, "reason": out.reason})
+    return out

@@ -1,6 +1,6 @@
 """`credgraph evaluate DATA_DIR OUT_DIR` and `credgraph review list|decide`.
 
-(`credgraph retrain` lives in api/commands/risk.py and calls resolution.training.retrain_matcher.)"""
+(`credgraph retrain --matcher` lives in api/commands/risk.py and calls resolution.training.)"""
 
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ def review_decide(
     from resolution.review_queue import ReviewQueue
 
     try:
-        rec = ReviewQueue(Settings().review_db_url).decide(item_id, Verdict(verdict), who, comment)
+        rec = ReviewQueue(Settings().review_db_url).decide(item_id, Verdict(verdict), who, comment, "cli")
     except (CredgraphError, ValueError) as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
@@ -94,3 +94,91 @@ def review_decide(
         f"decision {rec.decision_id}: {rec.verdict.value} on {rec.entity_type}:{rec.entity_id} "
         f"for {rec.source}:{rec.record_id} by {rec.who}"
     )
+
+
+@review_app.command("next")
+def review_next(
+    n: Annotated[int, typer.Option("--n", help="pairs to ask about")] = 250,
+    out: Annotated[Path, typer.Option("--out", help="CSV to write")] = Path("ask.csv"),
+    random_seed: Annotated[
+        int | None, typer.Option("--random", help="draw uniformly with this seed instead (a baseline)")
+    ] = None,
+) -> None:
+    """The pairs whose verdict would teach the matcher most, as a CSV a steward can answer: add a
+    `verdict` column (match / no_match / unsure) and `credgraph review import` it."""
+    from resolution.active import choose, choose_random
+    from resolution.review_queue import ReviewQueue
+
+    pool = ReviewQueue(Settings().review_db_url).pool()
+    picked = choose(pool, n) if random_seed is None else choose_random(pool, n, random_seed)
+    write_ask_csv(picked, out)
+    console.print(f"{len(picked)} of {len(pool)} pending pairs -> {out}")
+
+
+def write_ask_csv(items: list, path: Path) -> None:  # noqa: ANN001 - ReviewItem rows
+    import csv
+
+    from resolution.active import NEXT_COLUMNS
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(NEXT_COLUMNS)
+        for it in items:
+            w.writerow([it.item_id, it.source, it.record_id, it.entity_type, it.entity_id,
+                        f"{it.score:.4f}", it.mention, it.candidate_name, it.evidence])
+
+
+@review_app.command("import")
+def review_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="verdict CSV")],
+    who: Annotated[str, typer.Option("--who", help="steward, for rows without a who")] = "import",
+    data: Annotated[
+        Path | None, typer.Option("--data", exists=True, file_okay=False, help="check records/entities exist")
+    ] = None,
+) -> None:
+    """Import verdicts `source,record_id,entity_type,entity_id,verdict[,who,comment]`: every row is
+    checked first (nothing is applied if one is bad), a verdict already recorded is skipped, and
+    every verdict added is written to the audit log."""
+    from api.audit import AuditLog
+    from api.security import Principal, Role
+    from resolution.decisions import read_verdict_csv
+    from resolution.review_queue import ReviewQueue
+
+    settings = Settings()
+    records = entities = None
+    if data is not None:
+        from ingest.dataset import read_dataset
+
+        ds = read_dataset(data, progress=False)
+        records = {("events", e.event_id) for e in ds.events}
+        records |= {("credit_records", r.record_id) for r in ds.credit_records}
+        entities = {("firm", f.uscc) for f in ds.firms} | {("person", p.person_id) for p in ds.persons}
+    parsed = read_verdict_csv(file, who, records, entities)
+    if parsed.errors:
+        for e in parsed.errors[:50]:
+            console.print(f"[red]{e}[/red]")
+        more = " (first 50 shown)" if len(parsed.errors) > 50 else ""
+        console.print(f"[red]{len(parsed.errors)} bad row(s){more}; nothing imported[/red]")
+        raise typer.Exit(2)
+    added = ReviewQueue(settings.review_db_url).import_verdicts(parsed.rows, f"import:{file.name}")
+    audit = AuditLog(settings.audit_log)
+    for rec in added:
+        audit.record(
+            Principal(rec.who, Role.STEWARD), "decision", "cli:review import",
+            [rec.entity_id, rec.record_id], None, verdict=rec.verdict.value, origin=rec.origin,
+        )
+    console.print(
+        f"{len(added)} verdict(s) imported, {len(parsed.rows) - len(added)} already recorded; "
+        f"audit log {settings.audit_log}"
+    )
+
+
+@review_app.command("export")
+def review_export(file: Annotated[Path, typer.Argument(dir_okay=False, help="CSV to write")]) -> None:
+    """Write every verdict in the import shape (plus decided_at and origin)."""
+    from resolution.decisions import write_verdict_csv
+    from resolution.review_queue import ReviewQueue
+
+    n = write_verdict_csv(ReviewQueue(Settings().review_db_url).decisions(), file)
+    console.print(f"{n} verdict(s) -> {file}")

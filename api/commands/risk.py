@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 from datetime import date
 from pathlib import Path
@@ -171,25 +170,23 @@ def register(app: typer.Typer) -> None:
         model_dir: ModelDir = None,
         links: LinksOpt = "resolve",
         tolerance: Annotated[float, typer.Option("--tolerance", help="ROC-AUC a candidate may lose")] = 0.0,
+        matcher: Annotated[
+            bool, typer.Option("--matcher", help="retrain the matcher from steward verdicts instead")
+        ] = False,
     ) -> None:
-        """Retrain the matcher (steward decisions) and the risk model; promote only if not worse."""
+        """Retrain the risk model (or, with --matcher, the matcher); promote only if not worse."""
         from gnn.config import RiskConfig
         from gnn.registry import ModelRegistry
         from gnn.retrain import retrain_risk
 
         settings = _settings(graph)
-        try:
-            training = importlib.import_module("resolution.training")
-        except ModuleNotFoundError:
-            training = None
-        if training is not None and hasattr(training, "retrain_matcher"):
-            try:  # the (data_dir, settings) form; the matcher keeps its own promote/refuse logic
-                outcome = training.retrain_matcher(data_dir, settings, None, settings.model_dir)
-                console.print(f"matcher: {outcome}")
+        if matcher:
+            try:
+                retrain_matcher_cli(data_dir, settings)
             except CredgraphError as exc:
-                console.print(f"[yellow]matcher not retrained:[/yellow] {exc}")
-        else:
-            console.print("matcher: resolution.training.retrain_matcher not available; risk model only")
+                console.print(f"[red]error:[/red] {exc}")
+                raise typer.Exit(2) from exc
+            return
         tables = load_tables(data_dir, settings, links)
         registry = ModelRegistry(model_dir or settings.model_dir)
         res = retrain_risk(tables, RiskConfig(seed=settings.seed), registry, tolerance)
@@ -223,3 +220,40 @@ def register(app: typer.Typer) -> None:
         result.save(out)
         console.print(json.dumps(result.tiers, ensure_ascii=False))
         console.print(f"{len(result.selected)} subjects drawn -> {out}")
+
+
+def retrain_matcher_cli(data_dir: Path, settings: Settings) -> None:
+    """`credgraph retrain --matcher DATA`: EM + supervised matcher on every verdict, compared with
+    the incumbent, saved in the registry and promoted only if better; after a promotion the
+    question pool is rescored and a persistent graph (Neo4j) is relinked in place."""
+    from api.pipeline import matcher_dir, store_from_settings
+    from api.services.resolution import relink_graph
+    from ingest.dataset import read_dataset
+    from resolution.pipeline import resolve_with
+    from resolution.registry import MatcherRegistry
+    from resolution.review_queue import ReviewQueue
+    from resolution.training import retrain_to_registry
+
+    ds = read_dataset(data_dir, progress=False)
+    queue = ReviewQueue(settings.review_db_url)
+    registry = MatcherRegistry(matcher_dir(settings))
+    res = retrain_to_registry(ds, queue.steward_decisions(), registry)
+    reports = registry.root / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    report = reports / f"{res.candidate or 'refused-' + str(len(registry.history()))}.md"
+    report.write_text(res.report(), encoding="utf-8")
+    print(res.report())
+    console.print(f"report: {report}")
+    if not res.promoted or res.resolver is None:
+        return
+    links = resolve_with(res.resolver, ds, queue)  # the question pool now reflects the new matcher
+    if settings.graph_uri == "memory":
+        console.print("graph in memory: the next `credgraph run` / `serve` uses the promoted matcher")
+        return
+    records = {("events", e.event_id) for e in ds.events}
+    records |= {("credit_records", r.record_id) for r in ds.credit_records if r.needs_resolution}
+    store = store_from_settings(settings)
+    try:
+        console.print(f"graph relinked: {relink_graph(store, links, records, settings)}")
+    finally:
+        store.close()

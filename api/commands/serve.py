@@ -80,8 +80,13 @@ def register(app: typer.Typer) -> None:
 
                 console.print(f"running the pipeline on {data} (resolve, load, score) before serving")
                 store = store_from_settings(settings)
-                run_pipeline(data, Path(tempfile.mkdtemp(prefix="credgraph-serve-")), settings, store=store)
+                out = Path(tempfile.mkdtemp(prefix="credgraph-serve-"))
+                run_pipeline(data, out, settings, store=store)
             app = create_app(settings, store=store, keyring=keyring)
+            if data is not None:  # POST /resolve answers with the matcher that wrote the served links
+                from api.services.resolution import load_matcher
+
+                app.state.resolver_loader = lambda: load_matcher(settings, store, out / "matcher")
         except CredgraphError as exc:
             console.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(2) from exc

@@ -5,16 +5,21 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, status
 
 from api.deps import AdminDep, JobsDep
-from api.schemas.jobs import JobOut
+from api.schemas.jobs import JobOut, RetrainIn
+from api.services.jobs import retrain_fn
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 
 
 @router.post("/retrain", response_model=JobOut, status_code=status.HTTP_202_ACCEPTED)
-def post_retrain(caller: AdminDep, jobs: JobsDep, request: Request):
-    """Queue a retrain of the matcher and the risk model; promotion is decided by the job itself."""
-    job = jobs.submit("retrain", caller.principal.name, request.app.state.retrain_job)
-    caller.decided([], job_id=job.id, job="retrain")
+def post_retrain(caller: AdminDep, jobs: JobsDep, request: Request, body: RetrainIn | None = None):
+    """Queue a retrain: `{"kind": "matcher"}` (steward verdicts; a promoted matcher relinks the
+    graph in place), `"risk"`, or `"all"` (default: both). Promotion is decided by the job."""
+    kind = (body or RetrainIn()).kind.value
+    state = request.app.state
+    name = "retrain" if kind == "all" else f"retrain-{kind}"
+    job = jobs.submit(name, caller.principal.name, retrain_fn(kind, state.settings, state))
+    caller.decided([], job_id=job.id, job=name)
     return JobOut.model_validate(job, from_attributes=True)
 
 

@@ -13,6 +13,7 @@ router = APIRouter(tags=["resolution"])
 
 @router.post("/resolve", response_model=ResolveOut)
 def post_resolve(caller: ResolveCallerDep, resolver: ResolverDep, body: ResolveIn):
-    """Resolve one subject-less record (e.g. a hotline text) to registered firms and people."""
-    out = svc.resolve(resolver, body.text, body.region_code, body.occurred_at)
+    """Resolve one subject-less record (e.g. a hotline text) to registered firms and people, with
+    the matcher of the run that loaded the graph (the promoted one when there is one)."""
+    out = svc.resolve_text(resolver, body.text, body.region_code, body.location)
     return caller.respond(out)

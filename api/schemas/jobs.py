@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel
@@ -30,3 +31,13 @@ class TokenOut(BaseModel):
     token_type: str = "bearer"
     expires_in: int
     role: str
+
+
+class RetrainKind(StrEnum):
+    ALL = "all"  # the matcher, then the risk model
+    MATCHER = "matcher"
+    RISK = "risk"
+
+
+class RetrainIn(BaseModel):
+    kind: RetrainKind = RetrainKind.ALL

@@ -10,6 +10,9 @@ from pydantic import BaseModel, Field
 class ResolveIn(BaseModel):
     text: str = Field(min_length=1, max_length=5000)
     region_code: str | None = Field(default=None, pattern=r"^\d{6}$")
+    location: str | None = Field(
+        default=None, max_length=1000, description="where it happened, as an event's location field"
+    )
     occurred_at: datetime | None = None
 
 

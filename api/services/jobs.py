@@ -89,3 +89,29 @@ class JobRunner:
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def retrain_fn(kind: str, settings: Any, state: Any) -> JobFn:
+    """What a retrain job of this kind runs: 'matcher' (steward verdicts → registry → relink the
+    graph in place), 'risk' (the risk model on the served graph) or 'all' (the app's retrain job:
+    matcher first, then risk)."""
+    if kind == "matcher":
+        from api.services.resolution import retrain_matcher_job
+
+        if state.queue is None:
+            raise NotFoundError("the review queue is not available on this server")
+        return lambda: retrain_matcher_job(settings, state)
+    if kind == "risk":
+
+        def _risk() -> dict[str, Any]:
+            from gnn.config import RiskConfig
+            from gnn.registry import ModelRegistry
+            from gnn.retrain import retrain_risk
+
+            res = retrain_risk(
+                state.store.export_tables(), RiskConfig(seed=settings.seed), ModelRegistry(settings.model_dir)
+            )
+            return {"risk": asdict(res)}
+
+        return _risk
+    return state.retrain_job

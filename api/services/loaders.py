@@ -39,27 +39,18 @@ def open_review_queue(settings: Settings) -> Any | None:
 
 
 def load_resolver(settings: Settings, store: Any) -> Any | None:
-    """The resolver over the store's registry, with the saved matcher when there is one.
+    """The resolver over the store's registry: the promoted matcher, else the fit of the run that
+    loaded the graph (see api.services.resolution.load_matcher).
 
     Built on first use, not at start-up: exporting a large graph's registry takes seconds, and
     most API traffic (risk reads) never needs it. None when resolution is unavailable.
     """
     try:
-        from resolution.resolver import Resolver
+        from api.services.resolution import load_matcher
     except ImportError:
-        log.warning("resolution.resolver is not available: /resolve is disabled")
+        log.warning("resolution is not available: /resolve is disabled")
         return None
-    from api.services.registry import registry_from_tables
-    from ingest.errors import ModelError
-
-    ds = registry_from_tables(store.export_tables())
-    for directory in (settings.model_dir / "resolver", settings.model_dir):
-        try:
-            return Resolver.load(directory, ds)
-        except ModelError:
-            continue
-    log.info("no saved resolver in %s: using the unsupervised start model", settings.model_dir)
-    return Resolver.from_dataset(ds)
+    return load_matcher(settings, store)
 
 
 def retrain_job(settings: Settings, state: Any) -> Callable[[], dict[str, Any] | None]:
@@ -70,28 +61,16 @@ def retrain_job(settings: Settings, state: Any) -> Callable[[], dict[str, Any] |
     def _run() -> dict[str, Any]:
         from dataclasses import asdict
 
-        from api.services.registry import registry_from_tables
         from gnn.config import RiskConfig
         from gnn.registry import ModelRegistry
         from gnn.retrain import retrain_risk
 
-        tables = state.store.export_tables()
         out: dict[str, Any] = {}
-        if state.queue is not None:
-            from resolution.training import retrain_matcher
+        if state.queue is not None:  # the matcher first: its relinking changes the risk model's graph
+            from api.services.resolution import retrain_matcher_job
 
-            m = retrain_matcher(
-                registry_from_tables(tables, with_events=True),
-                state.queue,
-                settings.model_dir / "resolver",
-                settings.model_dir / "resolver-candidate",
-            )
-            out["matcher"] = {
-                "labels": m.n_labels,
-                "trained": dict(m.trained),
-                "better": m.better,
-                "message": m.message.strip(),
-            }
+            out["matcher"] = retrain_matcher_job(settings, state)
+        tables = state.store.export_tables()
         res = retrain_risk(tables, RiskConfig(seed=settings.seed), ModelRegistry(settings.model_dir))
         out["risk"] = asdict(res)
         return out

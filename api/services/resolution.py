@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from api.schemas.resolve import CandidateOut, Contribution, ResolveOut
@@ -158,3 +159,206 @@ def decide(
     queue.decide(key, verdict.value, who=who, comment=comment or "")
     out = DecisionOut(item_id=decided.item_id, verdict=verdict, who=who, pending=int(queue.count_pending()))
     return out, decided
+
+
+# ---------------------------------------------------------------------------- the matcher
+def load_matcher(settings: Any, store: Any, run_matcher: Any = None) -> Any:
+    """The resolver the API answers with, over the registry in the graph and with the stewards'
+    verdicts: the matcher a run saved beside its outputs (OUT/matcher, when `serve --data` names
+    it), else the registry's promoted matcher, else the unsupervised fit on the graph's events."""
+    from api.pipeline import matcher_dir
+    from api.services.registry import registry_from_tables
+    from resolution.pipeline import active_resolver
+    from resolution.registry import MatcherRegistry
+    from resolution.resolver import Resolver
+    from resolution.review_queue import ReviewQueue
+
+    ds = registry_from_tables(store.export_tables(), with_events=True)
+    decisions = ReviewQueue(settings.review_db_url).steward_decisions()
+    if run_matcher is not None and (Path(run_matcher) / "resolver.json").exists():
+        return Resolver.load(run_matcher, ds, decisions)
+    resolver, _ = MatcherRegistry(matcher_dir(settings)).active(ds, decisions)
+    if resolver is None:
+        resolver, _ = active_resolver(ds, None, decisions)
+    return resolver
+
+
+def resolve_text(
+    resolver: Any, text: str, region_code: str | None, location: str | None = None
+) -> ResolveOut:
+    """POST /resolve: the candidates a run would write for an event with this text and place."""
+    from resolution.pipeline import resolve_text as score_text
+
+    cands = score_text(resolver, text, region_code, location)
+    return ResolveOut(candidates=[candidate_out(c) for c in cands])
+
+
+STEWARD_VERSION = "steward"
+
+
+def steward_links(queue: Any, source: str, record_id: str, auto_threshold: float) -> list[Any]:
+    """One record's verdicts as links of the 'steward' link set: a match links at once (until the
+    next run or retrain folds it into the matcher's own links); other verdicts write a rejected
+    link, so a match that was undone disappears. Matches the matcher had already auto-linked are
+    left out (the graph would count the pair twice)."""
+    from ingest.records import SubjectType
+    from resolution.decisions import Verdict as V
+    from resolution.links import Decision, Link, LinkSource
+
+    scores = {
+        (it.entity_type, it.entity_id): it.score
+        for it in queue.items_for(source, record_id)
+    }
+    out = []
+    for key, rec in queue.steward_decisions().latest.items():
+        if key[0] != source or key[1] != record_id:
+            continue
+        match = rec.verdict is V.MATCH and scores.get((key[2], key[3]), 0.0) < auto_threshold
+        out.append(
+            Link(
+                LinkSource(source),
+                record_id,
+                SubjectType(key[2]),
+                key[3],
+                1.0 if match else 0.0,
+                Decision.AUTO_LINK if match else Decision.REJECTED,
+                f"steward: {rec.verdict.value} by {rec.who}" + (f" ({rec.comment})" if rec.comment else ""),
+                STEWARD_VERSION,
+            )
+        )
+    return out
+
+
+def apply_verdict(queue: Any, store: Any, resolver: Any, source: str, record_id: str) -> int:
+    """After a verdict is committed: the graph and the served resolver follow it at once."""
+    if resolver is not None:
+        resolver.decisions = queue.steward_decisions()
+    if store is None:
+        return 0
+    auto = resolver.config.auto_threshold if resolver is not None else 0.8
+    links = steward_links(queue, source, record_id, auto)
+    return int(store.write_links(links)) if links else 0
+
+
+def undo(queue: Any, item_id: str, who: str) -> DecisionOut:
+    item = get_item(queue, item_id)
+    rec = queue.undo(int(item_id), who)
+    return DecisionOut(
+        item_id=str(item.item_id), verdict=Verdict.UNSURE, who=rec.who, pending=int(queue.count_pending())
+    )
+
+
+# ---------------------------------------------------------------------------- relinking
+def _old_links(tables: Any, records: set[tuple[str, str]]) -> list[Any]:
+    """The resolution links stored for these records (every model version), as Link rows."""
+    from graph.model import NodeLabel, RelType
+    from ingest.records import SubjectType
+    from resolution.links import Decision, Link, LinkSource
+
+    out = []
+    for rel, source in ((RelType.MENTIONS, "events"), (RelType.SUBJECT_OF, "credit_records")):
+        df = tables.edges.get(rel)
+        if df is None or df.empty or "model_version" not in df.columns:
+            continue
+        for r in df[df["model_version"].notna()].to_dict("records"):
+            if rel is RelType.MENTIONS:
+                record, entity, label = str(r["src"]), str(r["dst"]), str(r["dst_label"])
+            else:
+                record, entity, label = str(r["dst"]), str(r["src"]), str(r["src_label"])
+            if (source, record) not in records:
+                continue
+            etype = SubjectType.FIRM if label == str(NodeLabel.FIRM) else SubjectType.PERSON
+            out.append(
+                Link(LinkSource(source), record, etype, entity, float(r.get("score") or 0.0),
+                     Decision(str(r["decision"])), "", str(r["model_version"]))
+            )
+    return out
+
+
+def relink_graph(
+    store: Any,
+    links: list[Any],
+    records: set[tuple[str, str]],
+    settings: Any | None = None,
+) -> dict[str, Any]:
+    """Update the graph in place after a new matcher: its links are written, links of earlier
+    versions (and the steward overlay) for the same records are rewritten as rejected with
+    'superseded by ...' (readers count auto links only), and, when a risk model exists, the
+    subjects whose links changed are rescored. Returns counts of links added, changed, removed."""
+    from resolution.links import Decision, Link
+
+    version = links[0].model_version if links else ""
+    old = _old_links(store.export_tables(), records)
+    key = lambda lk: (lk.source.value, lk.record_id, lk.entity_type.value, lk.entity_id)  # noqa: E731
+    old_auto = {key(lk) for lk in old if lk.decision is Decision.AUTO_LINK}
+    new_auto = {key(lk) for lk in links if lk.decision is Decision.AUTO_LINK}
+    old_dec = {key(lk): lk.decision for lk in old if lk.model_version != version}
+    store.write_links(links)
+    superseded = [
+        Link(lk.source, lk.record_id, lk.entity_type, lk.entity_id, lk.score, Decision.REJECTED,
+             f"superseded by {version}", lk.model_version)
+        for lk in old
+        if lk.model_version != version
+    ]
+    if superseded:
+        store.write_links(superseded)
+    new_dec = {key(lk): lk.decision for lk in links}
+    changed = sum(1 for k, d in new_dec.items() if k in old_dec and old_dec[k] is not d)
+    out: dict[str, Any] = {
+        "model_version": version,
+        "auto_links_added": len(new_auto - old_auto),
+        "auto_links_removed": len(old_auto - new_auto),
+        "links_changed": changed,
+        "links_written": len(links),
+        "rescored": 0,
+    }
+    affected = {k[3] for k in new_auto ^ old_auto}
+    if settings is not None and affected:
+        out["rescored"] = rescore(store, affected, settings)
+    return out
+
+
+def rescore(store: Any, subjects: set[str], settings: Any) -> int:
+    """Rescore these subjects' risk with the current risk model (none trained: nothing to do)."""
+    from gnn.config import RiskConfig
+    from gnn.pipeline import score_risk
+    from gnn.registry import ModelRegistry
+    from graph.features_cut import default_as_of
+
+    if ModelRegistry(settings.model_dir).latest() is None:
+        return 0
+    tables = store.export_tables()
+    scores = score_risk(tables, default_as_of(tables), RiskConfig(seed=settings.seed), settings.model_dir)
+    return int(store.write_risk_scores([s for s in scores if s.subject_id in subjects]))
+
+
+def retrain_matcher_job(settings: Any, state: Any) -> dict[str, Any]:
+    """POST /jobs/retrain?kind=matcher: retrain on every verdict from the graph the app serves;
+    after a promotion relink its events in place and answer /resolve with the new matcher."""
+    from api.pipeline import matcher_dir
+    from api.services.registry import registry_from_tables
+    from resolution.pipeline import pool_links, record_texts
+    from resolution.registry import MatcherRegistry
+    from resolution.training import retrain_to_registry
+
+    registry = MatcherRegistry(matcher_dir(settings))
+    ds = registry_from_tables(state.store.export_tables(), with_events=True)
+    res = retrain_to_registry(ds, state.queue.steward_decisions(), registry)
+    reports = registry.root / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    (reports / f"{res.candidate or 'refused'}.md").write_text(res.report(), encoding="utf-8")
+    out: dict[str, Any] = {
+        "promoted": res.promoted,
+        "candidate": res.candidate,
+        "incumbent": res.incumbent,
+        "reason": res.reason,
+        "labels": res.n_labels,
+        "metrics": res.metrics,
+    }
+    if res.promoted and res.resolver is not None:
+        links = res.resolver.resolve_events(ds.events)
+        state.queue.refresh_links(pool_links(links, res.resolver.config), record_texts(ds))
+        records = {("events", e.event_id) for e in ds.events}
+        out["graph"] = relink_graph(state.store, links, records, settings)
+        state.resolver = res.resolver
+    return out

@@ -186,7 +186,5 @@ def test_default_retrain_job_promotes_then_is_idempotent(settings, store, queue,
             outcomes.append(job["result"])
     assert outcomes[0]["risk"]["action"] == "promoted" and outcomes[0]["risk"]["candidate_version"]
     assert outcomes[1]["risk"]["action"] == "unchanged"  # same data, config and code: no new version
-    assert (
-        outcomes[0]["matcher"]["labels"] == 0
-        and "too few steward labels" in outcomes[0]["matcher"]["message"]
-    )
+    assert outcomes[0]["matcher"]["labels"] == 0 and not outcomes[0]["matcher"]["promoted"]
+    assert "too few verdicts" in outcomes[0]["matcher"]["reason"]

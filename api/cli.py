@@ -3,11 +3,28 @@
 from __future__ import annotations
 
 import importlib
+import warnings
 from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperOption
+
+
+def quiet_third_party_warnings() -> None:
+    """Hide warnings that are other packages' business and tell a user nothing, each one exactly.
+
+    torch_geometric scripts a few helpers with torch.jit.script when it is imported, which torch
+    now calls deprecated (a FutureWarning, several times a run)."""
+    warnings.filterwarnings(
+        "ignore",
+        message=r"`torch\.jit\.script` is deprecated",
+        category=FutureWarning,
+        module=r"torch\.jit\._script",
+    )
+
+
+quiet_third_party_warnings()
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="credgraph: credit knowledge graph")
 

@@ -163,3 +163,23 @@ def test_key_serve_query_page_walkthrough(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_the_cli_hides_torch_s_jit_script_warning_and_only_that() -> None:
+    import warnings
+
+    from api.cli import quiet_third_party_warnings
+
+    said = "`torch.jit.script` is deprecated. Please switch to `torch.compile` or `torch.export`."
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        quiet_third_party_warnings()
+        for text, module in ((said, "torch.jit._script"), ("another", "torch.jit._script"), (said, "ours")):
+            warnings.warn_explicit(text, FutureWarning, "x.py", 1, module=module)
+    assert [(str(w.message)[:7], w.filename) for w in caught] == [("another", "x.py"), (said[:7], "x.py")]
+
+
+def test_importing_torch_geometric_after_the_cli_prints_no_warning() -> None:
+    code = "import api.cli, torch_geometric"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert run.returncode == 0 and "Warning" not in run.stderr, run.stderr

@@ -47,7 +47,7 @@ def supervised_features(model: FellegiSunterModel, gamma: np.ndarray) -> np.ndar
     g = np.asarray(gamma, dtype=np.int8)
     cm = ComparisonMatrix(model.specs, g, np.zeros((len(g), 0), np.float32), {})
     p = np.clip(model.probability(g), 1e-6, 1 - 1e-6) if len(g) else np.zeros(0)
-    return features(cm, (np.log(p) - np.log1p(-p)).reshape(-1, 1) / 10.0)
+    return features(cm, (np.log(p) - np.log1p(-p)).reshape(-1, 1))
 
 
 def labelled_rows(
@@ -167,7 +167,10 @@ def _train_supervised(
     model: FellegiSunterModel, gamma: np.ndarray, y: np.ndarray, etype: str, min_labels: int
 ) -> SupervisedMatcher:
     sup = SupervisedMatcher(
-        model.specs, min_labels=min_labels, metadata={"entity_type": etype, "trained_on": "steward verdicts"}
+        model.specs,
+        min_labels=min_labels,
+        calibration="sigmoid",  # labels cover the uncertain band: a monotone map extrapolates, isotonic clips
+        metadata={"entity_type": etype, "trained_on": "steward verdicts"},
     )
     return sup.fit(supervised_features(model, gamma), y)
 
@@ -178,16 +181,21 @@ def candidate_matcher(
     config: ResolverConfig | None = None,
     min_labels: int = 50,
     folds: int = 5,
+    em: Resolver | None = None,
 ) -> tuple[Resolver, dict[str, tuple[np.ndarray, list[PairKey]]], dict[str, bool]]:
     """A fresh EM fit on `ds` plus a supervised matcher per entity type trained on every verdict.
 
     Also returns each labelled pair's out-of-fold probability (from a matcher trained on the other
-    folds; the EM probability where too few labels) and which entity types got a supervised matcher."""
+    folds; the EM probability where too few labels) and which entity types got a supervised matcher.
+    `em`: an unsupervised fit on this very `ds` already made (EM is seeded: a refit is the same)."""
     from resolution.pipeline import fit_resolver, record_contexts
 
-    cand = Resolver.from_dataset(ds, config or ResolverConfig(), decisions)
-    if cand.config.fit_em:
-        fit_resolver(cand, record_contexts(cand, ds))
+    if em is not None:
+        cand = Resolver(em.gz, em.config, em.models["firm"], em.models["person"], decisions)
+    else:
+        cand = Resolver.from_dataset(ds, config or ResolverConfig(), decisions)
+        if cand.config.fit_em:
+            fit_resolver(cand, record_contexts(cand, ds))
     data = labelled_rows(cand, ds, decisions)
     oof: dict[str, tuple[np.ndarray, list[PairKey]]] = {}
     trained: dict[str, bool] = {}
@@ -224,15 +232,19 @@ def retrain_to_registry(
     config: ResolverConfig | None = None,
     min_labels: int = 50,
     min_eval: int = 20,
+    em: Resolver | None = None,
 ) -> MatcherRetrain:
     """Fit a candidate on every verdict, compare it with the incumbent on verdicts the incumbent
     was not trained on, save it as a new version and promote it only if it is better."""
     from resolution.pipeline import active_resolver
 
     inc_name = registry.current()
-    incumbent, inc_origin = active_resolver(ds, config, decisions, registry.root)
+    if inc_name is None and em is not None:
+        incumbent, inc_origin = em, "unsupervised fit on this data"
+    else:
+        incumbent, inc_origin = active_resolver(ds, config, decisions, registry.root)
     inc_labels = registry.labels(inc_name) if inc_name else set()
-    cand, oof, trained = candidate_matcher(ds, decisions, config, min_labels)
+    cand, oof, trained = candidate_matcher(ds, decisions, config, min_labels, em=em)
     labels = labelled_rows(incumbent, ds, decisions)
     auto = cand.config.auto_threshold
     p_new, p_old, ys = [], [], []

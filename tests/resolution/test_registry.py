@@ -1,0 +1,50 @@
+"""The matcher registry: numbered versions with labels and metadata, one promoted, every one loadable."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from ingest.errors import NotFoundError
+from resolution.decisions import DecisionRecord, Verdict
+from resolution.registry import MatcherRegistry
+from resolution.resolver import Resolver
+
+
+def _rec(i: int, verdict: Verdict = Verdict.MATCH) -> DecisionRecord:
+    return DecisionRecord(i, None, "events", f"E{i}", "firm", f"F{i}", verdict, "ann", datetime(2026, 1, 1))
+
+
+def test_versions_are_numbered_and_only_a_promoted_one_is_current(example_ds, tmp_path):
+    reg = MatcherRegistry(tmp_path / "m")
+    assert reg.current() is None and reg.versions() == []
+    r = Resolver.from_dataset(example_ds)
+    v1 = reg.save(r, [_rec(1), _rec(2, Verdict.NO_MATCH)], {"candidate": {"log_loss": 0.3}})
+    v2 = reg.save(r, [_rec(3)], {})
+    assert (v1, v2) == ("v0001", "v0002") and reg.versions() == ["v0001", "v0002"]
+    assert reg.current() is None  # saving never promotes
+    found, origin = reg.active(example_ds)
+    assert found is None and origin == "no promoted matcher"
+    reg.promote(v1, "better")
+    assert reg.current() == "v0001"
+    meta = reg.meta(v1)
+    assert meta["n_labels"] == 2 and meta["model_version"] == r.model_version
+    assert meta["code_version"] and meta["created_at"] and meta["metrics"]["candidate"]["log_loss"] == 0.3
+    assert reg.labels(v1) == {("events", "E1", "firm", "F1"), ("events", "E2", "firm", "F2")}
+    found, origin = reg.active(example_ds)
+    assert origin == "promoted v0001" and found.model_version == r.model_version
+    reg.promote(v2, "rollforward")
+    reg.promote(v1, "rollback")
+    assert reg.current() == "v0001"
+    assert [h["version"] for h in reg.history()] == ["v0001", "v0002", "v0001"]
+
+
+def test_unknown_or_half_written_versions_are_not_current(example_ds, tmp_path):
+    reg = MatcherRegistry(tmp_path / "m")
+    with pytest.raises(NotFoundError):
+        reg.promote("v0009", "nope")
+    (tmp_path / "m" / "versions" / "v0001").mkdir(parents=True)  # a crash before meta.json
+    (tmp_path / "m" / "CURRENT").write_text("v0001")
+    assert reg.versions() == [] and reg.current() is None
+    assert reg.save(Resolver.from_dataset(example_ds), [], {}) == "v0002"  # the number is not reused

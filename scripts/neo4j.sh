@@ -168,7 +168,11 @@ set_password() {
     log "generated a password for $NEO4J_RUN_DIR; read it with: $0 password"
   fi
   (( ${#pw} >= 8 )) || die "NEO4J_PASSWORD must have at least 8 characters"
-  admin dbms set-initial-password "$pw" >&2
+  # neo4j-admin adds "IMPORTANT: this change will only take effect if performed before the database
+  # is started for the first time", which is always so here: its output is shown only on failure
+  local out
+  out="$(admin dbms set-initial-password "$pw" 2>&1)" || { echo "$out" >&2; die "could not set the password"; }
+  log "initial password set for $NEO4J_RUN_DIR"
   (umask 077 && printf '%s' "$pw" >"$PASSWORD_FILE")
   touch "$NEO4J_RUN_DIR/.password-set"
 }

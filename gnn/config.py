@@ -35,10 +35,9 @@ class RiskConfig:
     gnn_time_budget_s: float = 420.0  # stop training epochs past this (keeps 200k-firm training < 15 min)
     # reasons and runtime
     max_reasons: int = 5
-    # riskiest share with attributed reasons (at least 20k), besides every subject above the base rate
-    explain_fraction: float = 0.1
+    explain_fraction: float = 0.1  # riskiest share with attributed reasons (at least 20k subjects)
     gnn_explain_max: int = 5000  # riskiest subjects whose GNN share is attributed by exact occlusion
-    gnn_explain_budget_s: float = 30.0  # wall-clock cap on that occlusion (riskiest first)
+    gnn_explain_budget_s: float = 15.0  # wall-clock cap on that occlusion (riskiest first)
     fast: bool = False
     fast_below_firms: int = 5000  # worlds smaller than this train in fast mode automatically
     threads: int = 2

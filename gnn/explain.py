@@ -76,6 +76,10 @@ def _split(items: list[Item], c: np.ndarray, keys: list[str]) -> None:
         it.reason["contribution"] = it.reason.get("contribution", 0.0) + float(v)
 
 
+def _signal(r: dict[str, Any]) -> bool:
+    return _tier(r) == 0 or (_tier(r) == 1 and r.get("contribution", 0.0) >= MIN_CONTRIBUTION)
+
+
 def _tier(r: dict[str, Any]) -> int:
     if r["type"] == "record" and r.get("grounded"):
         return 0
@@ -189,6 +193,8 @@ class Explainer:
             c = contrib[ch_idx[ch]]
             if ch != "records" and np.abs(c).sum() < MIN_CONTRIBUTION:
                 continue
+            if ch == "profile" and (gnn_parts or any(_signal(r) for r in reasons)):
+                continue  # registry facts explain a score only where no record, event or party does
             items = self._items(ch, i)
             if not items:
                 continue
@@ -214,9 +220,10 @@ class Explainer:
             out[list(src)] = True
         return out
 
-    def plain(self, i: int, max_reasons: int) -> list[dict[str, Any]]:
+    def plain(self, i: int, max_reasons: int, profile: bool = False) -> list[dict[str, Any]]:
         """Reasons without attribution: own active records (grounded first), punished parties, events,
-        then expired records as history; [] for a subject with no signal at all."""
+        then expired records as history; with `profile`, registry facts for a subject with none of
+        those (a subject scored above the base rate); else [] for a subject with no signal at all."""
         out: list[dict[str, Any]] = [dict(it.reason) for it in self.index.records.get(i, [])[:max_reasons]]
         if len(out) < max_reasons and self.any_seeds and self.has_related[i]:
             parties = party_items(self.g, self.seeds, self.index, i, self.transposed, self.fresh)
@@ -226,6 +233,8 @@ class Explainer:
             room = max_reasons - len(out)
             if room > 0:
                 out += [dict(it.reason) for it in src.get(i, [])[:room]]
+        if not out and profile:
+            out = [dict(it.reason) for it in self._items("profile", i)[:max_reasons]]
         return self._finish(out[:max_reasons])
 
     def _finish(self, reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -262,11 +271,17 @@ def explain_subjects(
 
 
 def plain_reasons(
-    snap: Snapshot, max_reasons: int, rows: np.ndarray, explainer: Explainer | None = None
+    snap: Snapshot,
+    max_reasons: int,
+    rows: np.ndarray,
+    explainer: Explainer | None = None,
+    profile: np.ndarray | None = None,
 ) -> list[list[dict[str, Any]]]:
-    """Unattributed reasons for `rows` (see Explainer.plain)."""
+    """Unattributed reasons for `rows` (see Explainer.plain); `profile[k]` asks for registry facts
+    when row k has no signal."""
     ex = explainer or Explainer(snap)
-    return [ex.plain(int(i), max_reasons) for i in rows]
+    flags = np.zeros(len(rows), dtype=bool) if profile is None else profile
+    return [ex.plain(int(i), max_reasons, bool(p)) for i, p in zip(rows, flags, strict=True)]
 
 
 def dumps(reasons: list[dict[str, Any]]) -> str:

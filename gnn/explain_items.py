@@ -237,7 +237,7 @@ def path_text(ties: Ties, spec: tuple) -> str:
 
 def _has_tie(g: SubjectGraph, rel: RelType, a: int, b: int) -> bool:
     m = g.roles[rel]
-    return bool(m[a, b] != 0 or m[b, a] != 0)
+    return bool((_row(m, a)[0] == b).any() or (_row(m, b)[0] == a).any())
 
 
 def party_items(

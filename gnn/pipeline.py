@@ -194,18 +194,11 @@ def load_or_train(tables: GraphTables, as_of: date, config: RiskConfig, model_di
     return train_risk(tables, as_of, config, model_dir).model
 
 
-def explained_rows(
-    score: np.ndarray, fraction: float, min_rows: int, base_rate: float | None = None
-) -> np.ndarray:
-    """Which subjects get attributed reasons: every one scored above the base rate, and at least the
-    riskiest `fraction` (at least min_rows, all if fewer)."""
+def explained_rows(score: np.ndarray, fraction: float, min_rows: int) -> np.ndarray:
+    """Which subjects get attributed reasons: the riskiest `fraction` (at least min_rows, all if fewer)."""
     n = len(score)
     k = n if n <= min_rows else max(min_rows, int(np.ceil(fraction * n)))
-    top = np.zeros(n, dtype=bool)
-    top[np.argsort(-score, kind="stable")[:k]] = True
-    if base_rate is not None:
-        top |= score > base_rate
-    return np.flatnonzero(top)
+    return np.sort(np.argsort(-score, kind="stable")[:k])
 
 
 def base_rate(model: RiskModel, score: np.ndarray) -> float:
@@ -224,10 +217,11 @@ def score_snapshot(
 ) -> pd.DataFrame:
     """Scores, own/related parts and JSON reasons for every subject of a snapshot.
 
-    Subjects above the base rate (and at least the riskiest `explain_fraction`) get attributed
-    reasons: TreeSHAP split over items, and the GNN's share by exact occlusion for the riskiest
-    `config.gnn_explain_max` whose GNN term matters. The others list their own records, punished
-    parties and events without a contribution figure, or [] when they have no signal at all.
+    The riskiest `explain_fraction` (at least `explain_min`) get attributed reasons: TreeSHAP split
+    over items, and the GNN's share by exact occlusion for the riskiest `config.gnn_explain_max`
+    whose GNN term matters (within `config.gnn_explain_budget_s`). The others list their own records,
+    punished parties and events without a contribution figure; one scored above the base rate with
+    none of those lists its registry facts; the rest, with no signal at all, get [].
     """
     timings = timings if timings is not None else {}
     t0 = time.perf_counter()
@@ -237,7 +231,8 @@ def score_snapshot(
     own_score = model.own_score(snap)
     timings["score_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    rows = explained_rows(score, explain_fraction, explain_min, base_rate(model, score))
+    rate = base_rate(model, score)
+    rows = explained_rows(score, explain_fraction, explain_min)
     contrib, cols, _ = model.contributions(snap, rows)
     timings["shap_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -263,8 +258,9 @@ def score_snapshot(
         text[i] = dumps(r)
     attributed = np.zeros(len(score), dtype=bool)
     attributed[rows] = True
-    rest = np.flatnonzero(~attributed & ex.has_signal())
-    for i, r in zip(rest, plain_reasons(snap, max_reasons, rest, ex), strict=True):
+    above = score > rate
+    rest = np.flatnonzero(~attributed & (ex.has_signal() | above))
+    for i, r in zip(rest, plain_reasons(snap, max_reasons, rest, ex, above[rest]), strict=True):
         text[i] = dumps(r)
     timings["reasons_s"] = time.perf_counter() - t0
     timings["attributed"] = float(len(rows))

@@ -24,9 +24,9 @@ class Reason(BaseModel):
     contribution: float | None = None
     path: list[Step] = Field(default_factory=list)
     dimension: str | None = Field(
-        None, description="business, compliance, social_responsibility or related_parties"
+        default=None, description="business, compliance, social_responsibility or related_parties"
     )
-    signal: str | None = Field(None, description="grounded, soft, model, profile or history")
+    signal: str | None = Field(default=None, description="grounded, soft, model, profile or history")
 
 
 class RiskOut(BaseModel):

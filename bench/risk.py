@@ -162,7 +162,26 @@ def _reasons(text: str) -> list[dict]:
     return r if isinstance(r, list) else [r]
 
 
-def reason_checks(risk: pd.DataFrame, tables, as_of: date, base_rate: float) -> dict:
+def with_signal(snap) -> set[tuple[str, str]]:
+    """Subjects with something to show at T: an own punitive record (active or expired), an event in the
+    model's three-year look-back, or a punished party within two ties or at a shared address / phone."""
+    f = snap.features.frame
+    cols = [
+        "own_any_punitive_ever",
+        "ev_total",
+        "pun_1hop_n",
+        "pun_2hop_n",
+        "pun_shared_addr",
+        "pun_shared_phone",
+    ]
+    has = f[cols].to_numpy(dtype=float).sum(axis=1) > 0
+    types = np.where(f["subject_label"] == "Firm", "firm", "person")
+    return {(t, i) for t, i, h in zip(types, f["subject"], has, strict=True) if h}
+
+
+def reason_checks(
+    risk: pd.DataFrame, tables, as_of: date, base_rate: float, signal: set | None = None
+) -> dict:
     """Issue 9's checks on one risk_scores.csv, against the product's own graph as of T.
 
     Active grounded record: punitive kind, a document number, decided on or before T, not expired
@@ -217,7 +236,17 @@ def reason_checks(risk: pd.DataFrame, tables, as_of: date, base_rate: float) -> 
         for t, i in zip(top["subject_type"], top["subject_id"], strict=True)
         for r in parsed[(t, i)][:3]
     )
+    gnn_named = sum(
+        1
+        for t, i in zip(top["subject_type"], top["subject_id"], strict=True)
+        for r in parsed[(t, i)]
+        if r.get("gnn_contribution") or r.get("type") == "gnn_neighbourhood"
+    )
+    signal = signal or set()
     return {
+        "with_signal": len(signal),
+        "empty_with_signal": sum(1 for k in signal if not parsed.get(k)),
+        "top200_gnn_reasons": gnn_named,
         "subjects_with_active_grounded_record": len(grounded),
         "shown_in_top3": shown,
         "share_shown_in_top3": shown / max(len(grounded), 1),
@@ -325,6 +354,9 @@ def _checks_lines(title: str, c: dict) -> list[str]:
         f"({100 * c['share_shown_in_top3']:.1f} %) |",
         f"| expired records presented as grounds | {c['expired_records_presented_as_grounds']} |",
         f"| subjects scored | {c['scored']:,} |",
+        f"| with a signal (own record, event in 3 years, punished party within 2 ties or shared contact) "
+        f"| {c['with_signal']:,} |",
+        f"| ... with no reasons | {c['empty_with_signal']:,} |",
         f"| with no reasons at all | {100 * c['share_empty_all']:.1f} % |",
         f"| scored above the base rate ({c['base_rate']:.4f}) | {c['above_base_rate']:,} |",
         f"| ... with no reasons | {c['empty_above_base_rate']:,} "
@@ -332,6 +364,8 @@ def _checks_lines(title: str, c: dict) -> list[str]:
         f"| 200 riskiest: first reason's type | {c['top200_lead']} |",
         f"| 200 riskiest: first reason's dimension | {c['top200_lead_dimension']} |",
         f"| 200 riskiest: types among their first three reasons | {c['top200_top3_kinds']} |",
+        f"| 200 riskiest: reasons carrying a GNN share (named party or contact; old: the lump) "
+        f"| {c['top200_gnn_reasons']} |",
         "",
     ]
 
@@ -485,6 +519,7 @@ def main() -> None:
     after = _risk_csv(run_out / "risk_scores.csv") if not args.reuse_run else scored.astype({"score": str})
     rate = base_rate(model, after["score"].astype(float).to_numpy())
     final = [_final_scores(after, "after", pos, prior)]
+    signal = with_signal(snap)
     ctx: dict = {
         "args": {**vars(args), "as_of": args.as_of},
         "machine": mach,
@@ -494,9 +529,9 @@ def main() -> None:
     if args.before:
         before = _risk_csv(args.before / "risk_scores.csv")
         final.insert(0, _final_scores(before, "before", pos, prior))
-        ctx["before_checks"] = reason_checks(before, tables, as_of, rate)
+        ctx["before_checks"] = reason_checks(before, tables, as_of, rate, signal)
     ctx["final"] = pd.concat(final, ignore_index=True)
-    ctx["after_checks"] = reason_checks(after, tables, as_of, rate)
+    ctx["after_checks"] = reason_checks(after, tables, as_of, rate, signal)
     info = {
         k: model.meta.get(k) for k in ("cutoff", "train_snapshots", "val_snapshot", "base_rate", "metrics")
     }

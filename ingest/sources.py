@@ -45,17 +45,24 @@ class Broken:
 
 
 class _Decoder:
-    """Decodes a file line by line, choosing UTF-8 or GB18030 at its first non-ASCII line.
+    """Decodes a file line by line as UTF-8 or GB18030, chosen from a sample of its non-ASCII lines.
 
-    A line that does not decode is replaced by an empty line and noted in `notes` with its line
+    The first MiB decides (the encoding most of its non-ASCII lines are in), so one stray bad line
+    cannot switch a UTF-8 file; a file with no non-ASCII there decides at its first such line. A
+    line not in the chosen encoding is replaced by an empty line and noted in `notes` with its line
     number, so the caller reports it where it stood.
     """
 
+    SAMPLE_BYTES = 1 << 20
+
     def __init__(self) -> None:
-        self.encoding: str | None = None  # None while every line so far was ASCII
+        self.encoding: str | None = None  # None until a non-ASCII line is seen
         self.notes: list[tuple[int, Broken]] = []
+        self._announced = False
 
     def lines(self, fh: BinaryIO, name: str, progress: Any = None) -> Iterator[str]:
+        self.encoding = _sniff(fh.read(self.SAMPLE_BYTES))
+        fh.seek(0)
         done = 0
         for lineno, raw in enumerate(fh, 1):
             if lineno == 1:
@@ -85,32 +92,60 @@ class _Decoder:
                 raise ContractError(name, 1, f"the file is {enc}, not UTF-8: {hint}")
         return raw
 
+    def _broken(self, lineno: int, message: str) -> str:
+        self.notes.append((lineno, Broken("*", message, Reason.BAD_ENCODING)))
+        return "\n"
+
     def _decode(self, lineno: int, raw: bytes) -> str:
-        if self.encoding == "gb18030":
+        if self.encoding is None:
+            self.encoding = "gb18030" if _utf8(raw) is None and _gb18030(raw) is not None else "utf-8"
+        if self.encoding == "utf-8":
             try:
-                return raw.decode("gb18030")
+                return raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                bad = f"byte 0x{raw[exc.start]:02x} at column {exc.start + 1}"
-                where = f"not GB18030 like the lines before: {bad}"
-                self.notes.append((lineno, Broken("*", where, Reason.BAD_ENCODING)))
-                return "\n"
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            where = f"not UTF-8: byte 0x{raw[exc.start]:02x} at column {exc.start + 1}"
-        else:
-            self.encoding = "utf-8"
-            return text
-        gb = _gb18030(raw)
-        if self.encoding is None and gb is not None:
-            self.encoding = "gb18030"
+                where = f"not UTF-8: byte 0x{raw[exc.start]:02x} at column {exc.start + 1}"
+                if _gb18030(raw) is not None:
+                    where += "; it reads as GB18030, so the file mixes encodings"
+                return self._broken(lineno, where)
+        if not self._announced:
+            self._announced = True
             hint = _CONVERT_HINT.format(enc="GB18030")
             note = f"GB18030 (read as such; UTF-8 is the contract's encoding: {hint})"
             self.notes.append((lineno, Broken("*", note, Reason.ENCODING, kept=True)))
-            return gb
-        hint = "; it reads as GB18030, so the file mixes encodings" if gb is not None else ""
-        self.notes.append((lineno, Broken("*", where + hint, Reason.BAD_ENCODING)))
-        return "\n"
+        if _utf8(raw) is not None:
+            return self._broken(lineno, "UTF-8 in a file read as GB18030: the file mixes encodings")
+        try:
+            return raw.decode("gb18030")
+        except UnicodeDecodeError as exc:
+            bad = f"byte 0x{raw[exc.start]:02x} at column {exc.start + 1}"
+            return self._broken(lineno, f"not GB18030 like the rest of the file: {bad}")
+
+
+def _sniff(sample: bytes) -> str | None:
+    """The encoding most non-ASCII lines of `sample` are in (UTF-8 on a tie), None if all ASCII."""
+    if sample.isascii():
+        return None
+    lines = sample.split(b"\n")
+    if len(sample) >= _Decoder.SAMPLE_BYTES:
+        lines.pop()  # cut mid-line
+    utf8 = gb = 0
+    for line in lines:
+        if line.isascii():
+            continue
+        if _utf8(line) is not None:
+            utf8 += 1
+        elif _gb18030(line) is not None:
+            gb += 1
+    if utf8 == gb == 0:
+        return None
+    return "gb18030" if gb > utf8 else "utf-8"
+
+
+def _utf8(raw: bytes) -> str | None:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _gb18030(raw: bytes) -> str | None:

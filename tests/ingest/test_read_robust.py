@@ -158,6 +158,32 @@ def test_one_gbk_line_in_a_utf8_file_is_quarantined_with_a_hint(data_dir: Path) 
     assert len(ds.firms) == len([x for x in lines if x.strip()]) - 2
 
 
+def test_one_bad_line_before_any_other_non_ascii_does_not_switch_a_utf8_file(
+    data_dir: Path, example_dir: Path
+) -> None:
+    """A stray GBK line that comes first must not make the whole (UTF-8) file read as GB18030."""
+    path = data_dir / "events.jsonl"
+    stray = '{"event_id": "E0", "source": "complaint", "occurred_at": "2024-01-01", "text": "门口堆物"}'
+    path.write_bytes(stray.encode("gbk") + b"\n" + path.read_bytes())
+    ds = read_dataset(data_dir)
+    assert at(ds.quarantine, "events.jsonl") == [(1, "*", "bad_encoding")]
+    assert not [w for w in ds.warnings if w.reason == "encoding"]
+    assert [e.raw_text for e in ds.events] == [e.raw_text for e in read_dataset(example_dir).events]
+
+
+def test_a_utf8_line_in_a_gb18030_file_is_quarantined_as_mixed(data_dir: Path) -> None:
+    path = data_dir / "firms.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    body = [line.encode("gb18030") for line in lines]
+    body[2] = lines[2].encode("utf-8")
+    path.write_bytes(b"\n".join(body) + b"\n")
+    ds = read_dataset(data_dir)
+    (row,) = [r for r in ds.quarantine if r.file == "firms.csv"]
+    assert (row.line, row.reason) == (3, "bad_encoding") and "mixes encodings" in row.value
+    assert len(ds.firms) == len(lines) - 2
+    assert [(w.line, w.reason) for w in ds.warnings if w.file == "firms.csv"] == [(2, "encoding")]
+
+
 def test_a_utf16_file_is_refused_with_the_encoding_and_how_to_convert(data_dir: Path) -> None:
     path = data_dir / "persons.csv"
     path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))

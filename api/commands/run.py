@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -49,11 +50,21 @@ def register(app: typer.Typer) -> None:
             console.print(f"[red]error:[/red] cannot use {exc.filename}: {exc.strerror}")
             raise typer.Exit(2) from exc
         print_summary(summary, out)
+        for file, note in input_encodings(out / "warnings.csv"):
+            console.print(f"[yellow]{file} is {note}[/yellow]")
         if summary.quarantined:
             report = out / "quarantine.csv"
             console.print(f"[yellow]{summary.quarantined} rows quarantined: see {report}[/yellow]")
             if strict:
                 raise typer.Exit(3)
+
+
+def input_encodings(warnings_csv: Path) -> list[tuple[str, str]]:
+    """(file, note) for each input file that was not UTF-8 but read as GB18030 (from warnings.csv)."""
+    if not warnings_csv.is_file():
+        return []
+    with warnings_csv.open(encoding="utf-8", newline="") as fh:
+        return [(r["file"], r["value"]) for r in csv.DictReader(fh) if r["reason"] == "encoding"]
 
 
 def print_summary(summary: RunSummary, out: Path) -> None:

@@ -40,6 +40,7 @@ def test_a_damaged_directory_runs_to_the_end_and_reports_every_problem(
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["run", str(damaged), "--out", str(out), "--quiet"])
     assert result.exit_code == 0, result.output
+    assert "firms.csv is GB18030 (read as such" in " ".join(result.output.split())
     assert [(r["file"], r["line"], r["reason"]) for r in rows(out / "quarantine.csv")] == [
         ("events.jsonl", "2", "bad_json")
     ]

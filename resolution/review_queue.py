@@ -371,17 +371,17 @@ class ReviewQueue:
             return [_decision(d) for d in added]
 
     def decided_today(self) -> int:
-        """Verdicts recorded since midnight UTC (the steward page's progress)."""
+        """Verdicts recorded since midnight UTC and not undone (the steward page's progress)."""
         midnight = _now().replace(hour=0, minute=0, second=0, microsecond=0)
         with Session(self.engine) as s:
-            return int(
-                s.scalar(
-                    select(func.count())
-                    .select_from(_Decision)
-                    .where(_Decision.decided_at >= midnight, _Decision.verdict != Verdict.RETRACTED.value)
-                )
-                or 0
-            )
+            rows = s.execute(
+                select(_Decision.verdict, func.count())
+                .where(_Decision.decided_at >= midnight)
+                .group_by(_Decision.verdict)
+            ).all()
+        counts = {str(v): int(n) for v, n in rows}
+        undone = counts.pop(Verdict.RETRACTED.value, 0)
+        return max(sum(counts.values()) - undone, 0)
 
     def decisions(self) -> list[DecisionRecord]:
         """The whole audit log, oldest first."""

@@ -89,13 +89,11 @@ def home(request: Request, keyring: KeyRingDep, audit: AuditDep) -> Response:
 # --- steward review --------------------------------------------------------------------------
 
 
-def _review_context(caller: Caller, queue: Any, store: Any, settings: Any) -> dict[str, Any]:
-    pending = queue.pending(limit=1, offset=0)
-    item = None
-    if pending:
-        out = res_svc.item_out(pending[0], store, settings.max_results)
-        item = caller.view(out, out.entity_id)
-    return {"item": item, "pending": int(queue.count_pending()), "principal": caller.principal}
+def _review_context(
+    caller: Caller, queue: Any, store: Any, settings: Any, skip: str = "", done: Any = None
+) -> dict[str, Any]:
+    ids = {x for x in skip.split(",") if x.strip()}
+    return res_svc.review_context(caller, queue, store, settings, ids, done)
 
 
 @router.get("/review", response_class=HTMLResponse)
@@ -106,11 +104,14 @@ def review_page(
     queue: QueueDep,
     store: StoreDep,
     settings: SettingsDep,
+    skip: str = "",
 ) -> Response:
     caller = _caller(request, keyring, audit, _STEWARD)
     if isinstance(caller, Response):
         return caller
-    return templates.TemplateResponse(request, "review.html", _review_context(caller, queue, store, settings))
+    ctx = _review_context(caller, queue, store, settings, skip)
+    name = "_review_item.html" if request.headers.get("HX-Request") else "review.html"
+    return templates.TemplateResponse(request, name, ctx)
 
 
 @router.post("/review/{item_id}/decision", response_class=HTMLResponse)
@@ -124,15 +125,17 @@ def review_decide(
     item_id: str,
     verdict: Annotated[Verdict, Form()],
     comment: Annotated[str | None, Form(max_length=1000)] = None,
+    skip: Annotated[str, Form()] = "",
 ) -> Response:
     caller = _caller(request, keyring, audit, _STEWARD)
     if isinstance(caller, Response):
         return caller
-    out, item = res_svc.decide(queue, item_id, verdict, caller.principal.name, comment or None)
+    out, item = res_svc.decide(queue, item_id, verdict, caller.principal.name, comment or None, "page")
     caller.decided([item.entity_id, item.record_id or ""], item_id=out.item_id, verdict=verdict.value)
+    res_svc.apply_verdict(queue, store, request.app.state.resolver, item.source or "", item.record_id or "")
     if request.headers.get("HX-Request"):
         return templates.TemplateResponse(
-            request, "_review_item.html", _review_context(caller, queue, store, settings)
+            request, "_review_item.html", _review_context(caller, queue, store, settings, skip, (out, item))
         )
     return RedirectResponse("/ui/review", status_code=303)
 

@@ -42,3 +42,28 @@ class DecisionOut(BaseModel):
     verdict: Verdict
     who: str
     pending: int = Field(description="items still waiting after this decision")
+
+
+class CompetitorOut(BaseModel):
+    """Another candidate of the same record, shown beside the one under review."""
+
+    item_id: str
+    entity_type: str
+    entity_id: str
+    candidate_name: str | None = None
+    mention: str | None = None
+    score: float
+    status: str
+    evidence: str
+    contributions: list[Contribution] = Field(default_factory=list)
+
+
+class CompetitorsOut(BaseModel):
+    items: list[CompetitorOut]
+
+
+class UndoOut(BaseModel):
+    item_id: str
+    undone: str | None = Field(description="the verdict withdrawn (None: there was none)")
+    who: str
+    pending: int

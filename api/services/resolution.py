@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from api.schemas.resolve import CandidateOut, Contribution, ResolveOut
-from api.schemas.review import DecisionOut, ReviewItemOut, Verdict
+from api.schemas.review import CompetitorOut, CompetitorsOut, DecisionOut, ReviewItemOut, UndoOut, Verdict
 from api.services.entities import profile
 from ingest.errors import NotFoundError
 from ingest.normalize import normalize_text
@@ -150,13 +150,13 @@ def get_item(queue: Any, item_id: str) -> Any:
 
 
 def decide(
-    queue: Any, item_id: str, verdict: Verdict, who: str, comment: str | None
+    queue: Any, item_id: str, verdict: Verdict, who: str, comment: str | None, origin: str = "api"
 ) -> tuple[DecisionOut, ReviewItemOut]:
     """Record a steward's verdict; returns the answer and the decided item (for the audit line)."""
     item = get_item(queue, item_id)
     decided = item_out(item)
     key = int(item_id) if item_id.isdigit() else item_id
-    queue.decide(key, verdict.value, who=who, comment=comment or "")
+    queue.decide(key, verdict.value, who=who, comment=comment or "", origin=origin)
     out = DecisionOut(item_id=decided.item_id, verdict=verdict, who=who, pending=int(queue.count_pending()))
     return out, decided
 
@@ -198,9 +198,9 @@ STEWARD_VERSION = "steward"
 
 def steward_links(queue: Any, source: str, record_id: str, auto_threshold: float) -> list[Any]:
     """One record's verdicts as links of the 'steward' link set: a match links at once (until the
-    next run or retrain folds it into the matcher's own links); other verdicts write a rejected
-    link, so a match that was undone disappears. Matches the matcher had already auto-linked are
-    left out (the graph would count the pair twice)."""
+    next run or retrain folds it into the matcher's own links); other verdicts, and verdicts
+    withdrawn, write a rejected link, so a match that was undone disappears. A match on a pair the
+    matcher had already auto-linked is written as rejected here (the graph would count it twice)."""
     from ingest.records import SubjectType
     from resolution.decisions import Verdict as V
     from resolution.links import Decision, Link, LinkSource
@@ -209,11 +209,18 @@ def steward_links(queue: Any, source: str, record_id: str, auto_threshold: float
         (it.entity_type, it.entity_id): it.score
         for it in queue.items_for(source, record_id)
     }
+    latest = queue.steward_decisions().latest
+    keys = {r.key for r in queue.decisions() if r.source == source and r.record_id == record_id}
     out = []
-    for key, rec in queue.steward_decisions().latest.items():
-        if key[0] != source or key[1] != record_id:
-            continue
-        match = rec.verdict is V.MATCH and scores.get((key[2], key[3]), 0.0) < auto_threshold
+    for key in sorted(keys):
+        rec = latest.get(key)
+        match = (
+            rec is not None and rec.verdict is V.MATCH and scores.get((key[2], key[3]), 0.0) < auto_threshold
+        )
+        if rec is None:
+            note = "steward: verdict withdrawn"
+        else:
+            note = f"steward: {rec.verdict.value} by {rec.who}" + (f" ({rec.comment})" if rec.comment else "")
         out.append(
             Link(
                 LinkSource(source),
@@ -222,7 +229,7 @@ def steward_links(queue: Any, source: str, record_id: str, auto_threshold: float
                 key[3],
                 1.0 if match else 0.0,
                 Decision.AUTO_LINK if match else Decision.REJECTED,
-                f"steward: {rec.verdict.value} by {rec.who}" + (f" ({rec.comment})" if rec.comment else ""),
+                note,
                 STEWARD_VERSION,
             )
         )
@@ -240,12 +247,20 @@ def apply_verdict(queue: Any, store: Any, resolver: Any, source: str, record_id:
     return int(store.write_links(links)) if links else 0
 
 
-def undo(queue: Any, item_id: str, who: str) -> DecisionOut:
+def undo(queue: Any, item_id: str, who: str) -> tuple[UndoOut, Any]:
+    """Withdraw the latest verdict on an item's pair; returns the answer and the item."""
     item = get_item(queue, item_id)
-    rec = queue.undo(int(item_id), who)
-    return DecisionOut(
-        item_id=str(item.item_id), verdict=Verdict.UNSURE, who=rec.who, pending=int(queue.count_pending())
+    before = queue.steward_decisions().latest.get(
+        (item.source, item.record_id, item.entity_type, item.entity_id)
     )
+    rec = queue.undo(int(item.item_id), who)
+    out = UndoOut(
+        item_id=str(item.item_id),
+        undone=before.verdict.value if before is not None else None,
+        who=rec.who,
+        pending=int(queue.count_pending()),
+    )
+    return out, item
 
 
 # ---------------------------------------------------------------------------- relinking
@@ -362,3 +377,80 @@ def retrain_matcher_job(settings: Any, state: Any) -> dict[str, Any]:
         out["graph"] = relink_graph(state.store, links, records, settings)
         state.resolver = res.resolver
     return out
+
+
+# ---------------------------------------------------------------------------- the steward page
+def _short(item: Any) -> dict[str, Any]:
+    return {
+        "item_id": str(item.item_id),
+        "entity_type": item.entity_type,
+        "entity_id": item.entity_id,
+        "candidate_name": item.candidate_name,
+        "mention": item.mention,
+        "score": item.score,
+        "status": item.status,
+        "evidence": item.evidence,
+        "contributions": [c.model_dump() for c in evidence_contributions(item.evidence)],
+    }
+
+
+def _done(
+    caller: Any, queue: Any, done: tuple[DecisionOut, ReviewItemOut] | None
+) -> dict[str, Any] | None:
+    """The confirmation of the decision just made (masked like the rest of the page)."""
+    if done is None:
+        return None
+    out, item = done
+    name = getattr(get_item(queue, out.item_id), "candidate_name", "") or item.entity_id
+    return {**out.model_dump(mode="json"), "item": caller.view(item), "candidate_name": name}
+
+
+def next_item(queue: Any, skip: set[str]) -> Any | None:
+    """The pending item a steward sees next: the active choice (resolution.active), skipping the
+    items this steward passed over with 'next'."""
+    for it in active_order(queue, len(skip) + 1):
+        if str(it.item_id) not in skip:
+            return it
+    return None
+
+
+def review_context(
+    caller: Any,
+    queue: Any,
+    store: Any,
+    settings: Any,
+    skip: set[str],
+    done: tuple[DecisionOut, ReviewItemOut] | None = None,
+) -> dict[str, Any]:
+    """What the steward page shows: the next item with the whole record and every competing
+    candidate of its record side by side (same mention first), progress today, and the
+    confirmation of the decision just made."""
+    item = None
+    competitors: list[dict[str, Any]] = []
+    nxt = next_item(queue, skip)
+    if nxt is not None:
+        out = item_out(nxt, store, settings.max_results)
+        item = caller.view(out, out.entity_id)
+        others = [o for o in queue.items_for(nxt.source, nxt.record_id) if o.item_id != nxt.item_id]
+        others.sort(key=lambda o: (o.mention != nxt.mention, -o.score))
+        view = caller.view(CompetitorsOut(items=[CompetitorOut(**_short(o)) for o in others]))
+        competitors = view["items"]
+    today = int(queue.decided_today())
+    pending = int(queue.count_pending())
+    return {
+        "item": item,
+        "competitors": competitors,
+        "pending": pending,
+        "today": today,
+        "total_today": today + pending,
+        "skip": ",".join(sorted(skip)),
+        "done": _done(caller, queue, done),
+        "principal": caller.principal,
+    }
+
+
+def active_order(queue: Any, n: int) -> list[Any]:
+    """The first n pending items in the order the steward page and `review next` use."""
+    from resolution.active import choose
+
+    return choose(queue.pool(), n)

@@ -157,7 +157,7 @@ def test_undo_withdraws_the_latest_verdict_only(tmp_path):
     q.undo(1, "ann")
     assert q.steward_decisions().verdict(key) is None
     assert [d.verdict for d in q.decisions()][-2:] == [Verdict.RETRACTED, Verdict.RETRACTED]  # log kept
-    assert q.decided_today() == 2  # retractions are not counted as work done
+    assert q.decided_today() == 0  # both verdicts were undone: no work done today
 
 
 def test_refresh_rescored_pool_and_withdraws_pairs_no_longer_proposed(tmp_path):

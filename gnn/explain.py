@@ -10,9 +10,9 @@ reported as one lump. A bare feature value is never a reason: features with no i
 (is_person, PageRank, component sizes) are left out.
 
 Order of a subject's list: (1) its own active punitive records resting on a document number, always
-first; (2) other signals (records without a number, events, related parties) by contribution;
-(3) profile facts; (4) expired or repaired records, flagged as history (never grounds). Every reason
-carries `dimension` (gnn.dimensions), `grounded` (an active record with a document number, or a party
+first (the strongest three; further ones compete by contribution with (2)); (2) other signals
+(records without a number, events, related parties) by contribution; (3) profile facts; (4) expired
+or repaired records, flagged as history (never grounds). Every reason carries `dimension` (gnn.dimensions), `grounded` (an active record with a document number, or a party
 that has one) and `signal` (grounded / soft / model / profile / history).
 """
 
@@ -39,6 +39,7 @@ from graph.features_cut import PUNITIVE
 from graph.model import AFFILIATION_RELS, NodeLabel
 
 MIN_CONTRIBUTION = 0.01  # logit units; smaller pieces are noise, not reasons
+GROUNDED_FIRST = 3  # own active grounded records always at the head of the list (the strongest first)
 RELATED_PREFIXES = ("pun_", "ppr_punished")
 PROFILE_COLS = ("addr_cluster", "phone_cluster", "deg_", "firm_age_days", "firm_kind_", "firm_capital_log")
 CHANNELS = ("records", "events", "related", "profile")
@@ -74,6 +75,15 @@ def _split(items: list[Item], c: np.ndarray, keys: list[str]) -> None:
     share = np.divide(w, total, out=np.zeros_like(w), where=total > 0)
     for it, v in zip(items, share @ c[nz], strict=True):
         it.reason["contribution"] = it.reason.get("contribution", 0.0) + float(v)
+
+
+def _grounded_up_front(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Sorted reasons with at most GROUNDED_FIRST grounded records ahead of everything else: the
+    others compete by contribution, so a party that drove the score is not pushed off the list."""
+    ahead = [r for r in reasons if _tier(r) == 0][:GROUNDED_FIRST]
+    rest = [r for r in reasons if not any(r is a for a in ahead)]
+    rest.sort(key=lambda r: (max(_tier(r), 1), -r.get("contribution", 0.0)))
+    return ahead + rest
 
 
 def _signal(r: dict[str, Any]) -> bool:
@@ -211,7 +221,7 @@ class Explainer:
                 :1
             ]
         keep.sort(key=lambda r: (_tier(r), -r.get("contribution", 0.0)))
-        return self._finish(keep[:max_reasons])
+        return self._finish(_grounded_up_front(keep)[:max_reasons])
 
     def has_signal(self) -> np.ndarray:
         """Subjects with anything to show: own records (active or history), events, punished parties."""
@@ -224,11 +234,13 @@ class Explainer:
         """Reasons without attribution: own active records (grounded first), punished parties, events,
         then expired records as history; with `profile`, registry facts for a subject with none of
         those (a subject scored above the base rate); else [] for a subject with no signal at all."""
-        out: list[dict[str, Any]] = [dict(it.reason) for it in self.index.records.get(i, [])[:max_reasons]]
-        if len(out) < max_reasons and self.any_seeds and self.has_related[i]:
+        records = [dict(it.reason) for it in self.index.records.get(i, [])]
+        out = records[:GROUNDED_FIRST]
+        if self.any_seeds and self.has_related[i]:
             parties = party_items(self.g, self.seeds, self.index, i, self.transposed, self.fresh)
             parties.sort(key=lambda it: (it.reason["hops"], -sum(it.weights.values())))
             out += [it.reason for it in parties[: max(1, (max_reasons - len(out)) // 2)]]
+        out += records[GROUNDED_FIRST:]
         for src in (self.index.events, self.index.history):
             room = max_reasons - len(out)
             if room > 0:

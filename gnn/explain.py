@@ -12,8 +12,9 @@ reported as one lump. A bare feature value is never a reason: features with no i
 Order of a subject's list: (1) its own active punitive records resting on a document number, always
 first (the strongest three; further ones compete by contribution with (2)); (2) other signals
 (records without a number, events, related parties) by contribution; (3) profile facts; (4) expired
-or repaired records, flagged as history (never grounds). Every reason carries `dimension` (gnn.dimensions), `grounded` (an active record with a document number, or a party
-that has one) and `signal` (grounded / soft / model / profile / history).
+or repaired records, flagged as history (never grounds). Every reason carries `dimension`
+(gnn.dimensions), `grounded` (an active record with a document number, or a party that has one) and
+`signal` (grounded / soft / model / profile / history).
 """
 
 from __future__ import annotations

@@ -70,25 +70,37 @@ def test_better_candidate_is_promoted_and_used_by_the_next_run(small_world, tmp_
     assert {lk.model_version for lk in links} == {used.model_version}
 
 
-def test_worse_candidate_is_refused_and_the_incumbent_stays(small_world, tmp_path):
+def test_worse_or_unproven_candidates_are_refused_and_the_incumbent_stays(small_world, tmp_path, monkeypatch):
+    import numpy as np
+
+    import resolution.training as training
     from ingest.dataset import read_dataset
 
     ds = read_dataset(small_world, progress=False)
     truth = read_truth(small_world)
     q = ReviewQueue(f"sqlite:///{tmp_path / 'q.db'}")
-    links = resolve_dataset(ds)
+    links = sorted(resolve_dataset(ds), key=lambda lk: abs(lk.score - 0.5))
     _label(q, links, truth, 200)
     reg = MatcherRegistry(tmp_path / "matcher")
-    first = retrain_to_registry(ds, q.steward_decisions(), reg, min_labels=20)
-    assert first.promoted
-    # a confused steward then labels other pairs wrongly: the candidate trained on them is worse
-    # than the incumbent on exactly those new verdicts
-    for lk in sorted(links, key=lambda lk: abs(lk.score - 0.5))[200:400]:
+    assert retrain_to_registry(ds, q.steward_decisions(), reg, min_labels=20).promoted
+    # nothing new to judge the candidate on: refused
+    same = retrain_to_registry(ds, q.steward_decisions(), reg, min_labels=20)
+    assert not same.promoted and same.n_eval == 0 and "new verdicts" in same.reason
+    # new verdicts, and a candidate whose held-out predictions call every pair a match
+    for lk in links[200:400]:
         key = (lk.source.value, lk.record_id, lk.entity_type.value, lk.entity_id)
-        q.decide_pair(key, Verdict.NO_MATCH if key in truth else Verdict.MATCH, "bob")
-    second = retrain_to_registry(ds, q.steward_decisions(), reg, min_labels=20)
-    assert second.n_eval == 200  # only the verdicts v0001 was not trained on
-    assert not second.promoted and second.candidate == "v0002"
+        q.decide_pair(key, Verdict.MATCH if key in truth else Verdict.NO_MATCH, "bob")
+    real = training.candidate_matcher
+
+    def clueless(*args, **kwargs):
+        cand, oof, trained = real(*args, **kwargs)
+        return cand, {k: (np.full(len(p), 0.999), keys) for k, (p, keys) in oof.items()}, trained
+
+    monkeypatch.setattr(training, "candidate_matcher", clueless)
+    worse = retrain_to_registry(ds, q.steward_decisions(), reg, min_labels=20)
+    assert worse.n_eval == 200  # only the verdicts v0001 was not trained on
+    assert worse.metrics["candidate"]["log_loss"] > worse.metrics["incumbent"]["log_loss"]
+    assert not worse.promoted and worse.reason.startswith("not better") and worse.candidate == "v0003"
     assert reg.current() == "v0001" and reg.history()[-1]["action"] == "refuse"
 
 

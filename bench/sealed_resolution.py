@@ -200,7 +200,7 @@ def report(all_res: dict, command: str) -> str:
     lines = [
         "# Sealed resolution bench (issue 10, item 6)",
         "",
-        f"Command: `{command}`",
+        f"Commands (each size run once, in this order): `{command}`",
         "",
         "Three event banks over the same registry, resolved by credgraph's resolution stage "
         "(`resolve_dataset(ds, ResolverConfig())`, as `credgraph run` resolves when no matcher is "
@@ -212,6 +212,12 @@ def report(all_res: dict, command: str) -> str:
         "pairs left out); recall over truth pairs; review share = records with a link in review; "
         "no-subject falsely linked = records whose truth is nobody that got an auto link. Credit records: "
         "only those published with a masked or missing code (the ones resolution must link).",
+        "",
+        "Curve (PNG): for each auto_link threshold t, precision and recall if every candidate scoring at "
+        "least t were linked, and review share = records whose best candidate scores in [0.5, t); the "
+        "operating point in the tables is the resolver's own decisions: its review share counts every "
+        "record with any candidate in review (also beside an auto link), and those decisions need not be "
+        "a pure threshold on the score, so table and curve differ at t = 0.8.",
         "",
     ]
     for key, res in all_res.items():
@@ -288,8 +294,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", action="append", choices=sorted(SIZES), help="default: 20k")
     ap.add_argument("--work", type=Path, default=Path("/tmp/credgraph_sealed"))
+    ap.add_argument("--report-only", action="store_true", help="rewrite the .md from the saved .json")
     a = ap.parse_args()
-    sizes = a.size or ["20k"]
+    sizes = [] if a.report_only else a.size or ["20k"]
     store = RESULTS / "sealed_resolution.json"
     all_res = json.loads(store.read_text()) if store.exists() else {}
     for key in sizes:
@@ -315,7 +322,7 @@ def main() -> None:
             )
     ordered = {k: all_res[k] for k in sorted(all_res, key=lambda k: SIZES[k].firms)}
     store.write_text(json.dumps(ordered, indent=1, ensure_ascii=False), encoding="utf-8")
-    cmd = "python -m bench.sealed_resolution " + " ".join(f"--size {k}" for k in ordered)
+    cmd = "; ".join(f"python -m bench.sealed_resolution --size {k}" for k in ordered)
     (RESULTS / "sealed_resolution.md").write_text(report(ordered, cmd), encoding="utf-8")
     print(f"wrote {RESULTS / 'sealed_resolution.md'}")
 

@@ -18,6 +18,7 @@ import networkx as nx
 from graph.answers import entity_answer, hit, hit_order, search_rank
 from graph.export import RawEdge, build_tables
 from graph.model import (
+    AFFILIATION_RELS,
     NODE_KEY,
     Associate,
     LoadReport,
@@ -31,6 +32,7 @@ from graph.paths import Hop, NodeRef, find_associates, find_shortest_paths
 from graph.rows import EdgeGroup, Row, dataset_rows, link_rows, risk_from_props, risk_rows, stored_props
 from graph.store import _role_set
 from graph.tables import GraphTables
+from graph.ties import LISTING_FIELDS, REGION_FIELDS, TIE_FIELDS, listing_order, shaped, tie_order
 from ingest.records import Dataset
 from resolution.links import Link, LinkSource
 
@@ -237,6 +239,57 @@ class MemoryStore:
             for c, o in found
         ]
         return sorted(out, key=lambda s: (str(s.via_label), s.via_key, str(s.label), s.key))[:limit]
+
+    # -- joint punishment reads (graph.ties rows) ----------------------------------------------
+    def listed_records(self, kinds: Sequence[str]) -> list[dict[str, Any]]:
+        wanted, g, out = set(kinds), self.graph, []
+        for u, v, d in g.edges(data=True):
+            if d["rel"] != RelType.SUBJECT_OF or g.nodes[v].get("kind") not in wanted:
+                continue
+            rec, subj = g.nodes[v], g.nodes[u]
+            values = {f: rec.get(f) for f in ("record_id", "kind", "document_no", "authority",
+                                              "decided_on", "expires_on")}
+            values |= {"subject_label": str(u[0]), "subject_key": u[1], "subject_name": subj.get("name"),
+                       "region_code": subj.get("region_code"), "rid": d.get("rid"),
+                       "decision": d.get("decision"), "model_version": d.get("model_version")}
+            out.append(shaped(LISTING_FIELDS, values))
+        return sorted(out, key=listing_order)
+
+    def _tie(self, u: NodeRef, v: NodeRef, d: dict[str, Any]) -> dict[str, Any]:
+        h, f = self.graph.nodes[u], self.graph.nodes[v]
+        return shaped(TIE_FIELDS, {
+            "holder_label": str(u[0]), "holder_key": u[1], "holder_name": h.get("name"), "rel": str(d["rel"]),
+            "rid": d.get("rid"), "firm_key": v[1], "firm_name": f.get("name"),
+            "firm_region_code": f.get("region_code"), "share_pct": d.get("share_pct"),
+            "start_date": d.get("start_date"), "end_date": d.get("end_date"),
+        })
+
+    def role_ties(self, label: NodeLabel, keys: Sequence[str]) -> list[dict[str, Any]]:
+        out = []
+        for key in dict.fromkeys(keys):
+            ref = (NodeLabel(label), key)
+            if ref in self.graph:
+                out += [self._tie(u, v, d) for u, v, d in self.graph.out_edges(ref, data=True)
+                        if d["rel"] in AFFILIATION_RELS and v[0] == NodeLabel.FIRM]
+        return sorted(out, key=tie_order)
+
+    def role_holders(self, keys: Sequence[str]) -> list[dict[str, Any]]:
+        out = []
+        for key in dict.fromkeys(keys):
+            ref = (NodeLabel.FIRM, key)
+            if ref in self.graph:
+                out += [self._tie(u, v, d) for u, v, d in self.graph.in_edges(ref, data=True)
+                        if d["rel"] in AFFILIATION_RELS and u[0] in _SUBJECTS]
+        return sorted(out, key=tie_order)
+
+    def firm_regions(self) -> list[dict[str, Any]]:
+        rows = [
+            shaped(REGION_FIELDS, {"key": k, "name": p.get("name"), "region_code": p.get("region_code"),
+                                   "risk_score": p.get("risk_score")})
+            for (label, k), p in self.graph.nodes(data=True)
+            if label == NodeLabel.FIRM
+        ]
+        return sorted(rows, key=lambda r: r["key"])
 
     def export_tables(self) -> GraphTables:
         nodes: dict[NodeLabel, list[tuple[str, dict[str, Any]]]] = {label: [] for label in NodeLabel}

@@ -19,6 +19,7 @@ from neo4j.exceptions import DriverError, Neo4jError
 from graph.answers import entity_answer, hit, hit_order
 from graph.export import RawEdge, build_tables
 from graph.model import (
+    AFFILIATION_RELS,
     EDGE_ENDPOINTS,
     Associate,
     LoadReport,
@@ -34,6 +35,7 @@ from graph.queries import edge_statement, node_statement, query
 from graph.rows import EdgeGroup, Row, dataset_rows, edge_waves, link_rows, risk_from_props, risk_rows
 from graph.store import _role_set
 from graph.tables import GraphTables
+from graph.ties import LISTING_FIELDS, REGION_FIELDS, TIE_FIELDS, listing_order, shaped, tie_order
 from ingest.errors import GraphStoreError
 from ingest.records import Dataset
 from resolution.links import Link, LinkSource
@@ -267,6 +269,40 @@ class Neo4jStore:
             for r in found
         ]
         return sorted(out, key=lambda s: (str(s.via_label), s.via_key, str(s.label), s.key))[:limit]
+
+    # -- joint punishment reads (graph.ties rows) ----------------------------------------------
+    def listed_records(self, kinds: Sequence[str]) -> list[dict[str, Any]]:
+        out = []
+        for label in _SUBJECTS:
+            text = query("read/listed_records", label=label)
+            for r in self._read("read/listed_records", text, kinds=list(kinds)):
+                out.append(shaped(LISTING_FIELDS, {**native(r), "subject_label": str(label)}))
+        return sorted(out, key=listing_order)
+
+    def _ties(self, name: str, text: str, keys: Sequence[str], label: str | None) -> list[dict[str, Any]]:
+        rels = sorted(str(r) for r in AFFILIATION_RELS)
+        out = []
+        unique = list(dict.fromkeys(keys))
+        for i in range(0, len(unique), _HOP_CHUNK):
+            for r in self._read(name, text, keys=unique[i : i + _HOP_CHUNK], rels=rels):
+                row = native(r)
+                if label is not None:
+                    row["holder_label"] = label
+                out.append(shaped(TIE_FIELDS, row))
+        return sorted(out, key=tie_order)
+
+    def role_ties(self, label: NodeLabel, keys: Sequence[str]) -> list[dict[str, Any]]:
+        label = NodeLabel(label)
+        if label not in _SUBJECTS:
+            return []
+        return self._ties("read/role_ties", query("read/role_ties", label=label), keys, str(label))
+
+    def role_holders(self, keys: Sequence[str]) -> list[dict[str, Any]]:
+        return self._ties("read/role_holders", query("read/role_holders"), keys, None)
+
+    def firm_regions(self) -> list[dict[str, Any]]:
+        rows = [shaped(REGION_FIELDS, r) for r in self._read("read/firm_regions", query("read/firm_regions"))]
+        return sorted(rows, key=lambda r: r["key"])
 
     def export_tables(self) -> GraphTables:
         nodes: dict[NodeLabel, list[tuple[str, dict[str, Any]]]] = {}

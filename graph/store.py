@@ -98,6 +98,21 @@ class GraphStore(Protocol):
     def shared_contacts(self, label: NodeLabel, key: str, limit: int = 500) -> list[SharedContact]:
         """Other subjects sharing an Address or Phone, sorted by (via_label, via_key, label, key)."""
 
+    def listed_records(self, kinds: Sequence[str]) -> list[dict[str, Any]]:
+        """CreditRecords of `kinds` with every subject tied to them by SUBJECT_OF (published or
+        linked, any decision): listing rows of graph.ties, sorted by graph.ties.listing_order."""
+
+    def role_ties(self, label: NodeLabel, keys: Sequence[str]) -> list[dict[str, Any]]:
+        """The affiliation roles the given holders of `label` stand in at firms (holder -> firm):
+        role-tie rows of graph.ties, sorted by graph.ties.tie_order; unknown keys give nothing."""
+
+    def role_holders(self, keys: Sequence[str]) -> list[dict[str, Any]]:
+        """The persons and firms holding affiliation roles at the given firms: role-tie rows of
+        graph.ties, sorted by graph.ties.tie_order."""
+
+    def firm_regions(self) -> list[dict[str, Any]]:
+        """Every firm's key, name, region_code and stored risk_score (None if unscored), by key."""
+
     def export_tables(self) -> GraphTables:
         """The whole graph as the plain tables documented in graph.tables."""
 

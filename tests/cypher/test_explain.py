@@ -13,7 +13,9 @@ from graph.model import NodeLabel, RelType
 from graph.queries import query
 
 NAMES = cypher.names()
-DUMMY: dict[str, Any] = {"rows": [], "keys": [], "rels": [], "key": "", "text": "", "limit": 1, "seconds": 1}
+DUMMY: dict[str, Any] = {
+    "rows": [], "keys": [], "rels": [], "kinds": [], "key": "", "text": "", "limit": 1, "seconds": 1
+}
 LABELS = {str(x) for x in NodeLabel}
 
 

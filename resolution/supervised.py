@@ -56,6 +56,7 @@ class SupervisedMatcher:
         min_per_class: int = 10,
         calibration: str = "auto",
         metadata: Mapping[str, Any] | None = None,
+        baseline_column: int | None = None,
     ) -> None:
         if kind not in KINDS:
             raise ConfigError(f"unknown supervised model kind {kind!r}; choose one of {KINDS}")
@@ -67,6 +68,9 @@ class SupervisedMatcher:
         self.min_per_class = min_per_class
         self.calibration = calibration
         self.metadata: dict[str, Any] = dict(metadata or {})
+        # a feature column holding a baseline model's log-odds: pairs whose baseline lies outside
+        # the range the labels covered keep the baseline (labels say nothing about them)
+        self.baseline_column = baseline_column
         self.n_features: int | None = None
         self._params: dict[str, Any] = {}
         self._calibrator: dict[str, Any] = {}
@@ -102,6 +106,9 @@ class SupervisedMatcher:
         else:
             self._params = {"model": final.booster_.model_to_string()}
             self._booster = None
+        if self.baseline_column is not None:
+            lo, hi = np.quantile(x[:, self.baseline_column], [0.01, 0.99])
+            self._params["support"] = [float(lo), float(hi)]
         self.n_features = x.shape[1]
         self.metadata.update({"n_labels": len(labels), "n_match": n_pos, "n_no_match": n_neg})
         return self
@@ -110,7 +117,14 @@ class SupervisedMatcher:
         """Calibrated match probability per pair."""
         if not self.fitted:
             raise ModelError("the supervised matcher is not trained")
-        return _apply_calibrator(self._calibrator, self._decision(self._matrix(X, check=True)))
+        x = self._matrix(X, check=True)
+        p = _apply_calibrator(self._calibrator, self._decision(x))
+        support = self._params.get("support")
+        if self.baseline_column is not None and support:
+            z = x[:, self.baseline_column]
+            outside = (z < support[0]) | (z > support[1])
+            p = np.where(outside, 1.0 / (1.0 + np.exp(-z)), p)
+        return p
 
     # ------------------------------------------------------------ settings file
     def to_dict(self) -> dict[str, Any]:
@@ -121,6 +135,7 @@ class SupervisedMatcher:
             "min_labels": self.min_labels,
             "min_per_class": self.min_per_class,
             "calibration": self.calibration,
+            "baseline_column": self.baseline_column,
             "comparisons": [s.to_dict() for s in self.specs],
             "n_features": self.n_features,
             "params": self._params,
@@ -139,6 +154,7 @@ class SupervisedMatcher:
             min_per_class=int(data["min_per_class"]),
             calibration=data["calibration"],
             metadata=data.get("metadata"),
+            baseline_column=data.get("baseline_column"),
         )
         out.n_features = data.get("n_features")
         out._params = dict(data.get("params", {}))

@@ -43,7 +43,8 @@ class RetrainResult:
 def supervised_features(model: FellegiSunterModel, gamma: np.ndarray) -> np.ndarray:
     """The supervised matcher's features: the FS comparison levels one-hot plus the EM model's
     log-odds. Labels come mostly from the uncertain band, so the log-odds column lets the matcher
-    learn a correction there while following EM on pairs unlike any labelled one."""
+    learn a correction there, and pairs whose EM log-odds lie outside the labelled range keep EM's
+    probability (the matcher's `baseline_column`)."""
     g = np.asarray(gamma, dtype=np.int8)
     cm = ComparisonMatrix(model.specs, g, np.zeros((len(g), 0), np.float32), {})
     p = np.clip(model.probability(g), 1e-6, 1 - 1e-6) if len(g) else np.zeros(0)
@@ -171,6 +172,7 @@ def _train_supervised(
         min_labels=min_labels,
         calibration="sigmoid",  # labels cover the uncertain band: a monotone map extrapolates, isotonic clips
         metadata={"entity_type": etype, "trained_on": "steward verdicts"},
+        baseline_column=-1,  # the EM log-odds (supervised_features' last column)
     )
     return sup.fit(supervised_features(model, gamma), y)
 

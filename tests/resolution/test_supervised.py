@@ -74,3 +74,19 @@ def test_features_mark_nulls_and_extra_columns() -> None:
     assert x[:, -1].tolist() == [7.0, 8.0]
     with pytest.raises(ModelError):
         SupervisedMatcher(SPECS).predict_proba(x)
+
+
+def test_pairs_outside_the_labelled_baseline_range_keep_the_baseline(tmp_path: Path):
+    rng = np.random.default_rng(0)
+    z = rng.uniform(-1.5, 1.5, 400)  # the baseline's log-odds of the labelled (uncertain) pairs
+    other = rng.integers(0, 2, 400).astype(float)
+    y = (rng.uniform(size=400) < 1 / (1 + np.exp(-(z + 2 * other - 1)))).astype(int)
+    x = np.column_stack([other, z])
+    m = SupervisedMatcher([], min_labels=50, calibration="sigmoid", baseline_column=-1).fit(x, y)
+    far = np.array([[0.0, 6.0], [1.0, -6.0], [1.0, 0.0]])
+    p = m.predict_proba(far)
+    assert p[0] == pytest.approx(1 / (1 + np.exp(-6.0)))  # a sure baseline match stays sure
+    assert p[1] == pytest.approx(1 / (1 + np.exp(6.0)))
+    assert 0.4 < p[2] < 0.95  # inside the labelled range the matcher answers
+    m.save(tmp_path / "m.json")
+    assert np.allclose(SupervisedMatcher.load(tmp_path / "m.json").predict_proba(far), p)

@@ -19,7 +19,7 @@ from api import problems
 from api.audit import AuditLog
 from api.limits import BodyLimit, HeadAsGet
 from api.metrics import ApiMetrics, MetricsMiddleware
-from api.routes import auth, entities, health, jobs, pages, paths, resolve, review, risk
+from api.routes import auth, entities, health, jobs, pages, paths, punish, resolve, review, risk
 from api.security import KeyRing
 from api.services import loaders
 from api.services.jobs import JobRunner
@@ -80,6 +80,8 @@ def create_app(
     for module in (health, auth, entities, paths, risk, resolve, review, jobs, pages):
         app.include_router(module.router)
     app.include_router(pages.root)
+    app.include_router(punish.router)
+    app.include_router(punish.pages)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

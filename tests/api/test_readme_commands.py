@@ -43,7 +43,7 @@ def test_each_readme_command_and_flag_exists(argv: list[str]) -> None:
     words = argv[1:]
     path = [w for w in words if not w.startswith("-")]
     # the command path is the leading words that name (sub)commands: `keys create`, `review decide`
-    sub = path[:2] if path[:1] in (["keys"], ["review"]) else path[:1]
+    sub = path[:2] if path[:1] in (["keys"], ["review"], ["punish"]) else path[:1]
     result = CliRunner().invoke(app, [*sub, "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, (sub, result.output)
     for flag in (w.split("=", 1)[0] for w in words if w.startswith("--")):

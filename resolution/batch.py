@@ -47,6 +47,7 @@ class ScoredPair:
     steward: DecisionRecord | None = None
     competitor: str | None = None
     cap: str | None = None  # why resolution.caps held or rejected the pair
+    explained: str | None = None  # evidence written by a model of its own (credit records)
 
     def contributions(self) -> list[dict[str, object]]:
         """The waterfall as data; level patterns repeat, so each is explained once per resolver."""
@@ -74,7 +75,9 @@ class ScoredPair:
     def evidence(self) -> str:
         """mention ~ candidate; the largest contributions; total → probability; overrides."""
         head = f"mention {self.mention} ~ {self.entity_name()}"
-        if self.entity_idx < 0 or not self.row:
+        if self.explained is not None:
+            parts = [self.explained]
+        elif self.entity_idx < 0 or not self.row:
             parts = []
         else:
             contrib = [c for c in self.contributions() if c["log2_weight"] != 0.0]
@@ -164,7 +167,7 @@ def score_batch(
     _compete(out, cfg.auto_threshold, cfg.review_threshold)
     apply_caps(out, cfg.review_threshold)
     if steward and len(resolver.decisions):
-        out = _apply_steward(resolver, contexts, out)
+        out = apply_steward(resolver, contexts, out)
     return out
 
 
@@ -230,7 +233,7 @@ def _compete(pairs: list[ScoredPair], auto: float, review: float) -> None:
                 p.decision = Decision.REJECTED
 
 
-def _apply_steward(
+def apply_steward(
     resolver: Resolver, contexts: Sequence[RecordContext], pairs: list[ScoredPair]
 ) -> list[ScoredPair]:
     seen = set()

@@ -21,6 +21,8 @@ from ingest.errors import ModelError
 from ingest.normalize import normalize_text, parse_masked_id
 from ingest.records import CreditRecord, Dataset, Event, SubjectType
 from resolution.batch import ScoredPair, score_batch
+from resolution.credit_batch import is_credit_person, score_credit_persons
+from resolution.credit_model import CreditPersonScorer
 from resolution.decisions import StewardDecisions
 from resolution.features import RecordContext
 from resolution.fs_model import FellegiSunterModel
@@ -72,6 +74,7 @@ class Resolver:
         person_model: FellegiSunterModel | None = None,
         decisions: StewardDecisions | None = None,
         supervised: dict[str, SupervisedMatcher] | None = None,
+        credit_model: CreditPersonScorer | None = None,
     ) -> None:
         self.gz = gz
         self.config = config
@@ -81,13 +84,36 @@ class Resolver:
         }
         self.decisions = decisions or StewardDecisions()
         self.supervised = supervised or {}
+        self.credit = credit_model
         self._explained: dict[tuple[str, tuple[int, ...]], list[dict[str, object]]] = {}
 
     @classmethod
     def from_dataset(
         cls, ds: Dataset, config: ResolverConfig | None = None, decisions: StewardDecisions | None = None
     ) -> Resolver:
-        return cls(Gazetteer(ds), config or ResolverConfig(), decisions=decisions)
+        resolver = cls(Gazetteer(ds), config or ResolverConfig(), decisions=decisions)
+        resolver.fit_credit(ds)
+        return resolver
+
+    def fit_credit(self, ds: Dataset) -> CreditPersonScorer:
+        """The masked person credit records' own model, fitted on this dataset's records."""
+        contexts = [
+            c
+            for c in (self.credit_context(r) for r in ds.credit_records if r.needs_resolution)
+            if is_credit_person(c)
+        ]
+        return self.credit_scorer(contexts, refit=True)
+
+    def credit_scorer(self, contexts: Sequence[RecordContext], refit: bool = False) -> CreditPersonScorer:
+        """The credit model; fitted on `contexts` (u always, m and the prior by EM unless the config
+        says not to) when the resolver has none yet."""
+        if self.credit is None or refit:
+            scorer = CreditPersonScorer(self.gz)
+            scorer.estimate_level_u(contexts, seed=self.config.seed)
+            if self.config.fit_em:
+                scorer.fit(contexts)
+            self.credit = scorer
+        return self.credit
 
     # ------------------------------------------------------------------ identity
     @property
@@ -96,6 +122,7 @@ class Resolver:
         blob = json.dumps(
             {
                 "models": {k: _rounded(m.to_dict()) for k, m in self.models.items()},
+                "credit": _rounded(self.credit.to_dict()) if self.credit is not None else None,
                 "supervised": {k: s.to_dict() for k, s in self.supervised.items()},
                 "auto": self.config.auto_threshold,
                 "review": self.config.review_threshold,
@@ -133,7 +160,23 @@ class Resolver:
         return self.resolve_contexts([self.credit_context(r) for r in records if r.needs_resolution])
 
     def resolve_contexts(self, contexts: Sequence[RecordContext]) -> list[Link]:
+        credit = [c for c in contexts if is_credit_person(c)]
+        if credit:
+            self.credit_scorer(credit)
+            contexts = [c for c in contexts if not is_credit_person(c)]
         version = self.model_version
+        out = self._resolve_credit(credit, version) if credit else []
+        return out + self._resolve_others(contexts, version)
+
+    def _resolve_credit(self, contexts: Sequence[RecordContext], version: str) -> list[Link]:
+        floor = self.config.keep_floor
+        return [
+            sp.to_link(version)
+            for sp in score_credit_persons(self, contexts)
+            if not (sp.decision is Decision.REJECTED and sp.score < floor and not sp.steward)
+        ]
+
+    def _resolve_others(self, contexts: Sequence[RecordContext], version: str) -> list[Link]:
         if self.config.workers > 1 and len(contexts) > 4 * self.config.batch_size:
             from resolution.parallel import resolve_parallel
 
@@ -162,6 +205,8 @@ class Resolver:
         d.mkdir(parents=True, exist_ok=True)
         self.models["firm"].save(d / "fs_firm.json")
         self.models["person"].save(d / "fs_person.json")
+        if self.credit is not None:
+            self.credit.save(d / "credit_person.json")
         for k, s in self.supervised.items():
             s.save(d / f"supervised_{k}.json")
         meta = {
@@ -185,14 +230,24 @@ class Resolver:
         known = set(ResolverConfig.__dataclass_fields__)
         config = ResolverConfig(**{k: v for k, v in meta["config"].items() if k in known})
         sup = {k: SupervisedMatcher.load(d / f"supervised_{k}.json") for k in meta.get("supervised", [])}
-        return cls(
-            Gazetteer(ds),
+        gz = Gazetteer(ds)
+        credit = (
+            CreditPersonScorer.load(d / "credit_person.json", gz)
+            if (d / "credit_person.json").exists()
+            else None
+        )
+        resolver = cls(
+            gz,
             config,
             FellegiSunterModel.load(d / "fs_firm.json"),
             FellegiSunterModel.load(d / "fs_person.json"),
             decisions,
             sup,
+            credit,
         )
+        if credit is None:  # saved before credit records had a model of their own
+            resolver.fit_credit(ds)
+        return resolver
 
     def probabilities(self, entity_type: str, gamma: np.ndarray) -> np.ndarray:
         """Match probability per pair: supervised matcher when trained, else Fellegi–Sunter."""

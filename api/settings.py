@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     punish_measures_file: Path | None = None
     # the regional map: a firm counts as high risk at or above this stored risk score
     map_risk_threshold: float = 0.5
+    # credit tiers (gnn.tiers): calibrated risk below each cut point is A, B, C; at or above the last, D
+    tier_thresholds: tuple[float, float, float] = (0.02, 0.08, 0.25)
 
     @property
     def uses_neo4j(self) -> bool:

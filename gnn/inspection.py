@@ -70,10 +70,19 @@ def _allocate(sizes: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
 
 
 def draw(
-    scores: Sequence[RiskScore], n: int, seed: int, tiers: Sequence[Tier] = DEFAULT_TIERS
+    scores: Sequence[RiskScore],
+    n: int,
+    seed: int,
+    tiers: Sequence[Tier] = DEFAULT_TIERS,
+    presorted: bool = False,
 ) -> InspectionDraw:
-    """Draw n subjects for inspection; the same scores and seed always give the same draw."""
-    items = sorted(scores, key=lambda s: (-s.score, str(s.subject_type), s.subject_id))
+    """Draw n subjects for inspection; the same scores and seed always give the same draw.
+    `presorted`: the scores are already in tier order (draw_by_credit_tier)."""
+    items = (
+        list(scores)
+        if presorted
+        else sorted(scores, key=lambda s: (-s.score, str(s.subject_type), s.subject_id))
+    )
     total = len(items)
     bounds, start = [], 0
     for i, t in enumerate(tiers):
@@ -109,6 +118,30 @@ def draw(
         )
     versions = sorted({s.model_version for s in items})
     return InspectionDraw(seed=seed, n=n, tiers=tier_rows, selected=selected, model_versions=versions)
+
+
+def draw_by_credit_tier(
+    scores: Sequence[RiskScore],
+    n: int,
+    seed: int,
+    thresholds: Sequence[float],
+    weights: dict[str, float] | None = None,
+) -> InspectionDraw:
+    """The same draw over credit tiers (gnn.tiers: A/B/C/D by calibrated risk) instead of rank shares:
+    tier D is inspected most, A least (weights per tier, default gnn.tiers.TIER_WEIGHTS)."""
+    from gnn.tiers import TIER_WEIGHTS, TIERS, tier_of
+
+    w = weights or TIER_WEIGHTS
+    by_tier = {t: [s for s in scores if tier_of(s.score, thresholds) == t] for t in TIERS}
+    order = [t for t in reversed(TIERS)]  # D first, like the rank tiers (riskiest first)
+    items = [
+        s
+        for t in order
+        for s in sorted(by_tier[t], key=lambda s: (-s.score, str(s.subject_type), s.subject_id))
+    ]
+    total = max(len(items), 1)
+    tiers = [Tier(t, len(by_tier[t]) / total, w[t]) for t in order]
+    return draw(items, n, seed, tiers, presorted=True)
 
 
 def read_risk_scores(path: Path) -> list[RiskScore]:

@@ -195,6 +195,30 @@ def register(app: typer.Typer) -> None:
             f"current was {res.current_version}"
         )
 
+    @app.command()
+    def tiers(
+        scores: Annotated[Path, typer.Option("--scores", exists=True, help="risk_scores.csv")] = Path(
+            "risk_scores.csv"
+        ),
+        folder: Annotated[
+            Path, typer.Option("--history", help="folder keeping the tiers and their history")
+        ] = Path("tiers"),
+        as_of: Annotated[str, typer.Option("--as-of", help="date of this assignment (YYYY-MM-DD)")] = "",
+    ) -> None:
+        """Credit tiers A/B/C/D from the scores; record changes; list the subjects whose tier fell."""
+        from gnn.inspection import read_risk_scores
+        from gnn.tiers import assign, counts, record
+
+        rows = assign(read_risk_scores(scores), _settings(None).tier_thresholds)
+        when = date.fromisoformat(as_of) if as_of else date.today()
+        changes = record(rows, folder, when)
+        declined = sum(1 for c in changes if c["direction"] == "declined")
+        console.print(json.dumps(counts(rows)))
+        console.print(
+            f"{len(changes)} tier changes, {declined} declined -> key supervision; "
+            f"{folder}/tiers.csv, tier_history.jsonl, key_supervision.csv"
+        )
+
     @app.command("inspect-draw")
     def inspect_draw(
         n: Annotated[int, typer.Option("--n", help="inspections to draw")],
@@ -204,10 +228,13 @@ def register(app: typer.Typer) -> None:
             typer.Option("--scores", exists=True, help="default: the latest run's risk_scores.csv"),
         ] = None,
         out: Annotated[Path, typer.Option("--out", help="audit JSON")] = Path("inspection_draw.json"),
+        by_tier: Annotated[
+            bool, typer.Option("--by-tier/--by-rank", help="weight by credit tier A-D, or by rank share")
+        ] = True,
     ) -> None:
-        """Risk-weighted random inspection draw: reproducible, tiers and seed saved for audit."""
+        """Risk-weighted random inspection draw (双随机): reproducible, tiers and seed saved for audit."""
         from api.commands.last_run import latest_scores
-        from gnn.inspection import draw, read_risk_scores
+        from gnn.inspection import draw, draw_by_credit_tier, read_risk_scores
 
         if scores is None:
             try:
@@ -216,7 +243,11 @@ def register(app: typer.Typer) -> None:
                 console.print(f"[red]error:[/red] {exc}")
                 raise typer.Exit(2) from exc
             console.print(f"drawing from {scores}")
-        result = draw(read_risk_scores(scores), n, seed)
+        rows = read_risk_scores(scores)
+        if by_tier:
+            result = draw_by_credit_tier(rows, n, seed, _settings(None).tier_thresholds)
+        else:
+            result = draw(rows, n, seed)
         result.save(out)
         console.print(json.dumps(result.tiers, ensure_ascii=False))
         console.print(f"{len(result.selected)} subjects drawn -> {out}")

@@ -167,3 +167,45 @@ def register(app: typer.Typer) -> None:
             r["rate"] = None if r["rate"] is None else f"{r['rate']:.1%}"
         cols = ["group", "tasks", "due", "done_on_time", "done_late", "overdue", "open", "rate"]
         _print(rows, cols, f"execution rate per {by} on {day}", as_json)
+
+    @punish.command("feedback")
+    def feedback_cmd(
+        events: Annotated[
+            Path, typer.Argument(exists=True, dir_okay=False, help="events.jsonl with inspections")
+        ],
+        data: DataOpt = None, graph: GraphOpt = None, as_of: AsOfOpt = None,
+        depth: Annotated[int, typer.Option(help="affiliation hops of neighbours rescored")] = 1,
+    ) -> None:
+        """Information feedback: inspection results (source=inspection) read, resolved and loaded;
+        their subjects and neighbours rescored with the registry's model; tier changes logged."""
+        from api.services.feedback import all_subjects, apply_inspections, model_rescore
+        from api.services.loaders import load_resolver
+        from graph.feedback import FeedbackLog
+
+        try:
+            settings = _settings(graph)
+            day = _day(as_of)
+            store = _store(settings, data)
+            try:
+                resolver = load_resolver(settings, store)
+                if data is not None:  # a fresh embedded graph: score it first, the tiers before
+                    store.write_risk_scores(model_rescore(store, settings, day)(all_subjects(store)))
+                report = apply_inspections(
+                    events, store, resolver, model_rescore(store, settings, day),
+                    FeedbackLog(settings.punish_db_url), day, settings.tier_thresholds, depth,
+                )
+            finally:
+                store.close()
+        except CredgraphError as exc:
+            raise _fail(exc) from exc
+        changed = {c.subject_id: c for c in report.changes}
+        moves = {k: (f"{c.from_tier or '-'} -> {c.to_tier}", c.event_id) for k, c in changed.items()}
+        rows = [
+            {"subject_id": sid, "before": None if b is None else f"{b:.4f}", "after": f"{a:.4f}",
+             "tier_change": moves.get(sid, ("", ""))[0], "event_id": moves.get(sid, ("", ""))[1]}
+            for _, sid, b, a in report.scores
+        ]
+        cols = ["subject_id", "before", "after", "tier_change", "event_id"]
+        _print(rows, cols, f"rescored after inspection feedback {report.outcomes}", False)
+        console.print(f"{report.events} inspection(s), {len(report.inspected)} subject link(s), "
+                      f"{report.rescored} rescored, {len(report.changes)} tier change(s)")

@@ -33,6 +33,8 @@ class FeedbackReport:
     inspected: list[tuple[str, str, str]] = field(default_factory=list)
     rescored: int = 0
     changes: list[TierChange] = field(default_factory=list)
+    # (subject type, id, score before or None, score after) of every rescored subject
+    scores: list[tuple[str, str, float | None, float]] = field(default_factory=list)
 
 
 def model_rescore(store: Any, settings: Settings, as_of: date) -> Rescore:
@@ -48,6 +50,13 @@ def model_rescore(store: Any, settings: Settings, as_of: date) -> Rescore:
         return [s for s in scores if (str(s.subject_type), s.subject_id) in wanted]
 
     return rescore
+
+
+def all_subjects(store: Any) -> Scope:
+    """Every firm and person of the store (a full rescore's scope)."""
+    tables = store.export_tables()
+    labels = (NodeLabel.FIRM, NodeLabel.PERSON)
+    return [(label, str(k)) for label in labels for k in tables.nodes[label]["key"]]
 
 
 def apply_inspections(
@@ -85,6 +94,8 @@ def apply_inspections(
     new = list(rescore(scope)) if scope else []
     store.write_risk_scores(new)
     report.rescored = len(new)
+    report.scores = [(str(x.subject_type), x.subject_id, before.get((str(x.subject_type), x.subject_id)),
+                      float(x.score)) for x in new]
     report.changes = tier_changes(before, new, cause, lambda s: tier_of(s, thresholds), as_of)
     log.record(report.changes)
     return report

@@ -56,3 +56,20 @@ def test_alerts_tasks_close_rate(env: dict[str, str]) -> None:
 def test_memory_graph_without_data_is_refused(env: dict[str, str]) -> None:
     result = CliRunner().invoke(app, ["punish", "alerts"], env=env)
     assert result.exit_code == 2 and "--data" in result.output
+
+
+def test_feedback_rescores_the_inspected_firm_with_the_model(env: dict[str, str], tmp_path: Path) -> None:
+    events = tmp_path / "insp.jsonl"
+    event = {"event_id": "INSP-1", "source": "inspection", "occurred_at": "2024-12-20T09:00:00",
+             "region_code": "330803", "location": "", "category": "双随机抽查",
+             "text": f"对浙江廿里新材料科技有限公司（统一社会信用代码{FIRM}）复查，"
+                     "发现危险废物超标贮存，责令整改。"}
+    events.write_text(json.dumps(event, ensure_ascii=False) + "\n", encoding="utf-8")
+    env = env | {"CREDGRAPH_MODEL_DIR": str(tmp_path / "models")}
+    argv = ["punish", "feedback", str(events), "--data", str(EXAMPLE), "--as-of", "2024-12-31"]
+    result = CliRunner().invoke(app, argv, env=env)
+    assert result.exit_code == 0, result.output
+    assert "1 inspection(s), 1 subject link(s)" in result.output and "'INSP-1': 'problem'" in result.output
+    row = next(line for line in result.output.splitlines() if FIRM in line)
+    before, after = (float(x) for x in row.split("│")[2:4])
+    assert after > before  # a finding on inspection raises the inspected firm's risk

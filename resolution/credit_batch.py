@@ -40,7 +40,7 @@ def _evidence(
         label = CREDIT_PERSON_LEVELS[c][lv]
         if c == "code" and lv == 1:
             label += f" (fit {fit_count} of {scorer.n:,} registered)"
-        if c == "name" and lv == 3:
+        if c == "name" and lv == 2:
             label += f" (shared by {name_count} registered)"
         parts.append(f"{c}: {label} {factors[k]:+.1f}")
     parts.append(f"P(subject not registered) prior {scorer.unregistered:.3f}")

@@ -12,7 +12,7 @@ Each record is compared with its candidates on three comparisons (`CREDIT_PERSON
   the place, so region is left out (neutral) instead of counted twice.
 
 Coincidence scales with the registry: u of an exact name is the share of registered people with
-that name, u of a consistent code the share of other people who fit the visible digits (at least
+that name, u of a consistent code the share of people who fit the visible digits (at least
 the registry's smoothed share of the visible prefix times that of the visible suffix), u of a
 fitting masked name
 the share who fit its visible characters (term-frequency u, Splink's tf adjustment); the other
@@ -48,14 +48,20 @@ from resolution.gazetteer import Gazetteer
 FORMAT = "credgraph.credit_person_model"
 NULL = -1
 CREDIT_PERSON_LEVELS: dict[str, tuple[str, ...]] = {
-    "name": ("different name", "homophone or one-character slip", "masked name agrees", "exact name"),
+    "name": ("different name", "homophone or one-character slip", "exact name"),
+    "masked_name": ("visible characters differ", "visible characters agree"),
     "code": ("visible digits conflict", "visible digits consistent"),
     "region": ("other province", "same province", "same city", "same district"),
 }
 NAMES = tuple(CREDIT_PERSON_LEVELS)
 # weak priors for m (what a true subject's published record looks like) and the share of
 # subjects not registered; EM moves them with the data
-DECLARED_M = {"name": [0.02, 0.02, 0.06, 0.90], "code": [0.03, 0.97], "region": [0.05, 0.10, 0.25, 0.60]}
+DECLARED_M = {
+    "name": [0.02, 0.03, 0.95],
+    "masked_name": [0.02, 0.98],
+    "code": [0.03, 0.97],
+    "region": [0.05, 0.10, 0.25, 0.60],
+}
 DECLARED_UNREGISTERED = 0.2
 PRIOR_PAIRS = 20.0
 MASK_CHARS = "*×●某＊"
@@ -69,8 +75,8 @@ class CreditPairs:
 
     record: np.ndarray  # int, index into the contexts
     person: np.ndarray
-    gamma: np.ndarray  # (n, 3) int8
-    tf_u: np.ndarray  # (n, 3) float, NaN where the level's u applies
+    gamma: np.ndarray  # (n, 4) int8
+    tf_u: np.ndarray  # (n, 4) float, NaN where the level's u applies
     has_code: np.ndarray  # per record: a mask with enough visible digits was published
     fit_count: np.ndarray  # per pair: registered people fitting the visible digits (0 = no mask)
 
@@ -125,12 +131,13 @@ class CreditPersonScorer:
         return (counts.get(part, 0) + 1) / (self.n + room)
 
     def code_u(self, mk: MaskedId, fitting: int) -> float:
-        """Chance that a person who is not the subject fits the visible digits: the registry's
-        other fitting people, or the share of prefix times the share of suffix (the place part and
-        the sequence part of an ID vary independently), whichever is larger."""
+        """Frequency of these visible digits among people (term-frequency u): the registry's share
+        of people who fit them, or the smoothed share of the prefix times that of the suffix (the
+        place part and the sequence part of an ID vary independently), whichever is larger, so a
+        small registry does not take a value seen once for one in N."""
         pre, suf = mk.prefix, mk.suffix
         structural = (self._share("start", pre) if pre else 1.0) * self._share("end", suf)
-        return max((fitting - 1) / self.n, structural)
+        return max(fitting / self.n, structural)
 
     # ------------------------------------------------------------------ candidates and levels
     def _homophones(self, name: str) -> tuple[int, ...]:
@@ -146,26 +153,27 @@ class CreditPersonScorer:
             pi for pi in self.gz.person_by_last4.get(mk.suffix[-4:], ()) if mk.matches(persons[pi].person_id)
         ]
 
-    def name_level(self, published: str, registered: str) -> int:
+    def name_level(self, published: str, registered: str) -> tuple[int, int]:
+        """(name level, masked_name level): a masked 王*国 is compared only by its visible characters."""
         if not published:
-            return NULL
+            return NULL, NULL
+        if any(c in MASK_CHARS for c in published):
+            return NULL, int(masked_name_fits(published, registered))
         if published == registered:
-            return 3
-        if masked_name_fits(published, registered):
-            return 2
+            return 2, NULL
         if _slip(published, registered) or (
             len(published) >= 2
             and len(published) == len(registered)
             and self.gz.coder.encode(published) == self.gz.coder.encode(registered)
         ):
-            return 1
-        return 0
+            return 1, NULL
+        return 0, NULL
 
-    def name_tf(self, published: str, level: int) -> float:
+    def name_tf(self, published: str, level: int, masked: int) -> float:
         """Share of registered people whose name agrees with the published one at this level."""
-        if level == 3:
-            return len(self.gz.person_names.get(published, ())) / self.n
         if level == 2:
+            return len(self.gz.person_names.get(published, ())) / self.n
+        if masked == 1:
             vis = [i for i, c in enumerate(published) if c not in MASK_CHARS]
             if vis == [0]:
                 return self._shape[(len(published), published[0], "")] / self.n
@@ -193,7 +201,7 @@ class CreditPersonScorer:
             prefix_shown = ctx.masked is not None and len(ctx.masked.prefix) >= 4
             for pi in cands:
                 p = persons[pi]
-                nl = self.name_level(name, p.name)
+                nl, ml = self.name_level(name, p.name)
                 code = NULL if not has_code[ri] else (1 if pi in fitting else 0)
                 region = (
                     NULL
@@ -202,15 +210,16 @@ class CreditPersonScorer:
                 )
                 rec.append(ri)
                 per.append(pi)
-                rows.append((nl, code, region))
+                rows.append((nl, ml, code, region))
                 cu = self.code_u(ctx.masked, k) if code == 1 and ctx.masked is not None else np.nan
-                tfs.append((self.name_tf(name, nl), cu, np.nan))
+                tf_name = self.name_tf(name, nl, ml)
+                tfs.append((np.nan, tf_name, cu, np.nan) if ml == 1 else (tf_name, np.nan, cu, np.nan))
                 fits.append(k)
         return CreditPairs(
             np.asarray(rec, dtype=np.int64),
             np.asarray(per, dtype=np.int64),
-            np.asarray(rows, dtype=np.int8).reshape(-1, 3),
-            np.asarray(tfs, dtype=np.float64).reshape(-1, 3),
+            np.asarray(rows, dtype=np.int8).reshape(-1, len(NAMES)),
+            np.asarray(tfs, dtype=np.float64).reshape(-1, len(NAMES)),
             has_code,
             np.asarray(fits, dtype=np.int64),
         )
@@ -228,14 +237,16 @@ class CreditPersonScorer:
                 ctx = contexts[rng.randrange(len(contexts))]
                 pi = rng.randrange(len(self.gz.persons))
                 p = self.gz.persons[pi]
-                nl = self.name_level((ctx.text or "").strip(), p.name)
+                nl, ml = self.name_level((ctx.text or "").strip(), p.name)
                 if nl >= 0:
                     counts[0][nl] += 1
+                if ml >= 0:
+                    counts[1][ml] += 1
                 if ctx.masked is not None and len(ctx.masked.suffix) >= 4 and ctx.masked.kind != "uscc":
-                    counts[1][1 if ctx.masked.matches(p.person_id) else 0] += 1
+                    counts[2][1 if ctx.masked.matches(p.person_id) else 0] += 1
                 rl = region_level(ctx.region_code, self.gz.person_regions[pi])
                 if rl >= 0:
-                    counts[2][rl] += 1
+                    counts[3][rl] += 1
         self.level_u = [c / c.sum() for c in counts]
 
     # ------------------------------------------------------------------ scoring
@@ -264,8 +275,8 @@ class CreditPersonScorer:
     def _rest_factor(self, has_code: np.ndarray) -> np.ndarray:
         """Bayes factor of a registered person agreeing on nothing (different name, conflicting code)."""
         assert self.level_u is not None
-        name0 = self.m[0][0] / max(self.level_u[0][0], _FLOOR)
-        code0 = self.m[1][0] / max(self.level_u[1][0], _FLOOR)
+        name0 = max(self.m[k][0] / max(self.level_u[k][0], _FLOOR) for k in (0, 1))
+        code0 = self.m[2][0] / max(self.level_u[2][0], _FLOOR)
         return name0 * np.where(has_code, code0, 1.0)
 
     def posteriors(self, cp: CreditPairs, n_records: int) -> tuple[np.ndarray, np.ndarray]:
@@ -321,7 +332,7 @@ class CreditPersonScorer:
         """Per comparison and level: m, u (level u; tf levels say so) and log2 Bayes factor."""
         assert self.level_u is not None
         out = []
-        tf_levels = {("name", 3), ("name", 2), ("code", 1)}
+        tf_levels = {("name", 2), ("masked_name", 1), ("code", 1)}
         for k, c in enumerate(NAMES):
             for lv, label in enumerate(CREDIT_PERSON_LEVELS[c]):
                 m, u = float(self.m[k][lv]), float(self.level_u[k][lv])

@@ -247,7 +247,12 @@ class CreditPersonScorer:
                 rl = region_level(ctx.region_code, self.gz.person_regions[pi])
                 if rl >= 0:
                     counts[3][rl] += 1
-        self.level_u = [c / c.sum() for c in counts]
+        # a level no random pair reached (no one registered in another province) gets the declared
+        # m as its u: neutral unless the records themselves say otherwise, never a +11 by accident
+        self.level_u = [
+            np.where(c > 0.5, c / c.sum(), np.asarray(DECLARED_M[name]))
+            for c, name in zip(counts, NAMES, strict=True)
+        ]
 
     # ------------------------------------------------------------------ scoring
     def _u(self, cp: CreditPairs) -> np.ndarray:
@@ -330,24 +335,7 @@ class CreditPersonScorer:
     # ------------------------------------------------------------------ tables and files
     def weights_table(self) -> list[dict[str, Any]]:
         """Per comparison and level: m, u (level u; tf levels say so) and log2 Bayes factor."""
-        assert self.level_u is not None
-        out = []
-        tf_levels = {("name", 2), ("masked_name", 1), ("code", 1)}
-        for k, c in enumerate(NAMES):
-            for lv, label in enumerate(CREDIT_PERSON_LEVELS[c]):
-                m, u = float(self.m[k][lv]), float(self.level_u[k][lv])
-                out.append(
-                    {
-                        "model": "credit_person",
-                        "comparison": c,
-                        "level": label,
-                        "m": m,
-                        "u": u,
-                        "log2_bf": float(np.log2(max(m, _FLOOR) / max(u, _FLOOR))),
-                        "tf": (c, lv) in tf_levels,
-                    }
-                )
-        return out
+        return weights_rows(self.to_dict())
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -371,3 +359,26 @@ class CreditPersonScorer:
         if d.get("format") != FORMAT:
             raise ModelError(f"{path} is not a {FORMAT} file")
         return cls(gz, d["m"], d["unregistered"], d.get("level_u"), d.get("metadata"))
+
+
+def weights_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows of a saved credit model (`to_dict`): model, comparison, level, m, u, log2_bf, tf."""
+    tf_levels = {("name", 2), ("masked_name", 1), ("code", 1)}
+    out: list[dict[str, Any]] = []
+    level_u = d.get("level_u") or [[float("nan")] * len(v) for v in CREDIT_PERSON_LEVELS.values()]
+    for k, (c, labels) in enumerate(d.get("levels", CREDIT_PERSON_LEVELS).items()):
+        for lv, label in enumerate(labels):
+            m, u = float(d["m"][k][lv]), float(level_u[k][lv])
+            bf = float(np.log2(max(m, _FLOOR) / max(u, _FLOOR))) if u == u else float("nan")
+            out.append(
+                {
+                    "model": "credit_person",
+                    "comparison": c,
+                    "level": label,
+                    "m": m,
+                    "u": u,
+                    "log2_bf": bf,
+                    "tf": (c, lv) in tf_levels,
+                }
+            )
+    return out

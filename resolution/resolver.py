@@ -95,14 +95,15 @@ class Resolver:
         resolver.fit_credit(ds)
         return resolver
 
-    def fit_credit(self, ds: Dataset) -> CreditPersonScorer:
-        """The masked person credit records' own model, fitted on this dataset's records."""
+    def fit_credit(self, ds: Dataset) -> CreditPersonScorer | None:
+        """The masked person credit records' own model, fitted on this dataset's records (none when
+        it has no such record: the model is then fitted on the first records resolved)."""
         contexts = [
             c
             for c in (self.credit_context(r) for r in ds.credit_records if r.needs_resolution)
             if is_credit_person(c)
         ]
-        return self.credit_scorer(contexts, refit=True)
+        return self.credit_scorer(contexts, refit=True) if contexts else self.credit
 
     def credit_scorer(self, contexts: Sequence[RecordContext], refit: bool = False) -> CreditPersonScorer:
         """The credit model; fitted on `contexts` (u always, m and the prior by EM unless the config

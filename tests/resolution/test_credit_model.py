@@ -170,7 +170,7 @@ def test_a_lone_candidate_of_an_unregistered_subject_is_not_auto_linked():
 
 def test_saved_credit_model_round_trips(six, example_ds, tmp_path):
     r = Resolver.from_dataset(six, ResolverConfig())
-    r.credit_scorer([])
+    r.resolve_credit_records([_record(example_ds, "R7", "王建国", "330821********0177")])
     r.save(tmp_path / "m")
     again = Resolver.load(tmp_path / "m", six)
     assert again.model_version == r.model_version

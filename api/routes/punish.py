@@ -10,21 +10,26 @@ it sees and closes its own department's tasks only. Admins close any task.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import AuditDep, Caller, KeyRingDep, SettingsDep, StoreDep, require
+from api.deps import AuditDep, Caller, KeyRingDep, ResolverDep, SettingsDep, StoreDep, require
 from api.routes.pages import _caller, templates
 from api.schemas.punish import (
     AlertsOut,
     CloseIn,
+    FeedbackIn,
+    FeedbackOut,
     MapOut,
     RatesOut,
     RegionDetailOut,
+    RescoredOut,
     TaskOut,
     TasksOut,
+    TierChangeOut,
 )
 from api.security import Principal, Role
 from api.services import punish as svc
@@ -149,6 +154,51 @@ def get_region(caller: ReaderDep, store: StoreDep, tasks: TasksDep, code: str, a
     return caller.respond(svc.region_detail(store, tasks, code, _day(as_of)))
 
 
+def get_rescore(request: Request) -> Any:
+    """How feedback rescores: a factory (store, settings, as_of) -> rescore callable; the model's
+    (api.services.feedback.model_rescore) unless a test swaps it."""
+    from api.services.feedback import model_rescore
+
+    return model_rescore
+
+
+@router.post("/feedback/inspections", response_model=FeedbackOut)
+def post_inspections(
+    caller: ReaderDep,
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    resolver: ResolverDep,
+    rescore: Annotated[Any, Depends(get_rescore)],
+    body: FeedbackIn,
+    as_of: AsOf = None,
+):
+    """Inspection results (events.jsonl lines, source=inspection) read through the ingest reader,
+    resolved and loaded; their subjects and neighbours rescored; tier changes logged."""
+    import tempfile
+
+    from api.services.feedback import apply_inspections
+    from graph.feedback import FeedbackLog
+
+    day = _day(as_of)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "events.jsonl"
+        path.write_text(body.events_jsonl, encoding="utf-8")
+        report = apply_inspections(path, store, resolver, rescore(store, settings, day),
+                                   FeedbackLog(settings.punish_db_url), day, settings.tier_thresholds,
+                                   body.depth)
+    caller.decided([sid for _, sid, _, _ in report.scores], step="inspection-feedback")
+    out = FeedbackOut(
+        as_of=day, events=report.events, quarantined=report.quarantined, outcomes=report.outcomes,
+        rescored=[
+            RescoredOut(subject_type=t, subject_id=i, before=b, after=a) for t, i, b, a in report.scores
+        ],
+        tier_changes=[TierChangeOut(**{f: getattr(c, f) for f in TierChangeOut.model_fields})
+                      for c in report.changes],
+    )
+    return caller.respond(out)
+
+
 # --- pages -----------------------------------------------------------------------------------
 _PAGE_ROLES = {Role.INVESTIGATOR, Role.ADMIN, Role.SERVICE}
 
@@ -179,6 +229,22 @@ def punish_page(
     ctx = _punish_context(caller, tasks, _day(as_of), status)
     name = "_punish_tasks.html" if request.headers.get("HX-Request") else "punish.html"
     return templates.TemplateResponse(request, name, ctx)
+
+
+@pages.post("/punish/alerts", response_class=HTMLResponse)
+def punish_run_alerts(
+    request: Request, keyring: KeyRingDep, audit: AuditDep, store: StoreDep, settings: SettingsDep,
+    tasks: TasksDep, as_of: Annotated[date | None, Form()] = None,
+) -> Response:
+    """Run the alerts from the page (investigators, admins) and show the tasks again."""
+    caller = _caller(request, keyring, audit, {Role.INVESTIGATOR, Role.ADMIN})
+    if isinstance(caller, Response):
+        return caller
+    day = _day(as_of)
+    found, new = svc.issue(store, tasks, settings, day, caller.principal.name)
+    caller.decided(sorted({a.target_key for a in found}), step="punish-alerts", new_tasks=new)
+    ctx = _punish_context(caller, tasks, day, None) | {"issued": (len(found), new)}
+    return templates.TemplateResponse(request, "_punish_tasks.html", ctx)
 
 
 @pages.post("/punish/tasks/{task_id}/close", response_class=HTMLResponse)

@@ -116,3 +116,35 @@ class RegionDetailOut(BaseModel):
     code: str
     subjects: list[RegionSubject]
     tasks: list[TaskOut]
+
+
+class FeedbackIn(BaseModel):
+    events_jsonl: str = Field(min_length=1, description="inspection results, one events.jsonl object a line")
+    depth: int = Field(default=1, ge=0, le=3, description="affiliation hops of neighbours rescored")
+
+
+class RescoredOut(BaseModel):
+    subject_type: str
+    subject_id: str
+    before: float | None
+    after: float
+
+
+class TierChangeOut(BaseModel):
+    event_id: str
+    outcome: str
+    subject_type: str
+    subject_id: str
+    from_score: float | None
+    to_score: float
+    from_tier: str | None
+    to_tier: str
+
+
+class FeedbackOut(BaseModel):
+    as_of: date
+    events: int
+    quarantined: int
+    outcomes: dict[str, str]
+    rescored: list[RescoredOut]
+    tier_changes: list[TierChangeOut]

@@ -3,6 +3,7 @@ closing by the responsible department, execution rate, the map's numbers."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -112,3 +113,31 @@ def test_punish_page_closes_a_task_with_feedback(punish_client: TestClient) -> N
     assert out.status_code == 200 and "已办结" in out.text
     c.cookies.set("credgraph_key", KEYS[Role.STEWARD])
     assert c.get("/ui/punish").status_code == 403
+
+
+def test_inspection_feedback_route(punish_client: TestClient) -> None:
+    from api.routes.punish import get_rescore
+    from graph.model import NodeLabel, RiskScore
+
+    def factory(store: Any, settings: Any, as_of: Any) -> Any:  # a stand-in for the model: flat 0.9
+        def rescore(scope: list[tuple[NodeLabel, str]]) -> list[RiskScore]:
+            kinds = {NodeLabel.FIRM: SubjectType.FIRM, NodeLabel.PERSON: SubjectType.PERSON}
+            return [RiskScore(kinds[lab], key, 0.9, 0.5, 0.4, "stand-in", "") for lab, key in scope]
+
+        return rescore
+
+    punish_client.app.dependency_overrides[get_rescore] = lambda: factory  # type: ignore[attr-defined]
+    line = json.dumps({"event_id": "INSP-9", "source": "inspection", "occurred_at": "2025-01-10T09:00:00",
+                       "region_code": "330803", "location": "", "category": "双随机抽查",
+                       "text": f"对浙江廿里新材料科技有限公司（{FIRM}）检查，责令整改"}, ensure_ascii=False)
+    body = {"events_jsonl": line + "\n"}
+    assert punish_client.post("/feedback/inspections", json=body, headers=h(DEPT_KEY)).status_code == 403
+    r = punish_client.post("/feedback/inspections?as_of=2025-01-10", json=body, headers=h(KEYS[Role.ADMIN]))
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert out["outcomes"] == {"INSP-9": "problem"}
+    assert FIRM in {x["subject_id"] for x in out["rescored"]}
+    changes = {c["subject_id"]: c for c in out["tier_changes"]}
+    assert FIRM not in changes  # 0.71 and 0.9 are both tier D under the default cut points
+    jianjun = changes["330821197201050156"]  # its executive, unscored before: a first tier
+    assert (jianjun["from_tier"], jianjun["to_tier"], jianjun["event_id"]) == (None, "D", "INSP-9")

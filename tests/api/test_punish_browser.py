@@ -105,3 +105,12 @@ def test_department_closes_a_task_on_the_page(live: dict[str, Any], page: Any) -
     page.wait_for_selector(f"tr[data-task='{tid}'] .st.done")
     assert "已暂停其变更登记" in page.inner_text(f"tr[data-task='{tid}']")
     page.screenshot(path=str(ARTIFACTS / "department_punish.png"), full_page=True)
+
+
+def test_investigator_runs_alerts_from_the_page(live: dict[str, Any], page: Any) -> None:  # noqa: F811
+    _login(page, live["url"], Role.INVESTIGATOR, "/ui/punish")
+    page.click("#run-alerts")
+    page.wait_for_selector("#issued")
+    assert "0 new task(s)" in page.inner_text("#issued")  # the fixture issued them already
+    assert page.locator("#rates-district tbody tr").count() >= 2
+    page.screenshot(path=str(ARTIFACTS / "investigator_punish.png"), full_page=True)

@@ -43,9 +43,10 @@ class Settings(BaseSettings):
     max_results: int = 500
     max_body_bytes: int = 1_048_576  # request bodies over this are refused with 413
     seed: int = 0
-    # joint punishment (graph.sanctions / graph.sanction_tasks): the task table, the smallest share
-    # that makes a firm answer for a listed shareholder, and a TOML file replacing the measure table
-    punish_db_url: str = "sqlite:///credgraph-punish.db"
+    # joint punishment (graph.sanctions / graph.sanction_tasks): the task table's database (unset:
+    # the review queue's, in tables of its own), the smallest share that makes a firm answer for a
+    # listed shareholder, and a TOML file replacing the measure table
+    punish_db_url: str | None = None
     punish_min_share_pct: float = 5.0
     punish_measures_file: Path | None = None
     # the regional map: a firm counts as high risk at or above this stored risk score

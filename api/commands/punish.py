@@ -111,7 +111,7 @@ def register(app: typer.Typer) -> None:
         cols = ["record_id", "document_no", "relation", "target_id", "target_name", "region_code", "path"]
         _print(rows, cols, f"joint-punishment alerts as of {day}", as_json)
         if not dry_run:
-            console.print(f"{len(found)} alert(s); {new} new task(s) issued to {settings.punish_db_url}")
+            console.print(f"{len(found)} alert(s); {new} new task(s) issued to {svc.punish_db(settings)}")
 
     @punish.command("tasks")
     def tasks_cmd(
@@ -180,6 +180,7 @@ def register(app: typer.Typer) -> None:
         their subjects and neighbours rescored with the registry's model; tier changes logged."""
         from api.services.feedback import all_subjects, apply_inspections, model_rescore
         from api.services.loaders import load_resolver
+        from api.services.punish import punish_db
         from graph.feedback import FeedbackLog
 
         try:
@@ -192,7 +193,7 @@ def register(app: typer.Typer) -> None:
                     store.write_risk_scores(model_rescore(store, settings, day)(all_subjects(store)))
                 report = apply_inspections(
                     events, store, resolver, model_rescore(store, settings, day),
-                    FeedbackLog(settings.punish_db_url), day, settings.tier_thresholds, depth,
+                    FeedbackLog(punish_db(settings)), day, settings.tier_thresholds, depth,
                 )
             finally:
                 store.close()

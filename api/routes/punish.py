@@ -44,7 +44,7 @@ DeptDep = Annotated[Caller, Depends(require(Role.INVESTIGATOR, Role.SERVICE))]
 
 
 def get_tasks(request: Request) -> TaskStore:
-    """The task table at settings.punish_db_url, opened on first use and kept on the app."""
+    """The task table (api.services.punish.punish_db), opened on first use and kept on the app."""
     state = request.app.state
     if getattr(state, "punish_tasks", None) is None:
         state.punish_tasks = svc.open_tasks(state.settings)
@@ -185,7 +185,7 @@ def post_inspections(
         path = Path(tmp) / "events.jsonl"
         path.write_text(body.events_jsonl, encoding="utf-8")
         report = apply_inspections(path, store, resolver, rescore(store, settings, day),
-                                   FeedbackLog(settings.punish_db_url), day, settings.tier_thresholds,
+                                   FeedbackLog(svc.punish_db(settings)), day, settings.tier_thresholds,
                                    body.depth)
     caller.decided([sid for _, sid, _, _ in report.scores], step="inspection-feedback")
     out = FeedbackOut(

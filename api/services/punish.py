@@ -38,8 +38,13 @@ def sanction_config(settings: Settings) -> SanctionConfig:
     return SanctionConfig(min_share_pct=settings.punish_min_share_pct)
 
 
+def punish_db(settings: Settings) -> str:
+    """The database of punishment tasks and the feedback log: its own URL, else the review queue's."""
+    return settings.punish_db_url or settings.review_db_url
+
+
 def open_tasks(settings: Settings) -> TaskStore:
-    return TaskStore(settings.punish_db_url)
+    return TaskStore(punish_db(settings))
 
 
 def alert_out(a: Alert) -> AlertOut:

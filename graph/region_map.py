@@ -30,6 +30,8 @@ CODE_ALIASES: dict[str, str] = {
     "331083": "331021",  # 玉环市 (2017), formerly 玉环县
     "330821": "330803",  # 衢县 (retired 2001) -> 衢江区
     "330204": "330212",  # 江东区 (merged into 鄞州区, 2016)
+    "330213": "330283",  # 奉化区 (2016): the boundary file keeps the old code under the new name
+    "330383": "330327",  # 龙港市 (2019), split from 苍南县
 }
 _HIGH_RISK_DEFAULT = 0.5
 

@@ -25,7 +25,8 @@ def rec(key: str, decided: date, kind: str = "admin_penalty", **over: object) ->
 @pytest.mark.parametrize(
     ("code", "want"),
     [("330803", "330803"), ("330803001", "330803"), ("330821", "330803"), ("330112", "330185"),
-     ("331083", "331021"), ("330213", "330283"), ("330383", "330327"), ("110101", None), ("", None), (None, None), ("33a803", None)],
+     ("331083", "331021"), ("330213", "330283"), ("330383", "330327"), ("110101", None), ("", None),
+     (None, None), ("33a803", None)],
 )
 def test_county_code(code: str | None, want: str | None) -> None:
     assert county_code(code, KNOWN) == want

@@ -8,7 +8,7 @@ import pytest
 
 from graph.region_map import county_code, region_stats, riskiest, trend_dates
 
-KNOWN = {"330802", "330803", "330185", "331021"}
+KNOWN = {"330802", "330803", "330185", "331021", "330283", "330327"}
 
 
 def firm(key: str, region: str | None, score: float | None = None) -> dict:

@@ -124,6 +124,22 @@ def measure(size: str, work_root: Path) -> dict[str, dict[str, float]]:
             "unregistered_auto_linked": sum(1 for r in unreg if auto[r]) / len(unreg) if unreg else 0.0,
             "review_share": sum(1 for r in ids if r in review) / len(ids) if ids else 0.0,
         }
+    # calibration: person credit pairs scored >= 0.5, by score band: mean score vs share correct
+    bands = [(0.5, 0.8), (0.8, 0.95), (0.95, 0.99), (0.99, 1.01)]
+    for lo, hi in bands:
+        scored = [
+            (lk.score, truth.get(lk.record_id) == (lk.entity_type.value, lk.entity_id))
+            for lk in links
+            if lk.source.value == "credit_records"
+            and masked.get(lk.record_id) == "person"
+            and lo <= lk.score < hi
+            and lk.record_id in truth
+        ]
+        out[f"calibration {lo:.2f}-{min(hi, 1.0):.2f}"] = {
+            "pairs": len(scored),
+            "mean_score": sum(x for x, _ in scored) / len(scored) if scored else float("nan"),
+            "share_true": sum(1 for _, ok in scored if ok) / len(scored) if scored else float("nan"),
+        }
     out["run"] = {
         "persons": len(ds.persons),
         "firms": len(ds.firms),
@@ -160,6 +176,19 @@ def report(label: str, size: str, res: dict[str, dict[str, float]]) -> str:
             f"| {r['precision']:.4f} | {r['recall']:.4f} "
             f"| {r['unregistered_auto_linked']:.4f} | {r['review_share']:.4f} |"
         )
+    lines += [
+        "",
+        "Calibration of person credit-record pairs (score band: pairs, mean score, "
+        "share whose entity is the true subject):",
+        "",
+        "| band | pairs | mean score | share true |",
+        "|---|---|---|---|",
+    ]
+    for key, r in res.items():
+        if key.startswith("calibration"):
+            lines.append(
+                f"| {key.split()[1]} | {int(r['pairs']):,} | {r['mean_score']:.4f} | {r['share_true']:.4f} |"
+            )
     return "\n".join(lines) + "\n"
 
 

@@ -56,7 +56,7 @@ def credit_prior_row(unregistered: float) -> Row:
     return {
         "model": "credit_person",
         "comparison": "prior",
-        "level": f"P(subject not registered) {unregistered:.4g}",
+        "level": f"P(subject registered) {1 - unregistered:.4g}",
         "m": math.nan,
         "u": math.nan,
         "log2_bf": math.log2((1 - unregistered) / unregistered),
@@ -107,6 +107,9 @@ def write_chart(rows: list[Row], path: str | Path) -> Path:
     import matplotlib.pyplot as plt
     from matplotlib import font_manager
 
+    for font_path in font_manager.findSystemFonts():  # level labels are Chinese: use a CJK font if any
+        if any(k in font_path.lower() for k in ("wqy", "cjk", "hei")):
+            font_manager.fontManager.addfont(font_path)
     cjk = [
         f.name
         for f in font_manager.fontManager.ttflist

@@ -19,10 +19,11 @@ from api import problems
 from api.audit import AuditLog
 from api.limits import BodyLimit, HeadAsGet
 from api.metrics import ApiMetrics, MetricsMiddleware
-from api.routes import auth, entities, health, jobs, pages, paths, punish, resolve, review, risk
+from api.routes import auth, docs, entities, health, jobs, pages, paths, punish, resolve, review, risk
+from api.routes.tiers import router as tiers_router
 from api.security import KeyRing
 from api.services import loaders
-from api.services.jobs import JobRunner
+from api.services.jobs import JobRunner, JobStore, rebuild_for
 from api.settings import Settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -48,6 +49,7 @@ def create_app(
             app.state.store = loaders.open_graph_store(settings)
         if app.state.queue is None:
             app.state.queue = loaders.open_review_queue(settings)
+        app.state.jobs.recover()  # jobs of a worker that stopped (a restart) are rerun or closed
         try:
             yield
         finally:
@@ -59,6 +61,8 @@ def create_app(
         title="credgraph",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # /docs and /redoc come from api.routes.docs, with local assets
+        redoc_url=None,
         description="Entity resolution and relationship risk for public-credit supervision.",
     )
     app.state.settings = settings
@@ -71,17 +75,20 @@ def create_app(
     app.state.audit = AuditLog(settings.audit_log)
     app.state.metrics = metrics
     app.state.jobs = JobRunner(
-        settings.audit_log.with_name("credgraph-jobs.jsonl"),
+        JobStore(settings.review_db_url),  # in the shared database: any worker answers any job
         on_finish=lambda job: metrics.jobs.labels(job.kind, job.status).inc(),
+        rebuild=rebuild_for(settings, app.state),
+        lease_s=settings.jobs_lease_s,
     )
     app.state.retrain_job = retrain or loaders.retrain_job(settings, app.state)
 
     problems.install(app)
-    for module in (health, auth, entities, paths, risk, resolve, review, jobs, pages):
+    for module in (health, auth, entities, paths, risk, resolve, review, jobs, pages, docs):
         app.include_router(module.router)
     app.include_router(pages.root)
     app.include_router(punish.router)
     app.include_router(punish.pages)
+    app.include_router(tiers_router)  # credit tiers: /tiers..., /entities/{id}/tier, their page parts
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

@@ -4,16 +4,20 @@ The risk score is a calibrated probability of a punitive record within 12 months
 cut points on it (Settings.tier_thresholds, default 2 % / 8 % / 25 %: A is at about the base rate, D is
 roughly one chance in four). Each subject's breakdown sums the positive contributions of its reasons by
 dimension (gnn.dimensions); a reason without a contribution figure counts in `n_<dimension>` only.
-Every run that assigns tiers compares them with the previous assignment kept in a folder and appends
-each change (date, from, to, the leading reason) to `tier_history.jsonl`; subjects whose tier fell
-are listed apart ("declined -> key supervision").
+The tier history is data, appended and never rewritten: every change (date, from, to, direction,
+the leading reason, its source — a scoring run, inspection feedback or a partial rescore — and the
+run) is measured against the subject's last recorded tier and carries an id derived from its content,
+so recording the same run twice adds nothing. Subjects whose latest change is a decline form the
+key-supervision list ("declined -> key supervision"). `record` keeps the history in a folder (the
+CLI's); gnn.tier_log keeps the same rows in a SQL table (the API's).
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -91,62 +95,136 @@ def assign(scores: Sequence[RiskScore], thresholds: Sequence[float] = DEFAULT_TH
     ]
 
 
-def _read_current(path: Path) -> dict[tuple[str, str], str]:
-    if not path.exists():
-        return {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        return {(r["subject_type"], r["subject_id"]): r["tier"] for r in csv.DictReader(fh)}
+SOURCES = ("run", "feedback", "rescore")  # what caused a recorded tier change
+_DIMS = [*DIMENSIONS, *(f"n_{d}" for d in DIMENSIONS)]
+_CURRENT_FIELDS = ["subject_type", "subject_id", "score", "tier", *_DIMS, "lead_reason", "as_of"]
 
 
-def record(rows: Sequence[TierRow], folder: Path, as_of: date) -> list[dict[str, Any]]:
-    """Compare with the previous tiers in `folder`, append the changes to tier_history.jsonl, write
-    tiers.csv (current) and key_supervision.csv (declined this time). Returns the changes."""
-    folder.mkdir(parents=True, exist_ok=True)
-    current = folder / "tiers.csv"
-    before = _read_current(current)
-    changes = []
+def direction(old: str | None, new: str) -> str:
+    """`new` (first tier), `declined` (towards D) or `improved` (towards A)."""
+    if old is None:
+        return "new"
+    return "declined" if TIERS.index(new) > TIERS.index(old) else "improved"
+
+
+def change_id(source: str, run: str, subject_type: str, subject_id: str, old: str | None, new: str) -> str:
+    """A content-derived id: recording the same run twice adds nothing."""
+    text = "|".join((source, run, subject_type, subject_id, old or "-", new))
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+def last_tiers(changes: Iterable[dict[str, Any]]) -> dict[tuple[str, str], str]:
+    """Each subject's tier after its latest recorded change (changes in recorded order)."""
+    return {(c["subject_type"], c["subject_id"]): c["to"] for c in changes}
+
+
+def diff(
+    rows: Sequence[TierRow],
+    before: dict[tuple[str, str], str],
+    as_of: date,
+    source: str = "run",
+    run: str = "",
+    known: Iterable[str] = (),
+) -> list[dict[str, Any]]:
+    """The tier changes `rows` make against `before` (subject -> tier), one dict per change with its
+    id, date, from/to, direction, score, leading reason, source and run; ids in `known` are skipped."""
+    if source not in SOURCES:
+        raise ValueError(f"unknown tier-change source {source!r}: one of {SOURCES}")
+    seen = set(known)
+    out = []
     for r in rows:
         old = before.get((r.subject_type, r.subject_id))
         if old == r.tier:
             continue
-        if old is None:
-            direction = "new"
-        else:
-            direction = "declined" if TIERS.index(r.tier) > TIERS.index(old) else "improved"
-        changes.append(
+        cid = change_id(source, run, r.subject_type, r.subject_id, old, r.tier)
+        if cid in seen:
+            continue
+        seen.add(cid)
+        out.append(
             {
+                "id": cid,
                 "date": as_of.isoformat(),
                 "subject_type": r.subject_type,
                 "subject_id": r.subject_id,
                 "from": old,
                 "to": r.tier,
-                "direction": direction,
+                "direction": direction(old, r.tier),
                 "score": round(r.score, 6),
                 "reason": r.lead,
+                "source": source,
+                "run": run,
             }
         )
+    return out
+
+
+def key_supervision(changes: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Subjects whose latest recorded change is a decline (declined -> key supervision), by id.
+    Derived from the whole history, so recording the same run again leaves the list as it was."""
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    for c in changes:
+        latest[(c["subject_type"], c["subject_id"])] = c
+    return [latest[k] for k in sorted(latest) if latest[k]["direction"] == "declined"]
+
+
+def _read_current(path: Path) -> dict[tuple[str, str], dict[str, str]]:
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {(r["subject_type"], r["subject_id"]): r for r in csv.DictReader(fh)}
+
+
+def _current_row(r: TierRow, as_of: date) -> dict[str, Any]:
+    return {
+        "subject_type": r.subject_type, "subject_id": r.subject_id, "score": f"{r.score:.6f}",
+        "tier": r.tier, **{d: r.breakdown[d] for d in _DIMS}, "lead_reason": r.lead,
+        "as_of": as_of.isoformat(),
+    }
+
+
+def record(
+    rows: Sequence[TierRow],
+    folder: Path,
+    as_of: date,
+    source: str = "run",
+    run: str = "",
+    merge: bool | None = None,
+) -> list[dict[str, Any]]:
+    """Append the changes `rows` make to tier_history.jsonl and update tiers.csv and key_supervision.csv
+    in `folder`. Returns the changes appended.
+
+    A change is measured against the subject's last recorded tier (the history, not tiers.csv), and
+    each carries a content-derived id, so recording the same run again appends nothing. `merge`
+    (default: every source but `run`) keeps the other subjects' rows of tiers.csv and replaces only
+    those given, which feedback and partial rescores need; a run replaces tiers.csv whole.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    merge = source != "run" if merge is None else merge
+    past = history(folder)
+    before = last_tiers(past)
+    current = folder / "tiers.csv"
+    for key, row in _read_current(current).items():  # a folder written before the history had ids
+        before.setdefault(key, row["tier"])
+    changes = diff(rows, before, as_of, source, run, known=(c.get("id", "") for c in past))
     with (folder / "tier_history.jsonl").open("a", encoding="utf-8") as fh:
         for c in changes:
             fh.write(json.dumps(c, ensure_ascii=False) + "\n")
-    dims = [*DIMENSIONS, *(f"n_{d}" for d in DIMENSIONS)]
+    kept = _read_current(current) if merge else {}
+    for r in rows:
+        kept[(r.subject_type, r.subject_id)] = _current_row(r, as_of)
     with current.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["subject_type", "subject_id", "score", "tier", *dims, "lead_reason", "as_of"])
-        for r in rows:
-            w.writerow(
-                [
-                    r.subject_type,
-                    r.subject_id,
-                    f"{r.score:.6f}",
-                    r.tier,
-                    *(r.breakdown[d] for d in dims),
-                    r.lead,
-                    as_of.isoformat(),
-                ]
-            )
-    declined = [c for c in changes if c["direction"] == "declined"]
+        w = csv.DictWriter(fh, fieldnames=_CURRENT_FIELDS, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(kept[k] for k in sorted(kept))
+    tiers_now = {k: row["tier"] for k, row in kept.items()}
+    declined = [
+        c for c in key_supervision([*past, *changes])
+        if tiers_now.get((c["subject_type"], c["subject_id"])) == c["to"]
+    ]
+    fields = ["id", "date", "subject_type", "subject_id", "from", "to", "direction", "score", "reason",
+              "source", "run"]
     with (folder / "key_supervision.csv").open("w", encoding="utf-8", newline="") as fh:
-        dw = csv.DictWriter(fh, fieldnames=list(changes[0]) if changes else ["date"])
+        dw = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore")
         dw.writeheader()
         dw.writerows(declined)
     return changes

@@ -291,6 +291,15 @@ class MemoryStore:
         ]
         return sorted(rows, key=lambda r: r["key"])
 
+    def scored_subjects(self, label: NodeLabel) -> list[dict[str, Any]]:
+        rows = [
+            shaped(REGION_FIELDS, {"key": k, "name": p.get("name"), "region_code": p.get("region_code"),
+                                   "risk_score": p.get("risk_score")})
+            for (lab, k), p in self.graph.nodes(data=True)
+            if lab == NodeLabel(label) and p.get("risk_score") is not None
+        ]
+        return sorted(rows, key=lambda r: r["key"])
+
     def export_tables(self) -> GraphTables:
         nodes: dict[NodeLabel, list[tuple[str, dict[str, Any]]]] = {label: [] for label in NodeLabel}
         for (label, key), p in self.graph.nodes(data=True):

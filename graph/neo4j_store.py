@@ -304,6 +304,11 @@ class Neo4jStore:
         rows = [shaped(REGION_FIELDS, r) for r in self._read("read/firm_regions", query("read/firm_regions"))]
         return sorted(rows, key=lambda r: r["key"])
 
+    def scored_subjects(self, label: NodeLabel) -> list[dict[str, Any]]:
+        text = query("read/scored_subjects", label=NodeLabel(label))
+        rows = [shaped(REGION_FIELDS, r) for r in self._read("read/scored_subjects", text)]
+        return sorted(rows, key=lambda r: r["key"])
+
     def export_tables(self) -> GraphTables:
         nodes: dict[NodeLabel, list[tuple[str, dict[str, Any]]]] = {}
         for label in NodeLabel:

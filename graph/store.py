@@ -113,6 +113,10 @@ class GraphStore(Protocol):
     def firm_regions(self) -> list[dict[str, Any]]:
         """Every firm's key, name, region_code and stored risk_score (None if unscored), by key."""
 
+    def scored_subjects(self, label: NodeLabel) -> list[dict[str, Any]]:
+        """Every firm or person (by `label`) with a stored risk score: key, name, region_code (None
+        for persons) and risk_score, by key; unscored subjects are left out."""
+
     def export_tables(self) -> GraphTables:
         """The whole graph as the plain tables documented in graph.tables."""
 

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Date, DateTime, Float, Integer, String, Text, create_engine, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+import migrations
 from graph.model import NodeLabel, RiskScore
 from resolution.links import Decision, Link, LinkSource
 
@@ -124,7 +125,7 @@ class FeedbackLog:
 
     def __init__(self, url: str) -> None:
         self.engine = create_engine(url, future=True)
-        _Base.metadata.create_all(self.engine)
+        migrations.upgrade(self.engine)  # the shared database's schema, kept by Alembic
 
     def record(self, changes: Sequence[TierChange]) -> int:
         now = datetime.now(UTC).replace(tzinfo=None)

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Date, DateTime, Integer, String, Text, create_engine, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+import migrations
 from graph.sanction_tasks import Task, status
 from ingest.errors import CredgraphError, NotFoundError
 
@@ -82,7 +83,7 @@ class TaskStore:
 
     def __init__(self, url: str = "sqlite:///credgraph-punish.db") -> None:
         self.engine = create_engine(url, future=True)
-        _Base.metadata.create_all(self.engine)
+        migrations.upgrade(self.engine)  # the shared database's schema, kept by Alembic
 
     def issue(self, tasks: Sequence[Task], issued_by: str) -> int:
         """Insert the tasks not stored yet; returns how many were new."""

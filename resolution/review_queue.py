@@ -16,18 +16,18 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     DateTime,
     Float,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
     create_engine,
     func,
-    inspect,
     select,
-    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+import migrations
 from ingest.errors import NotFoundError
 from resolution.decisions import DecisionRecord, StewardDecisions, Verdict
 from resolution.links import Link
@@ -39,7 +39,10 @@ class _Base(DeclarativeBase):
 
 class _Item(_Base):
     __tablename__ = "review_items"
-    __table_args__ = (UniqueConstraint("source", "record_id", "entity_type", "entity_id", name="uq_pair"),)
+    __table_args__ = (
+        UniqueConstraint("source", "record_id", "entity_type", "entity_id", name="uq_pair"),
+        Index("ix_review_items_status", "status"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     source: Mapped[str] = mapped_column(String(32))
     record_id: Mapped[str] = mapped_column(String(128))
@@ -59,6 +62,7 @@ class _Item(_Base):
 
 class _Decision(_Base):
     __tablename__ = "review_decisions"
+    __table_args__ = (Index("ix_review_decisions_pair", "source", "record_id", "entity_type", "entity_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     item_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     source: Mapped[str] = mapped_column(String(32))
@@ -105,12 +109,12 @@ def _mention_of(evidence: str) -> tuple[str, str]:
 
 
 class ReviewQueue:
-    """Steward queue over any SQLAlchemy URL; tables are created on first use."""
+    """Steward queue over any SQLAlchemy URL; the schema is brought to the shipped revision on
+    open (migrations/), so a database of an older credgraph keeps its decisions."""
 
     def __init__(self, url: str = "sqlite:///credgraph-review.db") -> None:
         self.engine = create_engine(url, future=True)
-        _Base.metadata.create_all(self.engine)
-        _add_missing_columns(self.engine)
+        migrations.upgrade(self.engine)
 
     # ------------------------------------------------------------------ items
     def enqueue(self, items: Iterable[Mapping[str, object]]) -> int:
@@ -425,11 +429,3 @@ def _decision(r: _Decision) -> DecisionRecord:
         r.origin or "",
     )
 
-
-def _add_missing_columns(engine) -> None:  # noqa: ANN001 - an Engine
-    """Columns added since a database was created (`origin`), added in place: create_all only
-    creates missing tables."""
-    have = {c["name"] for c in inspect(engine).get_columns("review_decisions")}
-    if "origin" not in have:
-        with engine.begin() as conn:
-            conn.execute(text("ALTER TABLE review_decisions ADD COLUMN origin VARCHAR(256) DEFAULT ''"))

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     max_depth: int = 3
     max_results: int = 500
     max_body_bytes: int = 1_048_576  # request bodies over this are refused with 413
+    # background jobs (in the review database): a worker silent this long is taken for dead
+    jobs_lease_s: float = 30.0
     seed: int = 0
     # joint punishment (graph.sanctions / graph.sanction_tasks): the task table's database (unset:
     # the review queue's, in tables of its own), the smallest share that makes a firm answer for a

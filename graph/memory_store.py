@@ -8,9 +8,12 @@ pattern the Neo4j store uses, so both stores hold the same graph after the same 
 
 from __future__ import annotations
 
+import os
+import pickle
 import time
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -101,7 +104,15 @@ class MemoryStore:
 
     def write_links(self, links: Sequence[Link]) -> int:
         deletes, edges = link_rows(links)
-        g = self.graph
+        self._delete_links(deletes)
+        return sum(self._merge_edges(group, rows) for group, rows in edges.items())
+
+    def delete_links(self, source: LinkSource, record_ids: Sequence[str], model_version: str) -> int:
+        rows = [{"record_id": r, "model_version": model_version} for r in record_ids]
+        return self._delete_links({LinkSource(source): rows})
+
+    def _delete_links(self, deletes: dict[LinkSource, list[Row]]) -> int:
+        g, removed = self.graph, 0
         for source, rows in deletes.items():
             for row in rows:
                 if source == LinkSource.EVENTS:
@@ -118,7 +129,8 @@ class MemoryStore:
                     if d["rel"] == rel and d.get("model_version") == row["model_version"]
                 ]
                 g.remove_edges_from(doomed)
-        return sum(self._merge_edges(group, rows) for group, rows in edges.items())
+                removed += len(doomed)
+        return removed
 
     def write_risk_scores(self, scores: Sequence[RiskScore]) -> int:
         written = 0
@@ -311,6 +323,23 @@ class MemoryStore:
 
     def clear(self) -> None:
         self.graph.clear()
+
+    def save(self, path: str | Path) -> Path:
+        """Write the whole graph to one file (the embedded store's state between CLI runs)."""
+        path = Path(path)
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(self.graph, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path, batch_size: int = 5000) -> MemoryStore:
+        """A store holding the graph `save` wrote (a file this program wrote: trusted)."""
+        store = cls(batch_size=batch_size)
+        with Path(path).open("rb") as fh:
+            store.graph = pickle.load(fh)  # noqa: S301 - our own snapshot, never user input
+        return store
 
     def close(self) -> None:
         """Nothing to release."""

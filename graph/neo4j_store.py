@@ -151,12 +151,19 @@ class Neo4jStore:
     def write_links(self, links: Sequence[Link]) -> int:
         deletes, edges = link_rows(links)
         for source, rows in deletes.items():
-            name = "write/delete_event_links" if source == LinkSource.EVENTS else "write/delete_record_links"
-            self._write_rows(name, query(name), rows)
+            self._delete_link_rows(source, rows)
         written = 0
         for group, rows in edges.items():
             written += self._merge_edges(group, rows)
         return written
+
+    def delete_links(self, source: LinkSource, record_ids: Sequence[str], model_version: str) -> int:
+        rows = [{"record_id": r, "model_version": model_version} for r in record_ids]
+        return self._delete_link_rows(LinkSource(source), rows)
+
+    def _delete_link_rows(self, source: LinkSource, rows: Sequence[Row]) -> int:
+        name = "write/delete_event_links" if source == LinkSource.EVENTS else "write/delete_record_links"
+        return self._write_rows(name, query(name), rows)
 
     def _merge_edges(self, group: EdgeGroup, rows: Sequence[Row]) -> int:
         return self._write_rows(*edge_statement(*group), rows)

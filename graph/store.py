@@ -31,7 +31,7 @@ from graph.model import (
 )
 from graph.tables import GraphTables
 from ingest.records import Dataset
-from resolution.links import Link
+from resolution.links import Link, LinkSource
 
 
 @runtime_checkable
@@ -52,6 +52,11 @@ class GraphStore(Protocol):
         CreditRecord) with score, decision, model_version, evidence. For every (record,
         model_version) in `links`, that record's earlier links of that version are replaced.
         Every decision is written, rejected included; readers filter. Returns links written."""
+
+    def delete_links(self, source: LinkSource, record_ids: Sequence[str], model_version: str) -> int:
+        """Remove the resolution links of `model_version` of these records (MENTIONS of events or
+        resolved SUBJECT_OF of credit records; published links are kept): a record an increment
+        re-resolved to no candidate keeps none. Returns links removed."""
 
     def write_risk_scores(self, scores: Sequence[RiskScore]) -> int:
         """Store risk_score, risk_own_score, risk_related_score, risk_model_version,

@@ -1,0 +1,172 @@
+"""Resolution of a daily increment: the new records, and the old records a registry change reaches.
+
+A full run resolves every record against the whole registry. An increment resolves against the
+same (updated) registry with the same fixed matcher, but only:
+- its own new or changed events and credit records needing a subject;
+- old records whose links name a firm or person the increment touched (renamed, deregistered,
+  changed, or with new or ended affiliations): their evidence may no longer hold;
+- old records whose text carries a name key, code, phone or road-and-number key of a touched or
+  new entity, or whose masked code fits one of their codes: the new firm may compete with the
+  entity an older link chose, or offer a candidate where none was.
+The scan uses the gazetteer's own keys (the ones candidate generation matches) in one small
+automaton over the old records' texts, so it costs a pass over the texts, not a resolution.
+Steward verdicts stand: the resolver applies them to every record it scores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from ingest.increment import Changes
+from ingest.records import Dataset, SubjectType
+from resolution.features import RecordContext
+from resolution.links import Link
+from resolution.resolver import Resolver
+
+RecordKey = tuple[str, str]  # (source, record_id)
+
+
+def touched_entities(changes: Changes, merged: Dataset) -> tuple[set[str], set[str]]:
+    """Firms and persons whose registry facts or roles changed (new ones included)."""
+    firms = set(changes.new_firms) | set(changes.changed_firms)
+    persons = set(changes.new_persons) | set(changes.changed_persons)
+    for holder_type, holder, firm, _role, _start in changes.new_affiliations + changes.changed_affiliations:
+        firms.add(firm)
+        (firms if holder_type == SubjectType.FIRM.value else persons).add(holder)
+    by_uscc = {f.uscc: f for f in merged.firms}
+    for uscc in list(firms):
+        f = by_uscc.get(uscc)
+        if f is not None and f.legal_rep_id:
+            persons.add(f.legal_rep_id)  # the registered legal rep counts as a role in the gazetteer
+    return firms, persons
+
+
+def entity_keys(resolver: Resolver, firms: set[str], persons: set[str], changes: Changes) -> set[str]:
+    """The strings candidate generation would match for these entities in the current gazetteer,
+    plus the old names of renamed firms and persons."""
+    gz = resolver.gz
+    fis = {gz.firm_index[u] for u in firms if u in gz.firm_index}
+    pis = {gz.person_index[p] for p in persons if p in gz.person_index}
+    keys: set[str] = set()
+    for key, hits in zip(gz.firm_key_list, gz.firm_key_hits, strict=True):
+        if any(fi in fis for fi, _ in hits):
+            keys.add(key)
+    for road, at in zip(gz.addr_key_list, gz.addr_hits, strict=True):
+        if any(fi in fis for fi in at):
+            keys.add(road)
+    for fi in fis:
+        keys.add(gz.firms[fi].uscc)
+        keys.update(gz.firm_phones[fi])
+    for pi in pis:
+        p = gz.persons[pi]
+        keys.update((p.name, p.person_id, *gz.person_phones[pi]))
+    for old in changes.old_firms.values():
+        keys.update((old.name, *old.other_names))
+    for oldp in changes.old_persons.values():
+        keys.add(oldp.name)
+    return {k for k in keys if len(k) >= 2}
+
+
+def texts_hit(contexts: Sequence[RecordContext], keys: set[str]) -> list[RecordContext]:
+    """The contexts whose text or location contains any of `keys`."""
+    if not keys:
+        return []
+    auto = ahocorasick.Automaton()
+    for k in keys:
+        auto.add_word(k, k)
+    auto.make_automaton()
+    out = []
+    for ctx in contexts:
+        if any(True for _ in auto.iter(ctx.text)) or (
+            ctx.location and any(True for _ in auto.iter(ctx.location))
+        ):
+            out.append(ctx)
+    return out
+
+
+@dataclass
+class IncrementResolution:
+    """Links of every record resolved now, and which records those are (some may have no link)."""
+
+    links: list[Link] = field(default_factory=list)
+    records: set[RecordKey] = field(default_factory=set)
+    new_records: int = 0
+    rechecked: int = 0
+
+
+def _contexts(
+    resolver: Resolver, ds: Dataset, events: Iterable[str], credit: Iterable[str]
+) -> list[RecordContext]:
+    ev, cr = set(events), set(credit)
+    return [resolver.event_context(e) for e in ds.events if e.event_id in ev] + [
+        resolver.credit_context(r) for r in ds.credit_records if r.record_id in cr and r.needs_resolution
+    ]
+
+
+def resolve_increment(
+    resolver: Resolver,
+    merged: Dataset,
+    changes: Changes,
+    linked_to: dict[tuple[str, str], set[RecordKey]],
+    extra: set[RecordKey] | None = None,
+) -> IncrementResolution:
+    """Resolve the increment's records and the old records its registry changes reach.
+
+    `linked_to` maps (entity type, entity id) to the records whose stored links name it; `extra`
+    names old records to resolve again whatever changed (those a steward decided)."""
+    fresh = _contexts(
+        resolver,
+        merged,
+        changes.new_events + changes.changed_events,
+        changes.new_credit_records + changes.changed_credit_records,
+    )
+    fresh_keys = {(c.source, c.record_id) for c in fresh}
+    firms, persons = touched_entities(changes, merged)
+    known = {("events", e.event_id) for e in merged.events} | {
+        ("credit_records", r.record_id) for r in merged.credit_records if r.needs_resolution
+    }
+    recheck: set[RecordKey] = set(extra or set()) & known
+    for etype, ids in ((SubjectType.FIRM.value, firms), (SubjectType.PERSON.value, persons)):
+        for i in ids:
+            recheck |= linked_to.get((etype, i), set())
+    if firms or persons:
+        old = [
+            c
+            for c in _contexts(
+                resolver,
+                merged,
+                (e.event_id for e in merged.events),
+                (r.record_id for r in merged.credit_records),
+            )
+            if (c.source, c.record_id) not in fresh_keys
+        ]
+        recheck |= {
+            (c.source, c.record_id) for c in texts_hit(old, entity_keys(resolver, firms, persons, changes))
+        }
+        if changes.new_firms or changes.new_persons:
+            # the credit model's code evidence counts the registered subjects a mask fits among all
+            # registered: a registry that grew changes every credit record's weight a little
+            recheck |= {(c.source, c.record_id) for c in old if c.source == "credit_records"}
+        codes = firms | persons
+        recheck |= {
+            (c.source, c.record_id)
+            for c in old
+            if c.masked is not None and any(c.masked.matches(x) for x in codes)
+        }
+    recheck -= fresh_keys
+    again = _contexts(
+        resolver,
+        merged,
+        [r for s, r in recheck if s == "events"],
+        [r for s, r in recheck if s == "credit_records"],
+    )
+    contexts = fresh + again
+    return IncrementResolution(
+        links=resolver.resolve_contexts(contexts) if contexts else [],
+        records={(c.source, c.record_id) for c in contexts},
+        new_records=len(fresh),
+        rechecked=len(again),
+    )

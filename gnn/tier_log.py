@@ -1,6 +1,8 @@
 """The tier history as a SQL table (`tier_history`, any SQLAlchemy URL): the API's copy of what
 gnn.tiers.record keeps in a folder for the CLI.
 
+The table's schema is migrations/versions/0003_tier_history.py (the database is shared with the
+review queue and the punishment tasks, and brought to Alembic's head on open).
 Append-only: a change is stored once under its content-derived id (gnn.tiers.change_id), so
 recording the same run again, or the same feedback twice, adds no row. Rows come back in the order
 they were recorded, which is the order that decides each subject's last tier.
@@ -15,6 +17,7 @@ from typing import Any
 from sqlalchemy import Date, DateTime, Float, Integer, String, Text, create_engine, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+import migrations
 from gnn.tiers import TierRow, diff, last_tiers
 
 
@@ -25,7 +28,7 @@ class _Base(DeclarativeBase):
 class _Row(_Base):
     __tablename__ = "tier_history"
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    change_id: Mapped[str] = mapped_column(String(32), unique=True)
+    change_id: Mapped[str] = mapped_column(String(32), unique=True, index=True)
     on: Mapped[date] = mapped_column(Date)
     subject_type: Mapped[str] = mapped_column(String(16))
     subject_id: Mapped[str] = mapped_column(String(64), index=True)
@@ -58,7 +61,7 @@ class TierLog:
 
     def __init__(self, url: str) -> None:
         self.engine = create_engine(url, future=True)
-        _Base.metadata.create_all(self.engine)
+        migrations.upgrade(self.engine)  # the shared database's schema, kept by Alembic (0003)
 
     def append(self, changes: Sequence[dict[str, Any]]) -> int:
         """Store the changes (gnn.tiers.diff's dicts) whose id is new; returns how many were stored."""

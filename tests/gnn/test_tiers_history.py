@@ -30,6 +30,10 @@ def _current(folder):
     return {r["subject_id"]: r["tier"] for r in csv.DictReader((folder / "tiers.csv").open(encoding="utf-8"))}
 
 
+def _moves(changes):
+    return [(c["subject_id"], c["from"], c["to"], c["direction"]) for c in changes]
+
+
 def _declined(folder):
     return [r["subject_id"] for r in csv.DictReader((folder / "key_supervision.csv").open(encoding="utf-8"))]
 
@@ -37,7 +41,7 @@ def _declined(folder):
 def test_recording_the_same_run_twice_adds_nothing_and_keeps_the_declined_list(tmp_path):
     record(_rows(F1=0.01, F2=0.05), tmp_path, date(2024, 1, 1), run="r1")
     first = record(_rows(F1=0.30, F2=0.05), tmp_path, date(2025, 1, 1), run="r2")
-    assert [(c["subject_id"], c["from"], c["to"], c["direction"]) for c in first] == [("F1", "A", "D", "declined")]
+    assert _moves(first) == [("F1", "A", "D", "declined")]
     assert first[0]["source"] == "run" and first[0]["run"] == "r2" and DOC in first[0]["reason"]
     again = record(_rows(F1=0.30, F2=0.05), tmp_path, date(2025, 1, 1), run="r2")
     assert again == []
@@ -48,19 +52,21 @@ def test_recording_the_same_run_twice_adds_nothing_and_keeps_the_declined_list(t
 def test_feedback_merges_into_the_current_tiers_instead_of_overwriting_them(tmp_path):
     record(_rows(F1=0.01, F2=0.05, F3=0.30), tmp_path, date(2024, 1, 1), run="r1")
     moved = record(_rows(F2=0.30), tmp_path, date(2024, 3, 1), source="feedback", run="E9")
-    assert [(c["subject_id"], c["to"], c["source"], c["run"]) for c in moved] == [("F2", "D", "feedback", "E9")]
+    assert [(c["subject_id"], c["to"], c["source"], c["run"]) for c in moved] == [
+        ("F2", "D", "feedback", "E9")]
     assert _current(tmp_path) == {"F1": "A", "F2": "D", "F3": "D"}  # F1 and F3 kept
     assert _declined(tmp_path) == ["F2"]
     # the next full run replaces the file and measures against the feedback's tier
     after = record(_rows(F1=0.01, F2=0.05), tmp_path, date(2024, 6, 1), run="r2")
-    assert [(c["subject_id"], c["from"], c["to"], c["direction"]) for c in after] == [("F2", "D", "B", "improved")]
+    assert _moves(after) == [("F2", "D", "B", "improved")]
     assert _current(tmp_path) == {"F1": "A", "F2": "B"}
     assert _declined(tmp_path) == []
     assert [h["source"] for h in history(tmp_path, "F2")] == ["run", "feedback", "run"]
 
 
 def test_a_folder_written_before_change_ids_is_continued(tmp_path):
-    (tmp_path / "tiers.csv").write_text("subject_type,subject_id,score,tier\nfirm,F1,0.01,A\n", encoding="utf-8")
+    current = "subject_type,subject_id,score,tier\nfirm,F1,0.01,A\n"
+    (tmp_path / "tiers.csv").write_text(current, encoding="utf-8")
     (tmp_path / "tier_history.jsonl").write_text(
         json.dumps({"date": "2023-01-01", "subject_type": "firm", "subject_id": "F1", "from": None, "to": "A",
                     "direction": "new", "score": 0.01, "reason": ""}) + "\n", encoding="utf-8")
@@ -105,3 +111,17 @@ def test_sql_tier_log_is_append_only_idempotent_and_merges_feedback(tmp_path):
     assert [c["source"] for c in merged(log.changes("F1"), feedback)] == ["run", "feedback"]
     assert [c["subject_id"] for c in key_supervision(merged(log.changes(), feedback))] == ["F1", "F2"]
     log.close()
+
+
+def test_the_tier_log_model_agrees_with_its_migration(tmp_path):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import inspect
+
+    from gnn import tier_log
+
+    log = TierLog(f"sqlite:///{tmp_path / 'm.db'}")
+    with log.engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), tier_log._Base.metadata)
+    assert [d for d in diffs if "tier_history" in repr(d)] == []
+    assert "tier_history" in inspect(log.engine).get_table_names()

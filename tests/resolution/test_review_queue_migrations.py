@@ -99,15 +99,15 @@ def old_rows(engine: Engine, with_origin: bool = True) -> None:
     origin = {"origin": "page"} if with_origin else {}
     with engine.begin() as conn:
         conn.execute(md.tables["review_items"].insert(), [
-            {"id": 1, **PAIR, **item, "status": "decided"},
-            {"id": 2, **PAIR, "entity_id": "P2", **item, "status": "pending"},
+            {**PAIR, **item, "status": "decided"},
+            {**PAIR, "entity_id": "P2", **item, "status": "pending"},
         ])
         conn.execute(md.tables["review_decisions"].insert(), [
-            {"id": 1, "item_id": 1, **PAIR, "verdict": "no_match", "who": "alice", "comment": "",
+            {"item_id": 1, **PAIR, "verdict": "no_match", "who": "alice", "comment": "",
              "decided_at": t0, **origin},
-            {"id": 2, "item_id": 1, **PAIR, "verdict": "match", "who": "bob", "comment": "同一手机",
+            {"item_id": 1, **PAIR, "verdict": "match", "who": "bob", "comment": "同一手机",
              "decided_at": t0.replace(hour=10), **origin},
-            {"id": 3, "item_id": None, "source": "credit_records", "record_id": "C9", "entity_type": "firm",
+            {"item_id": None, "source": "credit_records", "record_id": "C9", "entity_type": "firm",
              "entity_id": "91330000XXXXXXXX0X", "verdict": "no_match", "who": "carol", "comment": "",
              "decided_at": t0.replace(hour=11), **origin},
         ])
@@ -154,12 +154,13 @@ def test_upgrade_keeps_the_decisions_of_a_create_all_database(tmp_path, with_ori
 
 def _diffs(engine: Engine) -> list:
     from api.services import jobs
+    from gnn import tier_log
     from graph import feedback, task_store
     from resolution import review_queue
 
     every = MetaData()  # the models of every table in the shared database, side by side
     for md in (review_queue._Base.metadata, task_store._Base.metadata, feedback._Base.metadata,
-               jobs._Base.metadata):
+               jobs._Base.metadata, tier_log._Base.metadata):
         for table in md.tables.values():
             table.to_metadata(every)
     with engine.connect() as conn:

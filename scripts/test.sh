@@ -9,6 +9,11 @@ if [ -z "${CREDGRAPH_SKIP_BROWSER:-}" ] && ! dpkg -s chromium fonts-wqy-microhei
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) \
     || echo "WARNING: could not install chromium; browser tests will fail"
 fi
+# a real PostgreSQL server for the review/jobs database tests (they start their own on loopback)
+if [ -z "${CREDGRAPH_SKIP_POSTGRES:-}" ] && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
+    || echo "WARNING: could not install postgresql; the PostgreSQL tests will be skipped"
+fi
 # house style is part of the suite: lint and types fail the run like a test does
 .venv/bin/ruff check . || { echo "FAILED: ruff"; exit 1; }
 .venv/bin/mypy || { echo "FAILED: mypy"; exit 1; }

@@ -112,7 +112,8 @@ def old_rows(engine: Engine, with_origin: bool = True) -> None:
              "decided_at": t0.replace(hour=11), **origin},
         ])
         conn.execute(md.tables["punish_tasks"].insert(), [{
-            "task_id": "T1", "record_id": "C1", "kind": "dishonest_debtor", "document_no": "(2024)浙0803执1号",
+            "task_id": "T1", "record_id": "C1", "kind": "dishonest_debtor",
+            "document_no": "(2024)浙0803执1号",
             "authority": "", "measure": "m", "measure_name": "", "department": "market_regulation",
             "department_name": "", "relation": "self", "target_label": "Firm", "target_key": "F1",
             "target_name": "", "region_code": "330803", "path": "", "issued_on": date(2024, 12, 31),

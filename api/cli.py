@@ -29,7 +29,9 @@ quiet_third_party_warnings()
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="credgraph: credit knowledge graph")
 
 # Each stage registers its own commands; a stage not yet present is simply absent from --help.
-_COMMAND_MODULES = ("run", "synth", "resolution", "risk", "serve", "neo4j", "keys", "punish", "matcher")
+_COMMAND_MODULES = (
+    "run", "synth", "resolution", "risk", "serve", "neo4j", "keys", "punish", "matcher", "ingest",
+)
 
 _type_tag = TyperOption.display_type_rich
 

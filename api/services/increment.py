@@ -110,8 +110,9 @@ def apply_increment(
     from graph.features_cut import default_as_of
     from resolution.pipeline import pool_links, record_texts
 
-    report = IncrementReport(rows_read=dict(inc.rows_read), quarantined=len(inc.quarantine),
-                             warnings=len(inc.warnings))
+    report = IncrementReport(
+        rows_read=dict(inc.rows_read), quarantined=len(inc.quarantine), warnings=len(inc.warnings)
+    )
     with report.stage("merge"):
         merged, changes = merge_increment(base, inc)
         report.registry = changes.counts()
@@ -122,8 +123,9 @@ def apply_increment(
         report.matcher_version = resolver.model_version
         before_tables = store.export_tables()
         before = stored_links(before_tables, resolver.model_version)
-        res: IncrementResolution = resolve_increment(resolver, merged, changes, linked_to(before),
-                                                     extra=_steward_records(resolver))
+        res: IncrementResolution = resolve_increment(
+            resolver, merged, changes, linked_to(before), extra=_steward_records(resolver)
+        )
         report.records_new, report.records_rechecked = res.new_records, res.rechecked
     with report.stage("load"):
         store.load_dataset(changed_rows(inc, changes))
@@ -150,16 +152,22 @@ def apply_increment(
         report.model_version = scores[0].model_version if scores else ""
     with report.stage("write"):
         for s in scores:
-            old = store.risk(NodeLabel.FIRM if s.subject_type is SubjectType.FIRM else NodeLabel.PERSON,
-                             s.subject_id)
+            old = store.risk(
+                NodeLabel.FIRM if s.subject_type is SubjectType.FIRM else NodeLabel.PERSON, s.subject_id
+            )
             old_tier = tier_of(old.score, thresholds) if old is not None else None
             new_tier = tier_of(s.score, thresholds)
             if old_tier != new_tier:
-                report.tier_changes.append({
-                    "subject_type": str(s.subject_type), "subject_id": s.subject_id,
-                    "from_score": None if old is None else old.score, "to_score": s.score,
-                    "from_tier": old_tier, "to_tier": new_tier,
-                })
+                report.tier_changes.append(
+                    {
+                        "subject_type": str(s.subject_type),
+                        "subject_id": s.subject_id,
+                        "from_score": None if old is None else old.score,
+                        "to_score": s.score,
+                        "from_tier": old_tier,
+                        "to_tier": new_tier,
+                    }
+                )
         store.write_risk_scores(scores)
         report.rescored = len(scores)
         report.rescored_subjects = [(str(s.subject_type), s.subject_id) for s in scores]
@@ -186,3 +194,150 @@ def data_files_hash(folder: Path) -> str:
             h.update(name.encode())
             h.update(p.read_bytes())
     return h.hexdigest()
+
+
+def ingest_folder(
+    inc_dir: Path,
+    state_dir: Path,
+    settings: Any,
+    base_dir: Path | None = None,
+    as_of: date | None = None,
+    matcher: Path | None = None,
+    progress: bool = False,
+) -> IncrementReport:
+    """`credgraph ingest`: apply the increment in `inc_dir` to the graph whose state is `state_dir`
+    (see api.services.increment_state), initialising the state from `base_dir` the first time."""
+    from api.pipeline import matcher_dir, run_pipeline, store_from_settings
+    from api.services.increment_state import IncrementState
+    from gnn.config import RiskConfig
+    from gnn.pipeline import score_risk
+    from graph.memory_store import MemoryStore
+    from ingest.dataset import read_dataset, write_quarantine_report
+    from ingest.errors import ConfigError
+    from ingest.increment import read_increment
+    from resolution.pipeline import active_resolver
+    from resolution.resolver import ResolverConfig
+    from resolution.review_queue import ReviewQueue
+
+    state = IncrementState.open(state_dir)
+    memory = settings.graph_uri == "memory"
+    if not state.initialised:
+        if base_dir is None:
+            raise ConfigError(f"{state_dir} holds no increment state yet: give --base DATA_DIR once")
+        state.meta = {
+            "base": str(Path(base_dir).resolve()),
+            "graph_uri": settings.graph_uri,
+            "model_dir": str(settings.model_dir),
+            "matcher": str(matcher or state.base_run / "matcher"),
+        }
+        store: Any = (
+            MemoryStore(batch_size=settings.load_batch_size) if memory else store_from_settings(settings)
+        )
+        try:
+            if store.counts().get(str(NodeLabel.FIRM), 0) == 0:
+                run_pipeline(
+                    Path(base_dir), state.base_run, settings, as_of, progress=progress, store=store
+                )
+            if memory:
+                store.save(state.graph_snapshot)
+        finally:
+            store.close()
+        state.save_dataset(read_dataset(Path(base_dir)))
+        state.save_meta()
+    saved_matcher = Path(matcher or state.meta.get("matcher", state.base_run / "matcher"))
+    report = IncrementReport(increment=Path(inc_dir).name)
+    with report.stage("read"):
+        base = state.dataset()
+        inc = read_increment(
+            Path(inc_dir),
+            {f.uscc for f in base.firms},
+            {p.person_id for p in base.persons},
+            progress=progress,
+        )
+    queue = ReviewQueue(settings.review_db_url)
+
+    def make_resolver(ds: Dataset) -> Resolver:
+        resolver, origin = active_resolver(
+            ds,
+            ResolverConfig(),
+            queue.steward_decisions(),
+            matcher_dir(settings),
+            saved_matcher if (saved_matcher / "resolver.json").is_file() else None,
+        )
+        if origin.startswith(("unsupervised", "declared")):
+            raise ConfigError("an increment needs a fixed matcher: promote one, or give --matcher DIR")
+        return resolver
+
+    def score_all(tables: Any, day: date) -> list[RiskScore]:
+        return score_risk(tables, day, RiskConfig(seed=settings.seed), settings.model_dir)
+
+    store = (
+        MemoryStore.load(state.graph_snapshot, settings.load_batch_size)
+        if memory
+        else store_from_settings(settings)
+    )
+    try:
+        merged, applied = apply_increment(
+            store, base, inc, make_resolver, score_all, as_of, tuple(settings.tier_thresholds), queue=queue
+        )
+        with applied.stage("save"):
+            if memory:
+                store.save(state.graph_snapshot)
+            state.save_dataset(merged)
+    finally:
+        store.close()
+    applied.increment = report.increment
+    applied.seconds = {**report.seconds, **applied.seconds}
+    path = state.record(applied.increment, data_files_hash(Path(inc_dir)), applied.as_dict())
+    write_quarantine_report(inc.quarantine, path.with_name(path.stem + "-quarantine.csv"))
+    return applied
+
+
+def rescore_all(settings: Any, state_dir: Path | None, as_of: date | None) -> IncrementReport:
+    """`credgraph rescore`: every subject scored at `as_of` (default: the data's latest date) and
+    written; tier changes counted. The scheduled job that catches what time alone moves."""
+    from api.pipeline import store_from_settings
+    from api.services.increment_state import IncrementState
+    from gnn.config import RiskConfig
+    from gnn.pipeline import score_risk
+    from gnn.tiers import tier_of
+    from graph.features_cut import default_as_of
+    from graph.memory_store import MemoryStore
+
+    state = IncrementState.open(state_dir) if state_dir is not None else None
+    memory = settings.graph_uri == "memory"
+    if memory and (state is None or not state.graph_snapshot.is_file()):
+        from ingest.errors import ConfigError
+
+        raise ConfigError("the embedded graph is kept in a state folder: give --state DIR")
+    report = IncrementReport(increment="rescore")
+    store: Any = MemoryStore.load(state.graph_snapshot) if memory and state else store_from_settings(settings)
+    try:
+        with report.stage("rescore"):
+            tables = store.export_tables()
+            day = as_of or default_as_of(tables)
+            report.as_of = day.isoformat()
+            scores = score_risk(tables, day, RiskConfig(seed=settings.seed), settings.model_dir)
+        with report.stage("write"):
+            th = tuple(settings.tier_thresholds)
+            for s in scores:
+                label = NodeLabel.FIRM if s.subject_type is SubjectType.FIRM else NodeLabel.PERSON
+                old = store.risk(label, s.subject_id)
+                before = tier_of(old.score, th) if old is not None and old.model_version else None
+                if before != tier_of(s.score, th):
+                    report.tier_changes.append(
+                        {
+                            "subject_type": str(s.subject_type),
+                            "subject_id": s.subject_id,
+                            "from_tier": before,
+                            "to_tier": tier_of(s.score, th),
+                        }
+                    )
+            store.write_risk_scores(scores)
+            report.rescored = len(scores)
+            report.model_version = scores[0].model_version if scores else ""
+            if memory and state is not None:
+                store.save(state.graph_snapshot)
+    finally:
+        store.close()
+    return report

@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from gnn.dimensions import DIMENSIONS
+from gnn.dimensions import DIMENSIONS, RELATED, event_dimension, record_dimension
 from graph.model import RiskScore
 
 TIERS = ("A", "B", "C", "D")  # A: good credit, light supervision ... D: key supervision
@@ -57,11 +57,28 @@ def _reasons(text: str) -> list[dict[str, Any]]:
     return [r for r in data if isinstance(r, dict)] if isinstance(data, list) else []
 
 
+def dimension_of(reason: dict[str, Any]) -> str | None:
+    """The reason's dimension as written by the risk stage; for reasons written without one (older
+    score files), the same mapping gnn.dimensions applies: own records by kind and authority, events
+    by category, related parties and shared contacts as related_parties. None for registry facts."""
+    dim = reason.get("dimension")
+    if dim in DIMENSIONS:
+        return str(dim)
+    kind = str(reason.get("type") or "")
+    if kind == "record":
+        return record_dimension(str(reason.get("kind") or ""), reason.get("authority"))
+    if kind == "event":
+        return event_dimension(reason.get("category"))
+    if kind == "related" or kind.startswith("shared_"):
+        return RELATED
+    return None
+
+
 def breakdown(top_reasons: str) -> dict[str, float]:
     """Positive contributions summed per dimension, plus `n_<dimension>` reason counts."""
     out: dict[str, float] = {d: 0.0 for d in DIMENSIONS} | {f"n_{d}": 0.0 for d in DIMENSIONS}
     for r in _reasons(top_reasons):
-        dim = r.get("dimension")
+        dim = dimension_of(r)
         if dim in DIMENSIONS:
             out[f"n_{dim}"] += 1
             out[dim] += max(float(r.get("contribution") or 0.0), 0.0)

@@ -125,3 +125,21 @@ def test_the_tier_log_model_agrees_with_its_migration(tmp_path):
         diffs = compare_metadata(MigrationContext.configure(conn), tier_log._Base.metadata)
     assert [d for d in diffs if "tier_history" in repr(d)] == []
     assert "tier_history" in inspect(log.engine).get_table_names()
+
+
+def test_reasons_written_without_a_dimension_get_the_indicator_systems_mapping():
+    from gnn.tiers import breakdown
+
+    reasons = [
+        {"type": "record", "kind": "dishonest_debtor", "contribution": 0.5},
+        {"type": "record", "kind": "admin_penalty", "authority": "衢州市生态环境局", "contribution": 0.25},
+        {"type": "event", "category": "占道经营", "contribution": 0.1},
+        {"type": "related", "party": "Person:P1", "contribution": 0.2},
+        {"type": "shared_phone", "via": "138", "contribution": 0.05},
+        {"type": "registry", "founded_on": "2024-01-01", "contribution": 0.3},  # no dimension: left out
+        {"type": "record", "kind": "dishonest_debtor", "dimension": "compliance", "contribution": 0.1},
+    ]
+    b = breakdown(json.dumps(reasons, ensure_ascii=False))
+    assert (b["business"], b["n_business"]) == (0.5, 1)
+    assert (b["social_responsibility"], b["compliance"], b["n_compliance"]) == (0.25, 0.2, 2)
+    assert (b["related_parties"], b["n_related_parties"]) == (0.25, 2)

@@ -204,20 +204,38 @@ def register(app: typer.Typer) -> None:
             Path, typer.Option("--history", help="folder keeping the tiers and their history")
         ] = Path("tiers"),
         as_of: Annotated[str, typer.Option("--as-of", help="date of this assignment (YYYY-MM-DD)")] = "",
+        source: Annotated[
+            str, typer.Option("--source", help="run (replaces tiers.csv); rescore, feedback (merge)")
+        ] = "run",
+        run: Annotated[str, typer.Option("--run", help="run id (default: the as-of date)")] = "",
+        to_db: Annotated[
+            bool, typer.Option("--db/--no-db", help="also record into the API's tier history (punishment db)")
+        ] = False,
     ) -> None:
-        """Credit tiers A/B/C/D from the scores; record changes; list the subjects whose tier fell."""
+        """Credit tiers A/B/C/D from the scores; record changes; list the subjects whose tier fell.
+        Recording the same run again adds nothing."""
         from gnn.inspection import read_risk_scores
-        from gnn.tiers import assign, counts, record
+        from gnn.tiers import SOURCES, assign, counts, record
 
-        rows = assign(read_risk_scores(scores), _settings(None).tier_thresholds)
+        if source not in SOURCES:
+            raise typer.BadParameter(f"--source must be one of {', '.join(SOURCES)}")
+        settings = _settings(None)
+        rows = assign(read_risk_scores(scores), settings.tier_thresholds)
         when = date.fromisoformat(as_of) if as_of else date.today()
-        changes = record(rows, folder, when)
+        run_id = run or when.isoformat()
+        changes = record(rows, folder, when, source, run_id)
         declined = sum(1 for c in changes if c["direction"] == "declined")
         console.print(json.dumps(counts(rows)))
         console.print(
             f"{len(changes)} tier changes, {declined} declined -> key supervision; "
             f"{folder}/tiers.csv, tier_history.jsonl, key_supervision.csv"
         )
+        if to_db:
+            from api.services.tiers import TierHistory, feedback_changes
+
+            history = TierHistory(settings)
+            added = history.log.record(rows, when, source, run_id, others=feedback_changes(history.feedback))
+            console.print(f"{len(added)} tier changes recorded in the API's tier history")
 
     @app.command("inspect-draw")
     def inspect_draw(

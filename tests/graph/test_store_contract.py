@@ -202,3 +202,17 @@ def test_every_answer_matches_the_reference(
 def test_clear_empties_the_store(loaded: GraphStore) -> None:
     loaded.clear()
     assert set(loaded.counts().values()) == {0}
+
+
+def test_delete_links_removes_only_that_versions_resolved_links(loaded: GraphStore) -> None:
+    """An increment re-resolves a record to no candidate: its links of that version go, other
+    versions' links and published SUBJECT_OF stay; unknown records remove nothing."""
+    base = loaded.counts()
+    loaded.write_links(_links("m1", 0.9) + _links("m2", 0.7))
+    assert loaded.delete_links(LinkSource.EVENTS, ["E1", "E404"], "m1") == 2
+    assert loaded.delete_links(LinkSource.CREDIT_RECORDS, ["C2"], "m1") == 1
+    counts = loaded.counts()
+    assert counts["MENTIONS"] == 2 and counts["SUBJECT_OF"] == base["SUBJECT_OF"] + 1
+    mentions = loaded.export_tables().edges[RelType.MENTIONS]
+    assert set(mentions["model_version"]) == {"m2"}
+    assert loaded.delete_links(LinkSource.CREDIT_RECORDS, ["C2"], "m1") == 0

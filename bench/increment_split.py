@@ -55,7 +55,9 @@ def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         return list(reader.fieldnames or []), list(reader)
 
 
-def split_by_date(src: Path, out: Path, cuts: Sequence[date], rename_every: int = 9) -> Split:
+def split_by_date(
+    src: Path, out: Path, cuts: Sequence[date], rename_every: int = 9, deregister: bool = True
+) -> Split:
     """Write out/base and out/inc01.. (one a period after each cut) from the directory `src`."""
     n = len(cuts) + 1
     rows: dict[str, list[list[dict[str, str]]]] = {f: [[] for _ in range(n)] for f in FILES[:4]}
@@ -69,7 +71,7 @@ def split_by_date(src: Path, out: Path, cuts: Sequence[date], rename_every: int 
         p = _period(f["founded_on"], cuts)
         firm_at[f["uscc"]] = p
         first = dict(f)
-        if f["status"] in CLOSED and p < n - 1:
+        if deregister and f["status"] in CLOSED and p < n - 1:
             first["status"] = "active"
             rows["firms.csv"][n - 1].append(f)
             changes["deregistered"] += 1

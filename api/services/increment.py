@@ -32,7 +32,7 @@ from resolution.increment import IncrementResolution, resolve_increment, touched
 from resolution.links import Link, LinkSource
 from resolution.resolver import Resolver
 
-ScoreAll = Callable[[Any, date], list[RiskScore]]  # (tables, as_of) -> every subject's score
+ScoreScope = Callable[[Any, date, set[tuple[str, str]]], list[RiskScore]]  # (tables, as_of, scope)
 _TYPES = {NodeLabel.FIRM: "firm", NodeLabel.PERSON: "person"}
 
 
@@ -99,7 +99,7 @@ def apply_increment(
     base: Dataset,
     inc: Dataset,
     make_resolver: Callable[[Dataset], Resolver],
-    score_all: ScoreAll,
+    score_scope: ScoreScope,
     as_of: date | None,
     thresholds: tuple[float, ...],
     depth: int = 2,
@@ -148,7 +148,9 @@ def apply_increment(
         as_of = as_of or default_as_of(tables)
         report.as_of = as_of.isoformat()
         wanted = {(_TYPES[label], key) for label, key in scope}
-        scores = [s for s in score_all(tables, as_of) if (str(s.subject_type), s.subject_id) in wanted]
+        scores = [
+            s for s in score_scope(tables, as_of, wanted) if (str(s.subject_type), s.subject_id) in wanted
+        ]
         report.model_version = scores[0].model_version if scores else ""
     with report.stage("write"):
         for s in scores:
@@ -210,7 +212,7 @@ def ingest_folder(
     from api.pipeline import matcher_dir, run_pipeline, store_from_settings
     from api.services.increment_state import IncrementState
     from gnn.config import RiskConfig
-    from gnn.pipeline import score_risk
+    from gnn.scoped import score_scope
     from graph.memory_store import MemoryStore
     from ingest.dataset import read_dataset, write_quarantine_report
     from ingest.errors import ConfigError
@@ -268,8 +270,8 @@ def ingest_folder(
             raise ConfigError("an increment needs a fixed matcher: promote one, or give --matcher DIR")
         return resolver
 
-    def score_all(tables: Any, day: date) -> list[RiskScore]:
-        return score_risk(tables, day, RiskConfig(seed=settings.seed), settings.model_dir)
+    def score_all(tables: Any, day: date, scope: set[tuple[str, str]]) -> list[RiskScore]:
+        return score_scope(tables, day, RiskConfig(seed=settings.seed), settings.model_dir, scope)
 
     store = (
         MemoryStore.load(state.graph_snapshot, settings.load_batch_size)
@@ -311,7 +313,9 @@ def rescore_all(settings: Any, state_dir: Path | None, as_of: date | None) -> In
 
         raise ConfigError("the embedded graph is kept in a state folder: give --state DIR")
     report = IncrementReport(increment="rescore")
-    store: Any = MemoryStore.load(state.graph_snapshot) if memory and state else store_from_settings(settings)
+    store: Any = (
+        MemoryStore.load(state.graph_snapshot) if memory and state else store_from_settings(settings)
+    )
     try:
         with report.stage("rescore"):
             tables = store.export_tables()

@@ -175,3 +175,15 @@ def test_each_readme_curl_answers(argv: list[str], client: Any) -> None:
     response = client.get(path, params=params, headers={"X-API-Key": KEYS[Role.INVESTIGATOR]})
     assert response.status_code == 200, (path, response.text)
     assert response.json(), path
+
+
+@pytest.mark.parametrize("doc", ["README.md", "ARCHITECTURE.md"])
+def test_the_docs_name_only_files_that_exist(doc: str) -> None:
+    """Every `folder/file` a document points at (in backticks or a link) is in the repository."""
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    folders = "ingest|resolution|graph|gnn|api|bench|cypher|scripts|docs|tests|migrations"
+    named = set(re.findall(rf"`((?:{folders})/[\w/.*-]+)`", text))
+    named |= set(re.findall(r"\]\(((?:bench|docs|examples)/[\w/.-]+)\)", text))
+    assert len(named) > 10
+    missing = [p for p in sorted(named) if not list(ROOT.glob(p.rstrip("/").split("*")[0] + "*"))]
+    assert not missing, missing

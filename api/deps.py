@@ -23,10 +23,10 @@ from api.services.jobs import JobRunner
 from api.settings import Settings
 from ingest.errors import ConfigError
 
-COOKIE_NAME = "credgraph_key"
+COOKIE_NAME = "credgraph_session"  # a signed, expiring session (KeyRing.issue_session), never a key
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="an API key")
 _bearer = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
-_cookie = APIKeyCookie(name=COOKIE_NAME, auto_error=False, description="set by the /ui/login form")
+_cookie = APIKeyCookie(name=COOKIE_NAME, auto_error=False, description="session set by the /ui/login form")
 
 
 async def get_settings(request: Request) -> Settings:
@@ -90,7 +90,7 @@ async def get_principal(
     elif token:
         principal = keyring.by_token(token)
     elif cookie:
-        principal = keyring.by_key(cookie)
+        principal = keyring.by_session(cookie)
     if principal is None:
         raise Unauthenticated("a valid X-API-Key header or bearer token is required")
     return principal

@@ -2,7 +2,8 @@
 
 Keys are stored only as SHA-256 hashes (a leaked key file does not leak keys). A caller presents a
 key in `X-API-Key`, or trades it at POST /auth/token for a short-lived signed bearer token (OAuth2
-password / client-credentials flow) and sends `Authorization: Bearer <token>`. Roles are closed:
+password / client-credentials flow) and sends `Authorization: Bearer <token>`; the pages' login
+sets a signed, expiring session cookie that holds no key (`issue_session`). Roles are closed:
 investigator (reads, unmasked), service (risk reads, masked), steward (review), admin (everything).
 """
 
@@ -33,7 +34,8 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-# Roles entitled to see resident IDs and phone numbers in clear.
+# Roles entitled to see resident IDs and phone numbers in clear. Only these may look people up
+# from free text (POST /resolve): other roles get firm candidates only, people withheld.
 UNMASKED_ROLES: frozenset[Role] = frozenset({Role.INVESTIGATOR, Role.ADMIN})
 
 
@@ -112,23 +114,58 @@ class KeyRing:
 
     def issue_token(self, principal: Principal, ttl_s: int = 3600) -> str:
         """A signed bearer token `payload.signature`; stateless so any worker can check it."""
-        payload = json.dumps({"n": principal.name, "r": principal.role.value, "e": int(time.time()) + ttl_s})
-        body = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+        return self._sign({"n": principal.name, "r": principal.role.value, "e": int(time.time()) + ttl_s})
+
+    def by_token(self, token: str) -> Principal | None:
+        """The principal of a valid, unexpired bearer token (a page session is not one)."""
+        data = self._verify(token)
+        if data is None or data.get("k") == "s":
+            return None
+        return _principal(data)
+
+    def issue_session(self, principal: Principal, key: str, ttl_s: int) -> str:
+        """The pages' session cookie: signed, expiring, naming the key only by a prefix of its
+        hash, so the cookie never carries the key and dies with the key's entry (revocation)."""
+        return self._sign({"n": principal.name, "r": principal.role.value, "e": int(time.time()) + ttl_s,
+                           "k": "s", "h": hash_key(key)[:16]})
+
+    def by_session(self, cookie: str) -> Principal | None:
+        """The principal of a valid page session whose key is still configured with that role."""
+        data = self._verify(cookie)
+        if data is None or data.get("k") != "s":
+            return None
+        principal = _principal(data)
+        prefix = str(data.get("h", ""))
+        if principal is None or len(prefix) != 16:
+            return None
+        alive = any(h.startswith(prefix) and p == principal for h, p in self._entries.items())
+        return principal if alive else None
+
+    def _sign(self, payload: dict[str, Any]) -> str:
+        body = base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
         sig = hmac.new(self._secret, body.encode(), hashlib.sha256).hexdigest()
         return f"{body}.{sig}"
 
-    def by_token(self, token: str) -> Principal | None:
+    def _verify(self, token: str) -> dict[str, Any] | None:
+        """The payload of a token signed with this ring's secret and not expired, else None."""
         body, _, sig = token.partition(".")
         expected = hmac.new(self._secret, body.encode(), hashlib.sha256).hexdigest()
         if not sig or not hmac.compare_digest(sig, expected):
             return None
         try:
             data = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
-            if int(data["e"]) < time.time():
+            if not isinstance(data, dict) or int(data["e"]) < time.time():
                 return None
-            return Principal(name=str(data["n"]), role=Role(data["r"]))
         except (ValueError, KeyError, TypeError):
             return None
+        return data
+
+
+def _principal(data: dict[str, Any]) -> Principal | None:
+    try:
+        return Principal(name=str(data["n"]), role=Role(data["r"]))
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 # --- key files -------------------------------------------------------------------------------

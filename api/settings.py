@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1_048_576  # request bodies over this are refused with 413
     # background jobs (in the review database): a worker silent this long is taken for dead
     jobs_lease_s: float = 30.0
+    # the pages' session cookie lifetime, and attempts at POST /auth/token and the login form per
+    # client address: `auth_burst` at once, then `auth_per_minute` (429 with Retry-After beyond)
+    session_ttl_s: int = 8 * 3600
+    auth_per_minute: float = 10.0
+    auth_burst: int = 10
     seed: int = 0
     # joint punishment (graph.sanctions / graph.sanction_tasks): the task table's database (unset:
     # the review queue's, in tables of its own), the smallest share that makes a firm answer for a

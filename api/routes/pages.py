@@ -1,7 +1,9 @@
 """Server-rendered pages for stewards and investigators (Jinja2 + htmx, no build step).
 
-Pages use the same keys as the API: the login form checks a key and keeps it in an HttpOnly,
-SameSite=Strict cookie, which the JSON routes also accept, so the graph's fetches need no token.
+Pages use the same keys as the API: the login form checks a key (rate-limited per address) and
+sets a session cookie that holds no key: signed with the token secret, expiring
+(Settings.session_ttl_s), HttpOnly, SameSite=Lax, Secure when the request came over https. The
+JSON routes also accept it, so the graph's fetches need no token.
 Pages call the same services as the JSON routes and are audited and masked the same way.
 """
 
@@ -15,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from api.deps import COOKIE_NAME, AuditDep, Caller, KeyRingDep, QueueDep, SettingsDep, StoreDep
+from api.limits import auth_attempt
 from api.schemas.review import Verdict
 from api.security import Principal, Role
 from api.services import entities as ent_svc
@@ -32,8 +35,8 @@ _INVESTIGATOR = {Role.INVESTIGATOR, Role.ADMIN}
 
 def _caller(request: Request, keyring: Any, audit: Any, roles: set[Role]) -> Caller | Response:
     """The page's caller, or the response to send instead (login redirect or a 403 page)."""
-    key = request.cookies.get(COOKIE_NAME)
-    principal: Principal | None = keyring.by_key(key) if key else None
+    cookie = request.cookies.get(COOKIE_NAME)
+    principal: Principal | None = keyring.by_session(cookie) if cookie else None
     if principal is None:
         return RedirectResponse(f"/ui/login?next={request.url.path}", status_code=303)
     if principal.role not in roles:
@@ -56,8 +59,22 @@ def login_form(request: Request, next: str = "/ui/") -> Response:
 
 @router.post("/login")
 def login(
-    request: Request, keyring: KeyRingDep, key: Annotated[str, Form()], next: Annotated[str, Form()] = "/ui/"
+    request: Request,
+    keyring: KeyRingDep,
+    settings: SettingsDep,
+    key: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/ui/",
 ) -> Response:
+    wait = auth_attempt(request)
+    if wait:
+        secs = max(1, int(wait + 0.999))
+        page = templates.TemplateResponse(
+            request, "login.html",
+            {"next": next, "error": f"Too many attempts from this address: try again in {secs} s"},
+            status_code=429,
+        )
+        page.headers["Retry-After"] = str(secs)
+        return page
     principal = keyring.by_key(key)
     if principal is None:
         return templates.TemplateResponse(
@@ -65,14 +82,22 @@ def login(
         )
     target = next if next.startswith("/ui/") else "/ui/"
     resp = RedirectResponse(target, status_code=303)
-    resp.set_cookie(COOKIE_NAME, key, httponly=True, samesite="strict", max_age=8 * 3600)
+    resp.set_cookie(
+        COOKIE_NAME,
+        keyring.issue_session(principal, key, settings.session_ttl_s),
+        max_age=settings.session_ttl_s,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
     return resp
 
 
 @router.post("/logout")
 def logout() -> Response:
     resp = RedirectResponse("/ui/login", status_code=303)
-    resp.delete_cookie(COOKIE_NAME)
+    resp.delete_cookie(COOKIE_NAME, path="/")
     return resp
 
 

@@ -38,3 +38,6 @@ class CandidateOut(BaseModel):
 
 class ResolveOut(BaseModel):
     candidates: list[CandidateOut]
+    withheld_people: int = Field(
+        default=0, description="person candidates not shown: the caller's role may not look people up"
+    )

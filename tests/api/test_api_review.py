@@ -89,7 +89,10 @@ def test_resolve_free_text(client, app):
     assert "91330802MA2D00053R" in top and PERSON in top  # the firm named and the person named
     assert top[PERSON]["name"] == "王建国" and top[PERSON]["evidence"].startswith("mention")
     assert top[PERSON]["contributions"] and all(c["name"] for c in top[PERSON]["contributions"])
-    masked = client.post("/resolve", json={"text": text}, headers=auth(Role.SERVICE)).text
-    assert PERSON not in masked and "330821********0177" in masked
+    # a role not entitled to unmasked identities gets the firms only: no looking people up
+    masked = client.post("/resolve", json={"text": text}, headers=auth(Role.SERVICE))
+    assert PERSON not in masked.text and "330821********0177" not in masked.text
+    assert {c["entity_type"] for c in masked.json()["candidates"]} == {"firm"}
+    assert masked.json()["withheld_people"] >= 1
     assert client.post("/resolve", json={"text": ""}, headers=auth(Role.SERVICE)).status_code == 422
     assert client.post("/resolve", json={"text": "x", "region_code": "33"}, headers=ST).status_code == 422

@@ -104,14 +104,14 @@ def test_map_numbers_and_region_detail(punish_client: TestClient) -> None:
 def test_punish_page_closes_a_task_with_feedback(punish_client: TestClient) -> None:
     c = punish_client
     c.post(f"/punish/alerts?as_of={AS_OF}", headers=h(KEYS[Role.INVESTIGATOR]))
-    c.cookies.set("credgraph_key", DEPT_KEY)
+    c.post("/ui/login", data={"key": DEPT_KEY})  # the session cookie of the department's key
     page = c.get("/ui/punish")
     assert page.status_code == 200
     assert "market_regulation" in page.text and "natural_resources" not in page.text
     tid = page.text.split('data-task="')[1].split('"')[0]
     out = c.post(f"/ui/punish/tasks/{tid}/close", data={"feedback": "已办结"}, headers={"HX-Request": "true"})
     assert out.status_code == 200 and "已办结" in out.text
-    c.cookies.set("credgraph_key", KEYS[Role.STEWARD])
+    c.post("/ui/login", data={"key": KEYS[Role.STEWARD]})
     assert c.get("/ui/punish").status_code == 403
 
 

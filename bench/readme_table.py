@@ -318,8 +318,8 @@ def heldout_resolution() -> list[Row]:
     share = row(part, "review share (events)", name=name)
     return [
         Row(
-            f"development bank (bench/heldout; its misses were used to write rules, so not a held-out "
-            f"figure: the sealed bank is), 20k firms ({link('heldout_resolution')})",
+            f"development bank (bench/heldout: rules were written from its misses, so not held out), "
+            f"20k firms ({link('heldout_resolution')})",
             f"P {p[1]}, R {r[1]}, R+rev {rr[1]}, review {pct(num(share[1]))}",
             f"own templates P {p[2]}, R {r[2]}, R+rev {rr[2]}, review {pct(num(share[2]))}",
             "a development set: no target",

@@ -13,3 +13,5 @@ for b in synth_speed load_neo4j febrl resolution_scale risk api_load; do
     .venv/bin/python -m "bench.$b" "$@"
   fi
 done
+# the README's benchmark table is built from bench/results: carry the new figures into it
+.venv/bin/python -m bench.readme_table

@@ -28,7 +28,7 @@ from pathlib import Path
 from ingest.dataset import read_dataset
 from ingest.records import Dataset
 from ingest.synth import generate
-from resolution.active import choose, choose_random
+from resolution.active import ActiveConfig, choose, choose_random
 from resolution.evaluate import read_truth
 from resolution.links import Decision, Link
 from resolution.pipeline import active_resolver, pool_links, record_texts
@@ -49,6 +49,7 @@ class Point:
     seconds: float
     n_pool: int
     matches: int = 0
+    threshold: float = 0.8
 
 
 @dataclass
@@ -75,16 +76,24 @@ def _resolve(resolver: Resolver, ds: Dataset) -> list[Link]:
 def run_arm(arm: Arm, ds: Dataset, truth: set[Pair], em: Resolver, start: list[Link], args) -> None:  # noqa: ANN001
     texts = record_texts(ds)
     arm.queue.refresh_links(pool_links(start, em.config), texts)
-    arm.points.append(Point(0, _auto(start), "unsupervised fit", 0.0, len(arm.queue.pool())))
+    arm.points.append(
+        Point(0, _auto(start), "unsupervised fit", 0.0, len(arm.queue.pool()), 0, em.config.auto_threshold)
+    )
     given = 0
     rnd = 0
-    while given < args.max:
+    stops = _stops(args)
+    threshold = em.config.auto_threshold
+    while given < stops[-1]:
         rnd += 1
         t = time.perf_counter()
         pool = arm.queue.pool()
-        n = min(args.round, args.max - given)
+        n = stops[rnd - 1] - given
         seed = 1000 * args.seed + rnd
-        picked = choose(pool, n) if arm.name == "active" else choose_random(pool, n, seed=seed)
+        picked = (
+            choose(pool, n, ActiveConfig(auto_threshold=threshold))
+            if arm.name == "active"
+            else choose_random(pool, n, seed=seed)
+        )
         if not picked:
             break
         rows = []
@@ -104,18 +113,27 @@ def run_arm(arm: Arm, ds: Dataset, truth: set[Pair], em: Resolver, start: list[L
             resolver = arm.registry.load(current, ds, decisions)
         else:
             resolver = Resolver(em.gz, em.config, em.models["firm"], em.models["person"], decisions)
+        threshold = resolver.config.auto_threshold
         links = _resolve(resolver, ds)
         arm.queue.refresh_links(pool_links(links, resolver.config), texts)
         secs = time.perf_counter() - t
         arm.points.append(
             Point(given, _auto(links), current or "unsupervised fit", secs, len(arm.queue.pool()),
-                  sum(r["verdict"] == "match" for r in rows))
+                  sum(r["verdict"] == "match" for r in rows), threshold)
         )
         print(
             f"[{arm.name}] {given} verdicts: "
-            f"{'promoted ' + str(res.candidate) if res.promoted else 'refused'} ({res.reason}); {secs:.0f}s",
+            f"{'promoted ' + str(res.candidate) if res.promoted else 'refused'} ({res.reason}); "
+            f"threshold {res.threshold}; {secs:.0f}s",
             flush=True,
         )
+
+
+def _stops(args) -> list[int]:  # noqa: ANN001
+    """Verdict counts after which the matcher is retrained: every --round up to --max, or --points."""
+    if args.points:
+        return sorted({int(x) for x in args.points.split(",") if x.strip()})
+    return list(range(args.round, args.max + 1, args.round)) or [args.max]
 
 
 def prf(
@@ -158,6 +176,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--round", type=int, default=250)
     ap.add_argument("--max", type=int, default=2000)
+    ap.add_argument("--points", default="", help="verdict counts to retrain at, e.g. 250,500,1000")
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args()
     t0 = time.perf_counter()
@@ -187,7 +206,7 @@ def main() -> None:
             table[arm.name].append((pt.verdicts, p, r, f))
             lines.append(
                 f"| {arm.name} | {pt.verdicts} | {pt.matches} | {p:.4f} | {r:.4f} | {f:.4f} | {n_auto} | "
-                f"{pt.promoted} | {pt.n_pool} | {pt.seconds:.0f} |"
+                f"{pt.promoted} | {pt.threshold:.2f} | {pt.n_pool} | {pt.seconds:.0f} |"
             )
     base = table["active"][0][3]
 
@@ -219,8 +238,9 @@ def main() -> None:
     md = [
         "# Steward loop: active vs random verdicts",
         "",
-        f"`python -m bench.steward_loop --firms {args.firms} --seed {args.seed} --round {args.round} "
-        f"--max {args.max}` on {dt.date.today().isoformat()}, code {sha}, {platform.machine()} "
+        f"`python -m bench.steward_loop --firms {args.firms} --seed {args.seed} "
+        + (f"--points {args.points}" if args.points else f"--round {args.round} --max {args.max}")
+        + f"` on {dt.date.today().isoformat()}, code {sha}, {platform.machine()} "
         f"{platform.python_version()}, {time.perf_counter() - t0:.0f} s wall (2-core machine shared "
         "with other work).",
         "",
@@ -244,8 +264,9 @@ def main() -> None:
         "",
         f"![steward loop]({png.name})",
         "",
-        "| arm | verdicts | of which match | precision | recall | F1 | auto links | matcher | pool | s |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| arm | verdicts | of which match | precision | recall | F1 | auto links | matcher | auto threshold "
+        "| pool | s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
         *lines,
         "",
     ]

@@ -145,6 +145,18 @@ class MatcherRegistry:
             return []
         return [json.loads(line) for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
 
+    def auto_threshold(self, version: str | None = None) -> float | None:
+        """The auto-link threshold a version (default: the promoted one) decides with, read from
+        its saved settings without loading the data; None when nothing is promoted."""
+        name = version or self.current()
+        if name is None:
+            return None
+        try:
+            meta = json.loads((self.path(name) / "resolver" / "resolver.json").read_text(encoding="utf-8"))
+            return float(meta["config"]["auto_threshold"])
+        except (OSError, KeyError, ValueError, TypeError):
+            return None
+
     # ------------------------------------------------------------------ loading
     def load(self, version: str, ds: Dataset, decisions: StewardDecisions | None = None) -> Resolver:
         return Resolver.load(self.path(version) / "resolver", ds, decisions)

@@ -5,7 +5,11 @@ signal) plus the raw similarities; extra columns (graph context, role words) may
 The classifier (logistic regression by default, LightGBM for many labels) is calibrated the way
 sklearn's `CalibratedClassifierCV(ensemble=False)` does it: out-of-fold scores from
 cross-validation fit an isotonic or Platt calibrator, then the classifier is refitted on all
-labels. Everything is stored as JSON (coefficients or the LightGBM model text, and the
+labels. The kind "offset" is a bounded correction to a baseline instead: a penalised logistic
+regression whose offset is the baseline's log-odds (the EM match weight, a feature column), so
+with no evidence it says what EM says, and its correction is clipped to `max_correction` nats: a
+few hundred verdicts from the uncertain band can re-weigh a comparison pattern, not overturn a
+sure EM match. Everything is stored as JSON (coefficients or the LightGBM model text, and the
 calibrator's points), so a trained matcher is its settings file and loading runs no pickle.
 Below `min_labels` (or too few of either class) `fit` refuses with ModelError, so the caller
 keeps the Fellegi–Sunter model.
@@ -28,7 +32,7 @@ from resolution.compare import NULL, ComparisonMatrix, ComparisonSpec
 
 FORMAT = "credgraph.supervised_matcher"
 FORMAT_VERSION = 1
-KINDS = ("logistic", "lightgbm")
+KINDS = ("logistic", "lightgbm", "offset")
 
 
 def features(cm: ComparisonMatrix, extra: np.ndarray | None = None) -> np.ndarray:
@@ -57,6 +61,8 @@ class SupervisedMatcher:
         calibration: str = "auto",
         metadata: Mapping[str, Any] | None = None,
         baseline_column: int | None = None,
+        penalty: float = 3.0,
+        max_correction: float = 2.5,
     ) -> None:
         if kind not in KINDS:
             raise ConfigError(f"unknown supervised model kind {kind!r}; choose one of {KINDS}")
@@ -71,6 +77,10 @@ class SupervisedMatcher:
         # a feature column holding a baseline model's log-odds: pairs whose baseline lies outside
         # the range the labels covered keep the baseline (labels say nothing about them)
         self.baseline_column = baseline_column
+        if kind == "offset" and baseline_column is None:
+            raise ConfigError("an offset matcher needs the baseline's log-odds column (baseline_column)")
+        self.penalty = float(penalty)  # L2 on the correction's coefficients ("offset" only)
+        self.max_correction = float(max_correction)  # nats ("offset" only)
         self.n_features: int | None = None
         self._params: dict[str, Any] = {}
         self._calibrator: dict[str, Any] = {}
@@ -94,6 +104,8 @@ class SupervisedMatcher:
                 f"too few steward labels to train a supervised matcher: {n_pos} match, {n_neg} no match "
                 f"(need {self.min_labels} in all and {self.min_per_class} of each); keep the FS model"
             )
+        if self.kind == "offset":
+            return self._fit_offset(x, labels, n_pos, n_neg)
         folds = StratifiedKFold(n_splits=min(5, min(n_pos, n_neg)), shuffle=True, random_state=0)
         oof = cross_val_predict(self._estimator(), x, labels, cv=folds, method="decision_function")
         method = self.calibration
@@ -118,7 +130,10 @@ class SupervisedMatcher:
         if not self.fitted:
             raise ModelError("the supervised matcher is not trained")
         x = self._matrix(X, check=True)
-        p = _apply_calibrator(self._calibrator, self._decision(x))
+        if self.kind == "offset":
+            p = 1.0 / (1.0 + np.exp(-(x[:, self.baseline_column] + self.correction(x))))
+        else:
+            p = _apply_calibrator(self._calibrator, self._decision(x))
         support = self._params.get("support")
         if self.baseline_column is not None and support:
             z = x[:, self.baseline_column]
@@ -136,6 +151,8 @@ class SupervisedMatcher:
             "min_per_class": self.min_per_class,
             "calibration": self.calibration,
             "baseline_column": self.baseline_column,
+            "penalty": self.penalty,
+            "max_correction": self.max_correction,
             "comparisons": [s.to_dict() for s in self.specs],
             "n_features": self.n_features,
             "params": self._params,
@@ -155,6 +172,8 @@ class SupervisedMatcher:
             calibration=data["calibration"],
             metadata=data.get("metadata"),
             baseline_column=data.get("baseline_column"),
+            penalty=float(data.get("penalty", 3.0)),
+            max_correction=float(data.get("max_correction", 2.5)),
         )
         out.n_features = data.get("n_features")
         out._params = dict(data.get("params", {}))
@@ -172,7 +191,51 @@ class SupervisedMatcher:
             raise ModelError(f"cannot read supervised matcher {path}: {exc}") from exc
         return cls.from_dict(data)
 
+    def correction(self, X: np.ndarray | ComparisonMatrix) -> np.ndarray:
+        """The offset matcher's change to the baseline log-odds per pair, clipped to
+        ±max_correction (0 outside the labelled baseline range, where EM stays in charge)."""
+        if self.kind != "offset" or not self.fitted:
+            raise ModelError("only a trained offset matcher has a correction")
+        x = self._matrix(X, check=True)
+        w = np.asarray(self._params["coef"], dtype=np.float64)
+        c = np.clip(_without(x, self.baseline_column) @ w + float(self._params["intercept"]),
+                    -self.max_correction, self.max_correction)
+        lo, hi = self._params.get("support", [-np.inf, np.inf])
+        z = x[:, self.baseline_column]
+        return np.where((z < lo) | (z > hi), 0.0, c)
+
     # ------------------------------------------------------------ internals
+    def _fit_offset(self, x: np.ndarray, y: np.ndarray, n_pos: int, n_neg: int) -> SupervisedMatcher:
+        """Penalised logistic regression with the baseline log-odds as offset (L-BFGS); the
+        intercept is penalised too, lightly, so a handful of labels cannot shift every pair."""
+        from scipy.optimize import minimize
+
+        assert self.baseline_column is not None
+        z = x[:, self.baseline_column]
+        a = _without(x, self.baseline_column)
+        lam = self.penalty
+        sign = 2.0 * y - 1.0
+
+        def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+            eta = z + a @ theta[1:] + theta[0]
+            m = -sign * eta
+            nll = float(np.logaddexp(0.0, m).sum())
+            g = -sign / (1.0 + np.exp(-m))  # d nll / d eta
+            grad = np.concatenate([[g.sum() + 0.1 * lam * theta[0]], a.T @ g + lam * theta[1:]])
+            return nll + 0.5 * lam * float(theta[1:] @ theta[1:]) + 0.05 * lam * theta[0] ** 2, grad
+
+        res = minimize(loss, np.zeros(a.shape[1] + 1), jac=True, method="L-BFGS-B")
+        lo, hi = np.quantile(z, [0.01, 0.99])
+        self._params = {
+            "coef": res.x[1:].tolist(),
+            "intercept": float(res.x[0]),
+            "support": [float(lo), float(hi)],
+        }
+        self._calibrator = {"method": "none"}
+        self.n_features = x.shape[1]
+        self.metadata.update({"n_labels": len(y), "n_match": n_pos, "n_no_match": n_neg})
+        return self
+
     def _estimator(self) -> Any:
         if self.kind == "logistic":
             return LogisticRegression(C=1.0, max_iter=2000)
@@ -198,6 +261,10 @@ class SupervisedMatcher:
         if check and x.shape[1] != self.n_features:
             raise ModelError(f"expected {self.n_features} feature columns, got {x.shape[1]}")
         return x
+
+
+def _without(x: np.ndarray, column: int) -> np.ndarray:
+    return np.delete(x, column % x.shape[1], axis=1)
 
 
 def _fit_calibrator(score: np.ndarray, y: np.ndarray, method: str) -> dict[str, Any]:

@@ -1,18 +1,28 @@
-"""Retraining from steward verdicts: EM + supervised matcher → cross-validated comparison → registry.
+"""Retraining from steward verdicts: EM + bounded supervised correction + thresholds → registry.
 
 Stewards' verdicts (match / no match; 'unsure' is left out) are the labels. Each labelled pair is
 re-compared with today's registry to get its levels. The candidate is a fresh EM fit on the data
-plus, when there are enough labels (the supervised matcher's `min_labels` guard), a supervised
-matcher per entity type over the levels and the EM match weight. Candidate and incumbent (the
-promoted matcher, else the unsupervised fit) are compared on the verdicts the incumbent was not
-trained on, the candidate's predictions for them coming from cross-validation folds that left them
-out; the candidate is saved as a new registry version either way and promoted only when its log
-loss is lower (and its precision at the auto threshold not lower).
+plus, when there are enough labels, a supervised matcher per entity type that is a bounded
+correction to the EM log-odds (resolution.supervised, kind "offset"): verdicts come from the
+uncertain band, so they may re-weigh what EM says there but cannot demote a sure EM match. The
+verdicts then set the auto-link threshold (resolution.thresholds.choose_auto_threshold): the cut
+with the best F1 they promise on the unlabelled pairs at a precision floor.
+
+Promotion is judged where it matters, on decisions about records nobody labelled. Candidate and
+incumbent are scored on the verdicts the incumbent was not trained on (the candidate's scores from
+matchers trained on the other record folds, after competition between candidates, as a run scores
+them); each one's verdict-calibrated score gives its expected auto-link precision and F1 on a
+sample of unlabelled records. The candidate is saved as a new version either way and promoted only
+when its expected F1 is higher, its expected precision at least `PROMOTE_MIN_PRECISION`, its
+held-out log loss not worse, and it changes at most `MAX_CHANGED` of the unlabelled auto links.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import random
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,12 +32,20 @@ from ingest.errors import ModelError
 from ingest.records import Dataset
 from resolution.compare import ComparisonMatrix
 from resolution.decisions import PairKey, StewardDecisions, Verdict
-from resolution.features import build_pairs, firm_row, person_row
+from resolution.features import RecordContext, build_pairs, firm_row, person_row
 from resolution.fs_model import FellegiSunterModel
+from resolution.links import Decision, Link
 from resolution.mentions import extract
 from resolution.registry import MatcherRegistry
 from resolution.resolver import Resolver, ResolverConfig
 from resolution.supervised import SupervisedMatcher, features
+from resolution.thresholds import calibration, choose_auto_threshold, expected_quality
+
+POPULATION_SAMPLE = 12_000  # unlabelled records scored to estimate each matcher's auto-link F1
+THRESHOLD_MIN_PRECISION = 0.985  # the threshold search keeps this margin over the 0.98 target
+PROMOTE_MIN_PRECISION = 0.98
+MAX_CHANGED = 0.15  # share of the unlabelled auto links a promotion may change
+LOG_LOSS_SLACK = 0.02  # a candidate's held-out log loss may not exceed the incumbent's by more
 
 
 @dataclass(slots=True)
@@ -105,8 +123,9 @@ def labelled_rows(
 
 
 def _fold(key: PairKey, k: int) -> int:
-    """A pair's cross-validation fold, from a hash of the pair (stable across runs)."""
-    return int(hashlib.sha1("|".join(key).encode()).hexdigest(), 16) % k
+    """A pair's cross-validation fold, from a hash of its record (stable across runs; a record's
+    candidates compete with each other, so they are held out together)."""
+    return int(hashlib.sha1(f"{key[0]}|{key[1]}".encode()).hexdigest(), 16) % k
 
 
 def _log_loss(p: np.ndarray, y: np.ndarray) -> float:
@@ -114,17 +133,107 @@ def _log_loss(p: np.ndarray, y: np.ndarray) -> float:
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
 
-def _scores(p: np.ndarray, y: np.ndarray, auto: float) -> dict[str, float]:
-    """Log loss, Brier score and precision / recall of 'p ≥ auto threshold' on labelled pairs."""
-    pred = p >= auto
-    tp = int((pred & (y == 1)).sum())
+def _scores(p: np.ndarray, auto: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    """Log loss, Brier score and precision / recall / F1 of the auto-link decisions on labelled
+    pairs (scores and decisions as a run makes them, before any verdict overrides them)."""
+    tp = int((auto & (y == 1)).sum())
+    prec = tp / int(auto.sum()) if auto.sum() else 1.0
+    rec = tp / int((y == 1).sum()) if (y == 1).sum() else 1.0
     return {
         "n": int(len(y)),
         "log_loss": round(_log_loss(p, y), 5),
         "brier": round(float(np.mean((p - y) ** 2)), 5),
-        "precision": round(tp / int(pred.sum()), 5) if pred.sum() else 1.0,
-        "recall": round(tp / int((y == 1).sum()), 5) if (y == 1).sum() else 1.0,
+        "precision": round(prec, 5),
+        "recall": round(rec, 5),
+        "f1": round(2 * prec * rec / (prec + rec), 5) if prec + rec else 0.0,
     }
+
+
+def _key(lk: Link) -> PairKey:
+    return (lk.source.value, lk.record_id, lk.entity_type.value, lk.entity_id)
+
+
+def _bare(resolver: Resolver, supervised: dict[str, SupervisedMatcher] | None = None,
+          auto: float | None = None) -> Resolver:
+    """The same matcher without steward verdicts (scores as a run makes them before a verdict
+    overrides its pair), optionally with other supervised parts or another auto threshold."""
+    cfg = resolver.config
+    if auto is not None:
+        cfg = dataclasses.replace(cfg, auto_threshold=auto, review_threshold=min(cfg.review_threshold, auto))
+    return Resolver(
+        resolver.gz, cfg, resolver.models["firm"], resolver.models["person"], None,
+        dict(resolver.supervised if supervised is None else supervised), resolver.credit,
+    )
+
+
+def _contexts(resolver: Resolver, ds: Dataset, records: Iterable[tuple[str, str]]) -> list[RecordContext]:
+    wanted = set(records)
+    out = [resolver.event_context(e) for e in ds.events if ("events", e.event_id) in wanted]
+    out += [
+        resolver.credit_context(r)
+        for r in ds.credit_records
+        if r.needs_resolution and ("credit_records", r.record_id) in wanted
+    ]
+    return out
+
+
+@dataclass(slots=True)
+class Population:
+    """Scores of the candidate pairs of a sample of unlabelled records under one matcher, and
+    whether each pair could be auto-linked at all (no cap or explaining-away holds it back)."""
+
+    keys: list[PairKey]
+    scores: np.ndarray
+    eligible: np.ndarray
+
+    def auto(self, threshold: float) -> set[PairKey]:
+        pairs = zip(self.keys, self.scores, self.eligible, strict=True)
+        return {k for k, s, e in pairs if e and s >= threshold}
+
+
+def population(resolver: Resolver, contexts: Sequence[RecordContext]) -> Population:
+    """Score `contexts` with the matcher at its lowest allowed auto threshold (its review
+    threshold), so that each pair's eligibility for auto_link at any higher cut can be read off."""
+    scan = _bare(resolver, auto=resolver.config.review_threshold)
+    links = scan.resolve_contexts(list(contexts))
+    return Population(
+        [_key(lk) for lk in links],
+        np.array([lk.score for lk in links], dtype=np.float64),
+        np.array([lk.decision is Decision.AUTO_LINK for lk in links], dtype=bool),
+    )
+
+
+def unlabelled_sample(
+    resolver: Resolver, ds: Dataset, decisions: StewardDecisions, n: int
+) -> list[RecordContext]:
+    """Up to `n` records nobody has judged a pair of (a fixed seeded sample)."""
+    from resolution.pipeline import record_contexts
+
+    labelled = {(k[0], k[1]) for k in decisions.latest}
+    ctx = [c for c in record_contexts(resolver, ds) if (c.source, c.record_id) not in labelled]
+    if len(ctx) > n:
+        ctx = random.Random(resolver.config.seed).sample(ctx, n)
+    return ctx
+
+
+@dataclass(slots=True)
+class Scored:
+    """Scores and auto-link decisions of labelled pairs (NaN / False where no candidate)."""
+
+    p: np.ndarray
+    auto: np.ndarray
+    eligible: np.ndarray
+
+
+def score_labelled(resolver: Resolver, ds: Dataset, keys: Sequence[PairKey]) -> Scored:
+    """Each labelled pair's score and decision as a run without the verdicts would make them
+    (after competition and caps); a pair that is no candidate any more scores 0."""
+    scan = population(resolver, _contexts(resolver, ds, {(k[0], k[1]) for k in keys}))
+    at = {k: i for i, k in enumerate(scan.keys)}
+    idx = [at.get(k, -1) for k in keys]
+    p = np.array([scan.scores[i] if i >= 0 else 0.0 for i in idx])
+    ok = np.array([bool(scan.eligible[i]) if i >= 0 else False for i in idx])
+    return Scored(p, ok & (p >= resolver.config.auto_threshold), ok | (p < resolver.config.review_threshold))
 
 
 @dataclass(slots=True)
@@ -139,6 +248,7 @@ class MatcherRetrain:
     reason: str = ""
     trained: dict[str, bool] = field(default_factory=dict)
     metrics: dict[str, dict[str, float]] = field(default_factory=dict)
+    threshold: str = ""  # how the candidate's auto-link threshold was chosen
     resolver: Resolver | None = None  # the candidate matcher (in use only when promoted)
 
     def report(self) -> str:
@@ -149,18 +259,25 @@ class MatcherRetrain:
             f"- incumbent: {self.incumbent}",
             f"- candidate: {self.candidate or 'not saved'}",
             f"- evaluated on {self.n_eval} verdicts the incumbent was not trained on "
-            "(candidate: out-of-fold predictions)",
+            "(candidate: scores from matchers trained on the other record folds)",
             f"- supervised matcher trained: {self.trained}",
+            f"- candidate's auto-link threshold: {self.threshold}",
             f"- decision: {'promoted' if self.promoted else 'refused'} ({self.reason})",
             "",
-            "| model | n | log loss | Brier | precision@auto | recall@auto |",
-            "|---|---|---|---|---|---|",
+            "| model | auto threshold | n | log loss | Brier | precision | recall | F1 | "
+            "expected precision (unlabelled) | expected F1 (unlabelled) |",
+            "|---|---|---|---|---|---|---|---|---|---|",
         ]
         for name, m in self.metrics.items():
+            nan = float("nan")
             lines.append(
-                f"| {name} | {m['n']} | {m['log_loss']:.4f} | {m['brier']:.4f} | "
-                f"{m['precision']:.4f} | {m['recall']:.4f} |"
+                f"| {name} | {m.get('auto_threshold', nan):.2f} | {m['n']} | {m['log_loss']:.4f} | "
+                f"{m['brier']:.4f} | {m['precision']:.4f} | {m['recall']:.4f} | {m.get('f1', nan):.4f} | "
+                f"{m.get('est_precision', nan):.4f} | {m.get('est_f1', nan):.4f} |"
             )
+        if "changed_share" in self.metrics.get("candidate", {}):
+            lines += ["", f"- unlabelled auto links the candidate changes: "
+                      f"{self.metrics['candidate']['changed_share']:.2%} (at most {MAX_CHANGED:.0%})"]
         return "\n".join(lines) + "\n"
 
 
@@ -169,12 +286,25 @@ def _train_supervised(
 ) -> SupervisedMatcher:
     sup = SupervisedMatcher(
         model.specs,
+        kind="offset",  # a bounded correction to the EM log-odds
         min_labels=min_labels,
-        calibration="sigmoid",  # labels cover the uncertain band: a monotone map extrapolates, isotonic clips
         metadata={"entity_type": etype, "trained_on": "steward verdicts"},
         baseline_column=-1,  # the EM log-odds (supervised_features' last column)
     )
     return sup.fit(supervised_features(model, gamma), y)
+
+
+@dataclass(slots=True)
+class CandidateFit:
+    """A candidate matcher and what its own verdicts say about it."""
+
+    resolver: Resolver
+    keys: list[PairKey]  # every labelled pair, in the order of the arrays below
+    y: np.ndarray
+    oof: Scored  # out-of-fold scores and decisions (at the chosen threshold)
+    trained: dict[str, bool]
+    population: Population | None
+    threshold_reason: str
 
 
 def candidate_matcher(
@@ -184,47 +314,77 @@ def candidate_matcher(
     min_labels: int = 50,
     folds: int = 5,
     em: Resolver | None = None,
-) -> tuple[Resolver, dict[str, tuple[np.ndarray, list[PairKey]]], dict[str, bool]]:
-    """A fresh EM fit on `ds` plus a supervised matcher per entity type trained on every verdict.
+    sample: int = POPULATION_SAMPLE,
+) -> CandidateFit:
+    """A fresh EM fit on `ds` plus a bounded supervised correction per entity type trained on every
+    verdict, with the auto-link threshold its verdicts support.
 
-    Also returns each labelled pair's out-of-fold probability (from a matcher trained on the other
-    folds; the EM probability where too few labels) and which entity types got a supervised matcher.
-    `em`: an unsupervised fit on this very `ds` already made (EM is seeded: a refit is the same)."""
+    Every labelled pair also gets an out-of-fold score: its record is resolved (competition and
+    caps included) with matchers trained on the other record folds. The threshold is chosen from
+    those scores' calibration against the verdicts and the candidate's scores on up to `sample`
+    unlabelled records. `em`: an unsupervised fit on this very `ds` already made (EM is seeded)."""
     from resolution.pipeline import fit_resolver, record_contexts
 
     if em is not None:
-        cand = Resolver(em.gz, em.config, em.models["firm"], em.models["person"], decisions)
+        cand = Resolver(em.gz, em.config, em.models["firm"], em.models["person"], decisions, None, em.credit)
     else:
         cand = Resolver.from_dataset(ds, config or ResolverConfig(), decisions)
         if cand.config.fit_em:
             fit_resolver(cand, record_contexts(cand, ds))
     data = labelled_rows(cand, ds, decisions)
-    oof: dict[str, tuple[np.ndarray, list[PairKey]]] = {}
     trained: dict[str, bool] = {}
+    fold_sup: list[dict[str, SupervisedMatcher]] = [{} for _ in range(folds)]
     for etype, (gamma, y, keys) in data.items():
         model = cand.models[etype]
-        p = model.probability(gamma) if len(gamma) else np.zeros(0)
         try:
             cand.supervised[etype] = _train_supervised(model, gamma, y, etype, min_labels)
             trained[etype] = True
         except ModelError:
             trained[etype] = False
-            oof[etype] = (p, keys)
             continue
         fold = np.array([_fold(k, folds) for k in keys])
-        p = p.copy()
         for f in range(folds):
-            test = fold == f
-            if not test.any():
-                continue
             try:
-                sup = _train_supervised(model, gamma[~test], y[~test], etype, min(min_labels, 20))
-                p[test] = sup.predict_proba(supervised_features(model, gamma[test]))
+                rest = fold != f
+                small = min(min_labels, 20)
+                fold_sup[f][etype] = _train_supervised(model, gamma[rest], y[rest], etype, small)
             except ModelError:
                 pass  # this fold's training part is too small: its pairs keep the EM probability
-        oof[etype] = (p, keys)
+    keys = [k for _, (_, _, ks) in data.items() for k in ks]
+    y_all = np.concatenate([y for _, (_, y, _) in data.items()]) if keys else np.zeros(0, dtype=np.int64)
+    fold_of = np.array([_fold(k, folds) for k in keys], dtype=np.int64)
+    p = np.zeros(len(keys))
+    ok = np.zeros(len(keys), dtype=bool)
+    for f in range(folds):
+        part = np.flatnonzero(fold_of == f)
+        if not len(part):
+            continue
+        s = score_labelled(_bare(cand, fold_sup[f]), ds, [keys[i] for i in part])
+        p[part], ok[part] = s.p, s.eligible
+    pop = None
+    reason = "no supervised matcher: the default threshold stays"
+    if any(trained.values()):
+        pop = population(cand, unlabelled_sample(cand, ds, decisions, sample))
+        choice = choose_auto_threshold(
+            p[ok], y_all[ok], pop.scores, pop.eligible,
+            default=cand.config.auto_threshold, floor=cand.config.review_threshold,
+            min_precision=THRESHOLD_MIN_PRECISION,
+        )
+        reason = f"{choice.auto_threshold:.2f}: {choice.reason}"
+        if choice.auto_threshold != cand.config.auto_threshold:
+            cand.config = dataclasses.replace(cand.config, auto_threshold=choice.auto_threshold)
+    auto = ok & (p >= cand.config.auto_threshold)
     cand._explained.clear()
-    return cand, oof, trained
+    return CandidateFit(cand, keys, y_all, Scored(p, auto, ok), trained, pop, reason)
+
+
+def _expected(
+    pop: Population, p: np.ndarray, ok: np.ndarray, y: np.ndarray, threshold: float
+) -> tuple[float, float, float]:
+    """Expected precision, recall, F1 on the unlabelled sample, calibrated by these verdicts."""
+    if ok.sum() < 2 or len(set(y[ok].tolist())) < 2:
+        return expected_quality(pop.scores, pop.eligible, None, threshold)
+    return expected_quality(pop.scores, pop.eligible, calibration(p[ok], y[ok]), threshold)
 
 
 def retrain_to_registry(
@@ -235,9 +395,11 @@ def retrain_to_registry(
     min_labels: int = 50,
     min_eval: int = 20,
     em: Resolver | None = None,
+    sample: int = POPULATION_SAMPLE,
 ) -> MatcherRetrain:
     """Fit a candidate on every verdict, compare it with the incumbent on verdicts the incumbent
-    was not trained on, save it as a new version and promote it only if it is better."""
+    was not trained on and on what those verdicts predict for unlabelled records, save it as a
+    new version and promote it only if it is better."""
     from resolution.pipeline import active_resolver
 
     inc_name = registry.current()
@@ -246,39 +408,34 @@ def retrain_to_registry(
     else:
         incumbent, inc_origin = active_resolver(ds, config, decisions, registry.root)
     inc_labels = registry.labels(inc_name) if inc_name else set()
-    cand, oof, trained = candidate_matcher(ds, decisions, config, min_labels, em=em)
-    labels = labelled_rows(incumbent, ds, decisions)
-    auto = cand.config.auto_threshold
-    p_new, p_old, ys = [], [], []
-    for etype, (gamma, y, keys) in labels.items():
-        fresh = np.array([k not in inc_labels for k in keys], dtype=bool)
-        if not fresh.any():
-            continue
-        p_new.append(oof[etype][0][fresh])
-        p_old.append(incumbent.probabilities(etype, gamma[fresh]))
-        ys.append(y[fresh])
+    fit = candidate_matcher(ds, decisions, config, min_labels, em=em, sample=sample)
+    cand, trained = fit.resolver, fit.trained
     used = [r for k, r in decisions.latest.items() if r.verdict is not Verdict.UNSURE]
-    out = MatcherRetrain(n_labels=sum(len(v[1]) for v in labels.values()), incumbent=inc_name or inc_origin)
-    out.trained = trained
-    y_all = np.concatenate(ys) if ys else np.zeros(0, dtype=np.int64)
-    out.n_eval = int(len(y_all))
-    if out.n_eval:
-        out.metrics["candidate"] = _scores(np.concatenate(p_new), y_all, auto)
-        out.metrics["incumbent"] = _scores(np.concatenate(p_old), y_all, auto)
+    out = MatcherRetrain(n_labels=len(fit.keys), incumbent=inc_name or inc_origin)
+    out.trained, out.threshold = trained, fit.threshold_reason
+    fresh = np.array([k not in inc_labels for k in fit.keys], dtype=bool)
+    y = fit.y[fresh]
+    out.n_eval = int(fresh.sum())
+    if out.n_eval and any(trained.values()) and fit.population is not None:
+        keys = [k for k, f in zip(fit.keys, fresh, strict=True) if f]
+        old = score_labelled(incumbent, ds, keys)
+        new = Scored(fit.oof.p[fresh], fit.oof.auto[fresh], fit.oof.eligible[fresh])
+        inc_pop = population(incumbent, unlabelled_sample(incumbent, ds, decisions, sample))
+        t_new, t_old = cand.config.auto_threshold, incumbent.config.auto_threshold
+        m_new = {**_scores(new.p, new.auto, y), "auto_threshold": t_new}
+        m_old = {**_scores(old.p, old.auto, y), "auto_threshold": t_old}
+        for m, pop, s, t in ((m_new, fit.population, new, t_new), (m_old, inc_pop, old, t_old)):
+            ep, er, ef = _expected(pop, s.p, s.eligible, y, t)
+            m.update({"est_precision": round(ep, 5), "est_recall": round(er, 5), "est_f1": round(ef, 5)})
+        a_new, a_old = fit.population.auto(t_new), inc_pop.auto(t_old)
+        m_new["changed_share"] = round(len(a_new ^ a_old) / max(len(a_old), 1), 5)
+        out.metrics = {"candidate": m_new, "incumbent": m_old}
     if not any(trained.values()) and inc_name is None:
         out.reason = "too few verdicts for a supervised matcher; the unsupervised fit stays"
-    elif out.n_eval < min_eval or len(set(y_all.tolist())) < 2:
+    elif out.n_eval < min_eval or len(set(y.tolist())) < 2 or not out.metrics:
         out.reason = f"only {out.n_eval} new verdicts to evaluate on (need {min_eval}, both classes)"
     else:
-        new, old = out.metrics["candidate"], out.metrics["incumbent"]
-        if new["log_loss"] < old["log_loss"] and new["precision"] >= old["precision"] - 1e-9:
-            out.promoted = True
-            out.reason = f"log loss {new['log_loss']:.4f} < {old['log_loss']:.4f}, precision not lower"
-        else:
-            out.reason = (
-                f"not better: log loss {new['log_loss']:.4f} vs {old['log_loss']:.4f}, "
-                f"precision {new['precision']:.4f} vs {old['precision']:.4f}"
-            )
+        out.promoted, out.reason = _judge(out.metrics["candidate"], out.metrics["incumbent"])
     if any(trained.values()) or inc_name is not None:
         out.candidate = registry.save(cand, used, out.metrics, parent=inc_name, note=out.reason)
     out.resolver = cand
@@ -287,3 +444,24 @@ def retrain_to_registry(
     else:
         registry.log({"action": "refuse", "version": out.candidate, "reason": out.reason})
     return out
+
+
+def _judge(new: dict[str, float], old: dict[str, float]) -> tuple[bool, str]:
+    """Promote only a candidate better where it matters (expected auto-link F1 on unlabelled
+    records), precise enough, not worse on the held-out verdicts, and not a sweeping change."""
+    why = []
+    if not new["est_f1"] > old["est_f1"] + 1e-3:
+        why.append(f"expected F1 {new['est_f1']:.4f} vs {old['est_f1']:.4f}")
+    if new["est_precision"] < PROMOTE_MIN_PRECISION:
+        why.append(f"expected precision {new['est_precision']:.4f} < {PROMOTE_MIN_PRECISION}")
+    if new["log_loss"] > old["log_loss"] + LOG_LOSS_SLACK:
+        why.append(f"held-out log loss {new['log_loss']:.4f} vs {old['log_loss']:.4f}")
+    if new["changed_share"] > MAX_CHANGED:
+        why.append(f"changes {new['changed_share']:.1%} of unlabelled auto links (at most {MAX_CHANGED:.0%})")
+    if why:
+        return False, "not better: " + "; ".join(why)
+    return True, (
+        f"expected F1 {new['est_f1']:.4f} > {old['est_f1']:.4f} (precision {new['est_precision']:.4f}), "
+        f"held-out log loss {new['log_loss']:.4f} vs {old['log_loss']:.4f}, "
+        f"{new['changed_share']:.1%} of unlabelled auto links changed"
+    )

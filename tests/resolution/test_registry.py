@@ -48,3 +48,17 @@ def test_unknown_or_half_written_versions_are_not_current(example_ds, tmp_path):
     (tmp_path / "m" / "CURRENT").write_text("v0001")
     assert reg.versions() == [] and reg.current() is None
     assert reg.save(Resolver.from_dataset(example_ds), [], {}) == "v0002"  # the number is not reused
+
+
+def test_a_versions_own_auto_threshold_is_kept_and_read_back(example_ds, tmp_path):
+    import dataclasses
+
+    reg = MatcherRegistry(tmp_path / "m")
+    assert reg.auto_threshold() is None  # nothing promoted: callers use their default
+    r = Resolver.from_dataset(example_ds)
+    r.config = dataclasses.replace(r.config, auto_threshold=0.65)  # moved by verdicts
+    v1 = reg.save(r, [_rec(1)], {})
+    reg.promote(v1, "better")
+    assert reg.auto_threshold() == 0.65
+    found, _ = reg.active(example_ds)
+    assert found.config.auto_threshold == 0.65 and found.model_version == r.model_version

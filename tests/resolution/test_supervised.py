@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ingest.errors import ModelError
+from ingest.errors import ConfigError, ModelError
 from resolution.compare import ComparisonMatrix, ComparisonSpec, compare_columns
 from resolution.supervised import SupervisedMatcher, features
 
@@ -90,3 +90,48 @@ def test_pairs_outside_the_labelled_baseline_range_keep_the_baseline(tmp_path: P
     assert 0.4 < p[2] < 0.95  # inside the labelled range the matcher answers
     m.save(tmp_path / "m.json")
     assert np.allclose(SupervisedMatcher.load(tmp_path / "m.json").predict_proba(far), p)
+
+
+def _offset_data(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Labels from the uncertain band: EM log-odds z in [-2, 2]; pairs with `flag` are matches
+    more often than EM says (+2 nats), the others exactly as EM says."""
+    rng = np.random.default_rng(seed)
+    z = rng.uniform(-2.0, 2.0, n)
+    flag = rng.integers(0, 2, n).astype(float)
+    y = (rng.uniform(size=n) < 1 / (1 + np.exp(-(z + 2.0 * flag)))).astype(int)
+    return np.column_stack([flag, 1.0 - flag, z]), y
+
+
+def test_offset_matcher_is_a_bounded_correction_to_the_baseline(tmp_path: Path) -> None:
+    x, y = _offset_data(3000, seed=11)
+    m = SupervisedMatcher([], kind="offset", baseline_column=-1, penalty=1.0, max_correction=2.5).fit(x, y)
+    probe = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    c = m.correction(probe)
+    assert 1.3 < c[0] - c[1] < 2.6  # the flagged pattern is re-weighed up by about 2 nats
+    assert abs(c[1]) < 0.6  # the other pattern stays near what EM says
+    # sure EM matches (log-odds far above the labelled range) keep EM's probability exactly
+    sure = np.array([[0.0, 1.0, 9.0], [1.0, 0.0, -9.0]])
+    np.testing.assert_allclose(m.predict_proba(sure), 1 / (1 + np.exp(-sure[:, -1])))
+    # however strong the labels, the correction never exceeds max_correction
+    x2, _ = _offset_data(500, seed=12)
+    y2 = (x2[:, 0] == 1).astype(int)  # flagged always match, others never: infinite evidence
+    m2 = SupervisedMatcher([], kind="offset", baseline_column=-1, max_correction=1.0).fit(x2, y2)
+    assert np.all(np.abs(m2.correction(x2)) <= 1.0 + 1e-12)
+    m.save(tmp_path / "o.json")
+    again = SupervisedMatcher.load(tmp_path / "o.json")
+    np.testing.assert_allclose(again.predict_proba(probe), m.predict_proba(probe))
+    assert again.kind == "offset" and again.to_dict()["calibrator"]["method"] == "none"
+
+
+def test_offset_matcher_with_uninformative_labels_stays_near_the_baseline() -> None:
+    rng = np.random.default_rng(3)
+    z = rng.uniform(-2.0, 2.0, 2000)
+    x = np.column_stack([rng.integers(0, 2, 2000).astype(float), z])
+    y = (rng.uniform(size=2000) < 1 / (1 + np.exp(-z))).astype(int)  # EM is already right
+    m = SupervisedMatcher([], kind="offset", baseline_column=-1).fit(x, y)
+    assert np.max(np.abs(m.correction(x))) < 0.3
+
+
+def test_offset_matcher_needs_a_baseline_column() -> None:
+    with pytest.raises(ConfigError):
+        SupervisedMatcher([], kind="offset")

@@ -13,7 +13,7 @@ from resolution.pipeline import active_resolver, resolve_dataset
 from resolution.registry import MatcherRegistry
 from resolution.resolver import Resolver
 from resolution.review_queue import ReviewQueue
-from resolution.training import retrain_to_registry
+from resolution.training import _judge, retrain_to_registry
 
 
 def test_too_few_labels_keeps_the_unsupervised_fit(example_ds, tmp_path):
@@ -56,8 +56,9 @@ def test_better_candidate_is_promoted_and_used_by_the_next_run(small_world, tmp_
     assert res.n_labels == 200 and any(res.trained.values())
     assert res.n_eval == 200  # nothing promoted before: every verdict is new to the incumbent
     new, old = res.metrics["candidate"], res.metrics["incumbent"]
-    assert res.promoted == (new["log_loss"] < old["log_loss"] and new["precision"] >= old["precision"])
+    assert res.promoted == _judge(new, old)[0]
     assert res.promoted, res.report()
+    assert new["est_f1"] > old["est_f1"] and new["est_precision"] >= 0.98
     assert reg.current() == res.candidate == "v0001"
     meta = reg.meta("v0001")
     assert meta["n_labels"] == 200 and meta["code_version"] and meta["metrics"]["candidate"]
@@ -93,14 +94,17 @@ def test_worse_or_unproven_candidates_are_refused_and_the_incumbent_stays(small_
     real = training.candidate_matcher
 
     def clueless(*args, **kwargs):
-        cand, oof, trained = real(*args, **kwargs)
-        return cand, {k: (np.full(len(p), 0.999), keys) for k, (p, keys) in oof.items()}, trained
+        fit = real(*args, **kwargs)
+        n = len(fit.oof.p)
+        fit.oof = training.Scored(np.full(n, 0.999), np.ones(n, dtype=bool), np.ones(n, dtype=bool))
+        return fit
 
     monkeypatch.setattr(training, "candidate_matcher", clueless)
     worse = retrain_to_registry(ds, q.steward_decisions(), reg, min_labels=20)
     assert worse.n_eval == 200  # only the verdicts v0001 was not trained on
     assert worse.metrics["candidate"]["log_loss"] > worse.metrics["incumbent"]["log_loss"]
     assert not worse.promoted and worse.reason.startswith("not better") and worse.candidate == "v0003"
+    assert "log loss" in worse.reason
     assert reg.current() == "v0001" and reg.history()[-1]["action"] == "refuse"
 
 
@@ -118,3 +122,56 @@ def test_saved_version_reloads_with_the_same_answers(small_world, tmp_path):
     a = res.resolver.resolve_events(ds.events[:80])
     b = loaded.resolve_events(ds.events[:80])
     assert [(x.entity_id, x.score, x.decision) for x in a] == [(x.entity_id, x.score, x.decision) for x in b]
+
+
+def _m(est_f1: float, est_p: float, log_loss: float, changed: float = 0.0) -> dict[str, float]:
+    return {"est_f1": est_f1, "est_precision": est_p, "log_loss": log_loss, "changed_share": changed}
+
+
+def test_promotion_needs_a_better_expected_f1_at_the_precision_floor_and_a_bounded_change():
+    old = _m(0.93, 0.995, 0.40)
+    assert _judge(_m(0.95, 0.99, 0.35, 0.05), old)[0]
+    refused = {
+        "worse F1": _m(0.92, 0.995, 0.30),
+        "equal F1": _m(0.93, 0.995, 0.30),
+        "imprecise": _m(0.96, 0.975, 0.30),
+        "worse on held-out verdicts": _m(0.96, 0.99, 0.50),
+        "sweeping change": _m(0.96, 0.99, 0.30, 0.40),
+    }
+    for what, new in refused.items():
+        ok, reason = _judge(new, old)
+        assert not ok and reason.startswith("not better"), what
+
+
+def test_bounded_correction_keeps_sure_em_matches(small_world, tmp_path):
+    """Verdicts from the uncertain band re-weigh it; pairs EM is sure of keep EM's probability."""
+    import numpy as np
+
+    from ingest.dataset import read_dataset
+    from resolution.training import candidate_matcher, labelled_rows
+
+    ds = read_dataset(small_world, progress=False)
+    truth = read_truth(small_world)
+    q = ReviewQueue(f"sqlite:///{tmp_path / 'q.db'}")
+    links = resolve_dataset(ds)
+    _label(q, links, truth, 200)
+    fit = candidate_matcher(ds, q.steward_decisions(), min_labels=20)
+    cand = fit.resolver
+    assert cand.supervised and all(s.kind == "offset" for s in cand.supervised.values())
+    for etype, sup in cand.supervised.items():
+        gamma = labelled_rows(cand, ds, q.steward_decisions())[etype][0]
+        if not len(gamma):
+            continue
+        em_p = cand.models[etype].probability(gamma)
+        new_p = cand.probabilities(etype, gamma)
+        z_em = np.log(np.clip(em_p, 1e-6, 1 - 1e-6)) - np.log1p(-np.clip(em_p, 1e-6, 1 - 1e-6))
+        z_new = np.log(np.clip(new_p, 1e-6, 1 - 1e-6)) - np.log1p(-np.clip(new_p, 1e-6, 1 - 1e-6))
+        assert np.all(np.abs(z_new - z_em) <= sup.max_correction + 1e-6)
+    sure = [lk for lk in links if lk.score >= 0.999]
+    assert sure
+    again = {(lk.source.value, lk.record_id, lk.entity_type.value, lk.entity_id): lk for lk in
+             Resolver(cand.gz, cand.config, cand.models["firm"], cand.models["person"], None,
+                      cand.supervised, cand.credit).resolve_events(ds.events)}
+    kept = [lk for lk in sure if (k := (lk.source.value, lk.record_id, lk.entity_type.value, lk.entity_id))
+            in again and again[k].score >= 0.99]
+    assert len(kept) >= 0.98 * len([lk for lk in sure if lk.source.value == "events"])

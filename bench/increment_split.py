@@ -6,8 +6,8 @@ increment folder holding only its new or changed rows. The cut follows the recor
 
 - firms by founding date; a firm cancelled or revoked is registered `active` in its founding
   period and deregistered (its final row) in the last increment; every `rename_every`-th firm of
-  the base is first registered under its first other name and renamed (its final row) in the
-  first increment;
+  the base is first registered under its first other name, at an older shared phone line and without
+  address, and renamed (its final row) in the first increment;
 - persons in the period of the first firm they are tied to (legal rep or affiliation), else base;
 - affiliations in the latest period of their firm, holder and start date; one with an end date in
   a later period arrives open and is ended (its final row) in that period;
@@ -30,6 +30,7 @@ from pathlib import Path
 
 FILES = ("firms.csv", "persons.csv", "affiliations.csv", "credit_records.csv", "events.jsonl")
 CLOSED = ("cancelled", "revoked")
+OLD_PHONE = "0570-3021999"  # the line renamed firms shared before (gone after the rename)
 
 
 @dataclass
@@ -80,6 +81,8 @@ def split_by_date(
             if base_firms % rename_every == 0:
                 aliases = f["other_names"].split("|")
                 first["name"], first["other_names"] = aliases[0], "|".join(aliases[1:])
+                # and at an older shared line and no address: the rename also moves its contacts
+                first["phone"], first["address"] = OLD_PHONE, ""
                 if rows["firms.csv"][n - 1] and rows["firms.csv"][n - 1][-1] is f:
                     pass  # the last increment's final row also carries the new name
                 else:

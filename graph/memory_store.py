@@ -32,7 +32,16 @@ from graph.model import (
     Step,
 )
 from graph.paths import Hop, NodeRef, find_associates, find_shortest_paths
-from graph.rows import EdgeGroup, Row, dataset_rows, link_rows, risk_from_props, risk_rows, stored_props
+from graph.rows import (
+    RISK_PROPS,
+    EdgeGroup,
+    Row,
+    dataset_rows,
+    link_rows,
+    risk_from_props,
+    risk_rows,
+    stored_props,
+)
 from graph.store import _role_set
 from graph.tables import GraphTables
 from graph.ties import LISTING_FIELDS, REGION_FIELDS, TIE_FIELDS, listing_order, shaped, tie_order
@@ -131,6 +140,27 @@ class MemoryStore:
                 g.remove_edges_from(doomed)
                 removed += len(doomed)
         return removed
+
+    def reset_subjects(self, label: NodeLabel, keys: Sequence[str]) -> int:
+        label, g, done = NodeLabel(label), self.graph, 0
+        for key in dict.fromkeys(keys):
+            ref = (label, key)
+            if ref not in g:
+                continue
+            g.remove_edges_from([(u, v, k) for u, v, k, rel in g.out_edges(ref, keys=True, data="rel")
+                                 if rel in _CONTACT_RELS])
+            kept = {k: v for k, v in g.nodes[ref].items() if k in RISK_PROPS}
+            g.nodes[ref].clear()
+            g.nodes[ref].update({NODE_KEY[label]: key, **kept})
+            done += 1
+        return done
+
+    def delete_orphans(self, label: NodeLabel, keys: Sequence[str]) -> int:
+        g = self.graph
+        refs = [(NodeLabel(label), key) for key in dict.fromkeys(keys)]
+        doomed = [ref for ref in refs if ref in g and g.degree(ref) == 0]
+        g.remove_nodes_from(doomed)
+        return len(doomed)
 
     def write_risk_scores(self, scores: Sequence[RiskScore]) -> int:
         written = 0

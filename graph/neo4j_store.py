@@ -168,6 +168,16 @@ class Neo4jStore:
     def _merge_edges(self, group: EdgeGroup, rows: Sequence[Row]) -> int:
         return self._write_rows(*edge_statement(*group), rows)
 
+    def reset_subjects(self, label: NodeLabel, keys: Sequence[str]) -> int:
+        text = query("write/reset_subjects", label=NodeLabel(label))
+        unique = list(dict.fromkeys(keys))
+        return self._write_rows("write/reset_subjects", text, [{"key": k} for k in unique])
+
+    def delete_orphans(self, label: NodeLabel, keys: Sequence[str]) -> int:
+        text = query("write/delete_orphans", label=NodeLabel(label))
+        unique = list(dict.fromkeys(keys))
+        return self._write_rows("write/delete_orphans", text, [{"key": k} for k in unique])
+
     def write_risk_scores(self, scores: Sequence[RiskScore]) -> int:
         return sum(
             self._write_rows("write/set_risk", query("write/set_risk", label=label), rows)

@@ -58,6 +58,14 @@ class GraphStore(Protocol):
         resolved SUBJECT_OF of credit records; published links are kept): a record an increment
         re-resolved to no candidate keeps none. Returns links removed."""
 
+    def reset_subjects(self, label: NodeLabel, keys: Sequence[str]) -> int:
+        """Drop every property of these Firm/Person nodes but the key and risk_*, and their
+        REGISTERED_AT / HAS_PHONE relationships (before a changed row is merged again, so cleared
+        fields and old contacts go). Returns subjects reset; unknown keys are skipped."""
+
+    def delete_orphans(self, label: NodeLabel, keys: Sequence[str]) -> int:
+        """Delete the Address/Phone nodes among `keys` that no relationship touches. Returns nodes deleted."""
+
     def write_risk_scores(self, scores: Sequence[RiskScore]) -> int:
         """Store risk_score, risk_own_score, risk_related_score, risk_model_version,
         risk_top_reasons on each subject node; returns subjects updated (unknown ones skipped)."""

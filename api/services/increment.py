@@ -90,6 +90,16 @@ def changed_rows(inc: Dataset, changes: Changes) -> Dataset:
     )
 
 
+def old_contacts(changes: Changes) -> tuple[list[str], list[str]]:
+    """Address and Phone keys the replaced rows of changed subjects were registered at."""
+    from graph.rows import address_key, phone_keys
+
+    olds = [*changes.old_firms.values(), *changes.old_persons.values()]
+    addresses = sorted({a for x in olds if (a := address_key(x.address)) is not None})
+    phones = sorted({p for x in olds for p in phone_keys(x.phone)})
+    return addresses, phones
+
+
 def _steward_records(resolver: Resolver) -> set[tuple[str, str]]:
     return {(k[0], k[1]) for k in resolver.decisions.latest}
 
@@ -128,7 +138,13 @@ def apply_increment(
         )
         report.records_new, report.records_rechecked = res.new_records, res.rechecked
     with report.stage("load"):
+        # a changed subject is rewritten whole: fields it no longer has and contacts it left go
+        store.reset_subjects(NodeLabel.FIRM, changes.changed_firms)
+        store.reset_subjects(NodeLabel.PERSON, changes.changed_persons)
         store.load_dataset(changed_rows(inc, changes))
+        addresses, phones = old_contacts(changes)
+        store.delete_orphans(NodeLabel.ADDRESS, addresses)
+        store.delete_orphans(NodeLabel.PHONE, phones)
     with report.stage("links"):
         diff: LinkDiff = link_diff(before, res.links, res.records)
         _write_links(store, res.links, res.records, resolver.model_version)

@@ -216,3 +216,27 @@ def test_delete_links_removes_only_that_versions_resolved_links(loaded: GraphSto
     mentions = loaded.export_tables().edges[RelType.MENTIONS]
     assert set(mentions["model_version"]) == {"m2"}
     assert loaded.delete_links(LinkSource.CREDIT_RECORDS, ["C2"], "m1") == 0
+
+
+def test_reset_subjects_and_delete_orphans(loaded: GraphStore) -> None:
+    """A changed registry row rewrites its subject: properties but key and risk go, contact
+    relationships go, roles stay; contact nodes nobody is registered at any more can be deleted."""
+    shared = loaded.shared_contacts(F, XINCAILIAO)
+    assert {(s.key, str(s.via_label)) for s in shared} >= {(JIANCAI, "Phone"), (JIANCAI, "Address")}
+    contacts = {(s.via_label, s.via_key) for s in shared if s.key == JIANCAI}
+    holders = [(h["holder_key"], h["rel"]) for h in loaded.role_holders([JIANCAI])]
+    score = RiskScore(SubjectType.FIRM, JIANCAI, 0.3, 0.2, 0.1, "risk-1", "")
+    loaded.write_risk_scores([score])
+    assert loaded.reset_subjects(F, [JIANCAI, "91330000000000000X"]) == 1
+    node = loaded.entity(F, JIANCAI)
+    assert node is not None and "name" not in node["properties"] and node["properties"]["uscc"] == JIANCAI
+    assert loaded.risk(F, JIANCAI) == score and holders
+    assert [(h["holder_key"], h["rel"]) for h in loaded.role_holders([JIANCAI])] == holders
+    assert loaded.shared_contacts(F, JIANCAI) == []
+    # still used by XINCAILIAO: kept; once that one is reset too, they are orphans
+    for label, key in contacts:
+        assert loaded.delete_orphans(label, [key]) == 0
+    loaded.reset_subjects(F, [XINCAILIAO])
+    for label, key in contacts:
+        assert loaded.delete_orphans(label, [key, key]) == 1
+        assert loaded.entity(label, key) is None

@@ -27,7 +27,7 @@ from typing import Any
 from graph.increment import LinkDiff, link_diff, linked_to, rescore_scope, stored_links
 from graph.model import NodeLabel, RiskScore
 from ingest.increment import Changes, merge_increment
-from ingest.records import Dataset, SubjectType
+from ingest.records import Dataset, Firm, Person, SubjectType
 from resolution.increment import IncrementResolution, resolve_increment, touched_entities
 from resolution.links import Link, LinkSource
 from resolution.resolver import Resolver
@@ -94,7 +94,7 @@ def old_contacts(changes: Changes) -> tuple[list[str], list[str]]:
     """Address and Phone keys the replaced rows of changed subjects were registered at."""
     from graph.rows import address_key, phone_keys
 
-    olds = [*changes.old_firms.values(), *changes.old_persons.values()]
+    olds: list[Firm | Person] = [*changes.old_firms.values(), *changes.old_persons.values()]
     addresses = sorted({a for x in olds if (a := address_key(x.address)) is not None})
     phones = sorted({p for x in olds for p in phone_keys(x.phone)})
     return addresses, phones

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, status
 
 from api.deps import AdminDep, JobsDep
-from api.schemas.jobs import JobOut, RetrainIn
+from api.schemas.jobs import IngestIn, JobOut, RetrainIn
 from api.services.jobs import retrain_fn
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
@@ -20,6 +20,17 @@ def post_retrain(caller: AdminDep, jobs: JobsDep, request: Request, body: Retrai
     name = "retrain" if kind == "all" else f"retrain-{kind}"
     job = jobs.submit(name, caller.principal.name, retrain_fn(kind, state.settings, state))
     caller.decided([], job_id=job.id, job=name)
+    return JobOut.model_validate(job, from_attributes=True)
+
+
+@router.post("/ingest", response_model=JobOut, status_code=status.HTTP_202_ACCEPTED)
+def post_ingest(caller: AdminDep, jobs: JobsDep, request: Request, body: IngestIn):
+    """Queue a daily increment (a folder on the server, contract format) for the served graph:
+    resolved, linked and rescored as `credgraph ingest` does; the result is the increment's report."""
+    from api.services.increment import ingest_job
+
+    job = jobs.submit("ingest", caller.principal.name, ingest_job(body, request.app.state))
+    caller.decided([], job_id=job.id, job="ingest")
     return JobOut.model_validate(job, from_attributes=True)
 
 

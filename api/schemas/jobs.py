@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -41,3 +41,13 @@ class RetrainKind(StrEnum):
 
 class RetrainIn(BaseModel):
     kind: RetrainKind = RetrainKind.ALL
+
+
+class IngestIn(BaseModel):
+    """A daily increment on the server: its folder, the state folder of the served graph, and the
+    base data directory the first time (see api.services.increment_state)."""
+
+    folder: str
+    state: str
+    base: str | None = None
+    as_of: date | None = None

@@ -222,9 +222,11 @@ def ingest_folder(
     as_of: date | None = None,
     matcher: Path | None = None,
     progress: bool = False,
+    served: Any = None,
 ) -> IncrementReport:
     """`credgraph ingest`: apply the increment in `inc_dir` to the graph whose state is `state_dir`
-    (see api.services.increment_state), initialising the state from `base_dir` the first time."""
+    (see api.services.increment_state), initialising the state from `base_dir` the first time.
+    `served` is a store already open (the API's, for POST /jobs/ingest): used and left open."""
     from api.pipeline import matcher_dir, run_pipeline, store_from_settings
     from api.services.increment_state import IncrementState
     from gnn.config import RiskConfig
@@ -248,18 +250,19 @@ def ingest_folder(
             "model_dir": str(settings.model_dir),
             "matcher": str(matcher or state.base_run / "matcher"),
         }
-        store: Any = (
-            MemoryStore(batch_size=settings.load_batch_size) if memory else store_from_settings(settings)
-        )
+        store: Any = served
+        if store is None:
+            store = MemoryStore(settings.load_batch_size) if memory else store_from_settings(settings)
         try:
             if store.counts().get(str(NodeLabel.FIRM), 0) == 0:
                 run_pipeline(
                     Path(base_dir), state.base_run, settings, as_of, progress=progress, store=store
                 )
-            if memory:
+            if isinstance(store, MemoryStore):
                 store.save(state.graph_snapshot)
         finally:
-            store.close()
+            if served is None:
+                store.close()
         state.save_dataset(read_dataset(Path(base_dir)))
         state.save_meta()
     saved_matcher = Path(matcher or state.meta.get("matcher", state.base_run / "matcher"))
@@ -289,21 +292,24 @@ def ingest_folder(
     def score_all(tables: Any, day: date, scope: set[tuple[str, str]]) -> list[RiskScore]:
         return score_scope(tables, day, RiskConfig(seed=settings.seed), settings.model_dir, scope)
 
-    store = (
-        MemoryStore.load(state.graph_snapshot, settings.load_batch_size)
-        if memory
-        else store_from_settings(settings)
-    )
+    store = served
+    if store is None:
+        store = (
+            MemoryStore.load(state.graph_snapshot, settings.load_batch_size)
+            if memory
+            else store_from_settings(settings)
+        )
     try:
         merged, applied = apply_increment(
             store, base, inc, make_resolver, score_all, as_of, tuple(settings.tier_thresholds), queue=queue
         )
         with applied.stage("save"):
-            if memory:
+            if isinstance(store, MemoryStore):
                 store.save(state.graph_snapshot)
             state.save_dataset(merged)
     finally:
-        store.close()
+        if served is None:
+            store.close()
     applied.increment = report.increment
     applied.seconds = {**report.seconds, **applied.seconds}
     path = state.record(applied.increment, data_files_hash(Path(inc_dir)), applied.as_dict())
@@ -361,3 +367,29 @@ def rescore_all(settings: Any, state_dir: Path | None, as_of: date | None) -> In
     finally:
         store.close()
     return report
+
+
+def ingest_job(body: Any, app_state: Any) -> Callable[[], dict[str, Any]]:
+    """POST /jobs/ingest: the increment applied to the served store; the served resolver is
+    rebuilt afterwards, so /resolve knows the new registry. Returns the report without its lists."""
+
+    def run() -> dict[str, Any]:
+        settings = app_state.settings
+        report = ingest_folder(
+            Path(body.folder),
+            Path(body.state),
+            settings,
+            Path(body.base) if body.base else None,
+            body.as_of,
+            served=app_state.store,
+        )
+        loader = getattr(app_state, "resolver_loader", None)
+        if loader is not None and any(report.registry.values()):
+            with app_state.resolver_lock:
+                app_state.resolver = loader()
+        out = report.as_dict()
+        for k in ("link_changes", "tier_changes", "rescored_subjects"):
+            out[k] = len(out[k])
+        return out
+
+    return run

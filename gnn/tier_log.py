@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Float, Integer, String, Text, create_engine, select
+from sqlalchemy import Date, DateTime, Float, Integer, String, Text, create_engine, insert, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 import migrations
@@ -42,7 +42,12 @@ class _Row(_Base):
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
 
 
-def _as_dict(r: _Row) -> dict[str, Any]:
+_COLUMNS = ("change_id", "on", "subject_type", "subject_id", "from_tier", "to_tier", "direction", "score",
+            "reason", "source", "run")
+_CHUNK = 500  # ids per IN (...) lookup: well under SQLite's bound-parameter limit
+
+
+def _as_dict(r: Any) -> dict[str, Any]:
     return {
         "id": r.change_id, "date": r.on.isoformat(), "subject_type": r.subject_type,
         "subject_id": r.subject_id, "from": r.from_tier, "to": r.to_tier, "direction": r.direction,
@@ -66,32 +71,36 @@ class TierLog:
     def append(self, changes: Sequence[dict[str, Any]]) -> int:
         """Store the changes (gnn.tiers.diff's dicts) whose id is new; returns how many were stored."""
         now = datetime.now(UTC).replace(tzinfo=None)
+        ids = list(dict.fromkeys(c["id"] for c in changes))
         with Session(self.engine) as s, s.begin():
-            ids = [c["id"] for c in changes]
-            known = set(s.scalars(select(_Row.change_id).where(_Row.change_id.in_(ids)))) if ids else set()
-            added = 0
+            known: set[str] = set()
+            for i in range(0, len(ids), _CHUNK):
+                known.update(s.scalars(select(_Row.change_id).where(_Row.change_id.in_(ids[i: i + _CHUNK]))))
+            rows = []
             for c in changes:
                 if c["id"] in known:
                     continue
                 known.add(c["id"])
-                s.add(_Row(
-                    change_id=c["id"], on=date.fromisoformat(c["date"]), subject_type=c["subject_type"],
-                    subject_id=c["subject_id"], from_tier=c["from"], to_tier=c["to"],
-                    direction=c["direction"], score=float(c["score"]), reason=c.get("reason") or "",
-                    source=c["source"], run=c.get("run") or "", recorded_at=now,
-                ))
-                added += 1
-        return added
+                rows.append({
+                    "change_id": c["id"], "on": date.fromisoformat(c["date"]),
+                    "subject_type": c["subject_type"], "subject_id": c["subject_id"],
+                    "from_tier": c["from"], "to_tier": c["to"], "direction": c["direction"],
+                    "score": float(c["score"]), "reason": c.get("reason") or "",
+                    "source": c["source"], "run": c.get("run") or "", "recorded_at": now,
+                })
+            if rows:
+                s.execute(insert(_Row), rows)  # one executemany, not an object per row
+        return len(rows)
 
     def changes(self, subject_id: str | None = None, subject_type: str | None = None) -> list[dict[str, Any]]:
         """Recorded changes (of one subject when given), in recorded order."""
-        q = select(_Row).order_by(_Row.seq)
+        q = select(*(getattr(_Row, c) for c in _COLUMNS)).order_by(_Row.seq)
         if subject_id is not None:
             q = q.where(_Row.subject_id == subject_id)
         if subject_type is not None:
             q = q.where(_Row.subject_type == subject_type)
-        with Session(self.engine) as s:
-            return [_as_dict(r) for r in s.scalars(q)]
+        with self.engine.connect() as conn:
+            return [_as_dict(r) for r in conn.execute(q)]
 
     def record(
         self,

@@ -51,11 +51,11 @@ LABELS = {
 _SUBJECT_LABELS = {"firm": NodeLabel.FIRM, "person": NodeLabel.PERSON}
 
 
-def feedback_changes(log: FeedbackLog) -> list[dict[str, Any]]:
-    """The inspection-feedback log's tier changes as tier-history rows (source `feedback`, the run
-    being the inspection event, whose id and outcome make the reason)."""
+def feedback_changes(log: FeedbackLog, subject_id: str | None = None) -> list[dict[str, Any]]:
+    """The inspection-feedback log's tier changes (of one subject when given) as tier-history rows
+    (source `feedback`, the run being the inspection event, whose id and outcome make the reason)."""
     out = []
-    for c in log.history():
+    for c in log.history(subject_id):
         out.append({
             "id": change_id("feedback", c.event_id, c.subject_type, c.subject_id, c.from_tier, c.to_tier),
             "date": c.as_of.isoformat(), "subject_type": c.subject_type, "subject_id": c.subject_id,
@@ -74,11 +74,14 @@ class TierHistory:
         self.log = TierLog(url)
         self.feedback = FeedbackLog(url)
 
-    def changes(self) -> list[dict[str, Any]]:
-        """Every change, by date (the tier log's before feedback's on one date), each id once."""
+    def changes(self, subject_type: str | None = None, subject_id: str | None = None) -> list[dict[str, Any]]:
+        """Every change (of one subject when given), by date (the tier log's before feedback's on one
+        date), each id once."""
         seen: set[str] = set()
         out = []
-        for c in merged(self.log.changes(), feedback_changes(self.feedback)):
+        fed = [c for c in feedback_changes(self.feedback, subject_id)
+               if subject_type is None or c["subject_type"] == subject_type]
+        for c in merged(self.log.changes(subject_id, subject_type), fed):
             if c["id"] not in seen:
                 seen.add(c["id"])
                 out.append(c)
@@ -140,7 +143,7 @@ def subject_tier(store: Any, settings: Settings, history: TierHistory, raw_id: s
         raise NotFoundError("no risk score for that subject (not scored yet)")
     parts = breakdown(score.top_reasons)
     stype = type_of(label)
-    past = [c for c in history.changes() if c["subject_id"] == key and c["subject_type"] == stype]
+    past = history.changes(stype, key)
     return SubjectTierOut(
         subject_type=stype, subject_id=key, name=props_of(row).get("name"), score=float(score.score),
         tier=tier_of(float(score.score), settings.tier_thresholds), thresholds=list(settings.tier_thresholds),

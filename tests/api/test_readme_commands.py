@@ -58,7 +58,8 @@ def command_path(argv: list[str]) -> list[str]:
 def test_the_readme_shows_every_command() -> None:
     shown = {" ".join(command_path(c)) for c in COMMANDS}
     expected = {
-        "run", "evaluate", "serve", "synth", "tiers", "inspect-draw", "train", "retrain",
+        "run", "evaluate", "serve", "synth", "tiers", "inspect-draw", "train", "retrain", "score",
+        "evaluate-risk",
         "keys create", "keys list", "review list", "review decide", "review next", "review import",
         "review export", "resolution model",
         "punish alerts", "punish tasks", "punish close", "punish rate", "punish feedback",

@@ -142,6 +142,8 @@ def load_of(text: str) -> str:
         r"shared (?:with other|2-core)|shared machine|under (?:other engineers' )?load", text
     )
     loaded = not said_quiet and (bool(said_shared) or any(f >= LOADED_AT for f in figures))
+    if not (figures or said_quiet or said_shared):
+        return "load not recorded"  # neither quiet nor loaded can be claimed
     shown = " → ".join(f"{f:g}" for f in figures) if figures else "not recorded"
     return f"{'**loaded**' if loaded else 'quiet'} (load {shown})"
 

@@ -365,8 +365,9 @@ def credit_resolution() -> list[Row]:
 def steward_loop() -> list[Row]:
     curves = read_json("steward_loop.json")
     text = read("steward_loop.md")
-    active = {int(v): (p, r, f) for v, p, r, f in curves["active"]}
-    random = {int(v): (p, r, f) for v, p, r, f in curves["random"]}
+    # each point: (verdicts, precision, recall, F1[, ...]) as bench/steward_loop.py writes it
+    active = {int(pt[0]): tuple(pt[1:4]) for pt in curves["active"]}
+    random = {int(pt[0]): tuple(pt[1:4]) for pt in curves["random"]}
     at = 1000 if 1000 in active and 1000 in random else max(set(active) & set(random))
     gain = active[at][2] - active[0][2]
     lowest = min(p for arm in (active, random) for p, _, _ in arm.values())

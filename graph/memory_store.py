@@ -333,6 +333,10 @@ class MemoryStore:
         ]
         return sorted(rows, key=lambda r: r["key"])
 
+    def risks(self, label: NodeLabel, keys: Sequence[str]) -> list[RiskScore]:
+        found = (self.risk(label, k) for k in dict.fromkeys(keys))
+        return [r for r in found if r is not None]
+
     def scored_subjects(self, label: NodeLabel) -> list[dict[str, Any]]:
         rows = [
             shaped(REGION_FIELDS, {"key": k, "name": p.get("name"), "region_code": p.get("region_code"),

@@ -321,6 +321,18 @@ class Neo4jStore:
         rows = [shaped(REGION_FIELDS, r) for r in self._read("read/firm_regions", query("read/firm_regions"))]
         return sorted(rows, key=lambda r: r["key"])
 
+    def risks(self, label: NodeLabel, keys: Sequence[str]) -> list[RiskScore]:
+        label = NodeLabel(label)
+        wanted = list(dict.fromkeys(keys))
+        text = query("read/risk_of_many", label=label)
+        found: dict[str, RiskScore] = {}
+        for i in range(0, len(wanted), _HOP_CHUNK):
+            for r in self._read("read/risk_of_many", text, keys=wanted[i: i + _HOP_CHUNK]):
+                score = risk_from_props(label, r["key"], r)
+                if score is not None:
+                    found[r["key"]] = score
+        return [found[k] for k in wanted if k in found]
+
     def scored_subjects(self, label: NodeLabel) -> list[dict[str, Any]]:
         text = query("read/scored_subjects", label=NodeLabel(label))
         rows = [shaped(REGION_FIELDS, r) for r in self._read("read/scored_subjects", text)]

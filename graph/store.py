@@ -126,6 +126,10 @@ class GraphStore(Protocol):
     def firm_regions(self) -> list[dict[str, Any]]:
         """Every firm's key, name, region_code and stored risk_score (None if unscored), by key."""
 
+    def risks(self, label: NodeLabel, keys: Sequence[str]) -> list[RiskScore]:
+        """The risk scores stored on the given subjects of `label` (one read, not one per key), in the
+        order of `keys`, each once; unknown or unscored keys are left out."""
+
     def scored_subjects(self, label: NodeLabel) -> list[dict[str, Any]]:
         """Every firm or person (by `label`) with a stored risk score: key, name, region_code (None
         for persons) and risk_score, by key; unscored subjects are left out."""

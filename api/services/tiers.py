@@ -184,14 +184,13 @@ def record(
     cuts = settings.tier_thresholds
     others = feedback_changes(history.feedback)
     last = last_tiers(merged(history.log.changes(), others))
-    rows, subjects = [], scored(store)
+    subjects = scored(store)
+    moved: dict[str, list[str]] = {t: [] for t in _SUBJECT_LABELS}
     for r in subjects:
-        k = (r["subject_type"], r["subject_id"])
-        if last.get(k) == tier_of(r["score"], cuts):
-            continue
-        risk = store.risk(_SUBJECT_LABELS[r["subject_type"]], r["subject_id"])
-        if risk is not None:
-            rows.extend(assign([risk], cuts))
+        if last.get((r["subject_type"], r["subject_id"])) != tier_of(r["score"], cuts):
+            moved[r["subject_type"]].append(r["subject_id"])
+    rows = [row for t, keys in moved.items() if keys
+            for row in assign(store.risks(_SUBJECT_LABELS[t], keys), cuts)]
     new = history.log.record(rows, as_of, source, run, others=others)
     return RecordOut(as_of=as_of, source=source, run=run, subjects=len(subjects),
                      changes=len(new), declined=sum(1 for c in new if c["direction"] == "declined"))

@@ -32,9 +32,27 @@ def test_scored_subjects_lists_only_scored_subjects_with_name_region_and_score(
     names = {f.uscc: f.name for f in example.firms}
     assert all(r["name"] == names[r["key"]] for r in firms)
     persons = loaded.scored_subjects(P)
-    assert persons == [{"key": "330821196911200177", "name": "王建国", "region_code": None, "risk_score": 0.3}]
+    assert persons == [
+        {"key": "330821196911200177", "name": "王建国", "region_code": None, "risk_score": 0.3}
+    ]
     ref = MemoryStore()
     ref.load_dataset(example)
     ref.write_risk_scores(SCORES)
     assert firms == ref.scored_subjects(F) and persons == ref.scored_subjects(P)
     assert all(isinstance(r["risk_score"], float) for r in firms + persons)
+
+
+def test_risks_reads_many_scores_at_once_in_the_order_asked(loaded: GraphStore, example: Dataset) -> None:
+    loaded.write_risk_scores(SCORES)
+    asked = ["91330803MA2D00037J", "92330803MA2D00010P", "91330106MA2D00061A", "91330803MA2D00037J",
+             "91330000UNKNOWN000"]  # scored, unscored, scored with 0.0, repeated, unknown
+    got = loaded.risks(F, asked)
+    assert got == [SCORES[0], SCORES[2]]
+    assert got == [loaded.risk(F, "91330803MA2D00037J"), loaded.risk(F, "91330106MA2D00061A")]
+    # a firm key names no person
+    assert loaded.risks(P, ["330821196911200177", "91330803MA2D00037J"]) == [SCORES[3]]
+    assert loaded.risks(F, []) == []
+    ref = MemoryStore()
+    ref.load_dataset(example)
+    ref.write_risk_scores(SCORES)
+    assert got == ref.risks(F, asked)

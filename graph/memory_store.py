@@ -338,11 +338,12 @@ class MemoryStore:
         return [r for r in found if r is not None]
 
     def scored_subjects(self, label: NodeLabel) -> list[dict[str, Any]]:
+        want = NodeLabel(label)
         rows = [
             shaped(REGION_FIELDS, {"key": k, "name": p.get("name"), "region_code": p.get("region_code"),
                                    "risk_score": p.get("risk_score")})
             for (lab, k), p in self.graph.nodes(data=True)
-            if lab == NodeLabel(label) and p.get("risk_score") is not None
+            if lab == want and p.get("risk_score") is not None
         ]
         return sorted(rows, key=lambda r: r["key"])
 

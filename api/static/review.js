@@ -40,6 +40,21 @@
     flash("Undone: " + (body.undone || "no verdict").replace("_", " ") + " on item " + body.item_id, "undone");
   }
 
+  // A key sends the verdict through htmx itself rather than clicking the button: right after a
+  // swap htmx may not have processed the new form yet, and a click then would post the plain
+  // form and reload the page without the confirmation.
+  function decide(verdict) {
+    const form = document.getElementById("decide");
+    if (!form) return;
+    const values = {
+      verdict: verdict,
+      skip: form.elements.skip ? form.elements.skip.value : "",
+      comment: form.elements.comment ? form.elements.comment.value : "",
+    };
+    form.querySelectorAll("button").forEach((b) => { b.disabled = true; });
+    htmx.ajax("POST", form.getAttribute("action"), { target: "#review", swap: "innerHTML", values: values });
+  }
+
   document.addEventListener("keydown", (e) => {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement;
@@ -57,7 +72,7 @@
     const button = document.getElementById(keys[e.key]);
     if (button && !button.disabled) {
       e.preventDefault();
-      button.click();
+      decide(button.value);
     }
   });
   document.addEventListener("click", (e) => {

@@ -18,8 +18,10 @@ def banner(host: str, port: int, n_keys: int) -> list[str]:
     base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     lines = [
         f"API:                {base}/  (OpenAPI: {base}/openapi.json)",
+        f"API docs (offline): {base}/docs",
         f"investigator page:  {base}/ui/investigate",
         f"steward page:       {base}/ui/review",
+        f"punishment tasks:   {base}/ui/punish",
     ]
     if n_keys:
         lines.append(f"{n_keys} API key(s) configured")

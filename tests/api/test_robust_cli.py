@@ -87,6 +87,8 @@ def test_serve_banner_warns_loudly_without_keys() -> None:
     lines = banner("127.0.0.1", 8000, 0)
     assert "http://127.0.0.1:8000/ui/investigate" in "\n".join(lines)
     assert "http://127.0.0.1:8000/ui/review" in "\n".join(lines)
+    assert "http://127.0.0.1:8000/docs" in "\n".join(lines)
+    assert "http://127.0.0.1:8000/ui/punish" in "\n".join(lines)
     assert any("no API keys are configured" in line for line in lines)
     assert any("credgraph keys create" in line for line in lines)
     assert not any("no API keys" in line for line in banner("0.0.0.0", 9000, 2))

@@ -15,11 +15,12 @@ Steward verdicts stand: the resolver applies them to every record it scores.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import ahocorasick
 
+from ingest.codes import parse_masked_id
 from ingest.increment import Changes
 from ingest.records import Dataset, SubjectType
 from resolution.features import RecordContext
@@ -70,21 +71,28 @@ def entity_keys(resolver: Resolver, firms: set[str], persons: set[str], changes:
     return {k for k in keys if len(k) >= 2}
 
 
-def texts_hit(contexts: Sequence[RecordContext], keys: set[str]) -> list[RecordContext]:
-    """The contexts whose text or location contains any of `keys`."""
+def texts_hit(texts: Iterable[tuple[RecordKey, str, str | None]], keys: set[str]) -> set[RecordKey]:
+    """The records whose text or location contains any of `keys` (one automaton, one pass)."""
     if not keys:
-        return []
+        return set()
     auto = ahocorasick.Automaton()
     for k in keys:
         auto.add_word(k, k)
     auto.make_automaton()
-    out = []
-    for ctx in contexts:
-        if any(True for _ in auto.iter(ctx.text)) or (
-            ctx.location and any(True for _ in auto.iter(ctx.location))
-        ):
-            out.append(ctx)
+    out = set()
+    for rec, text, location in texts:
+        if any(True for _ in auto.iter(text)) or (location and any(True for _ in auto.iter(location))):
+            out.add(rec)
     return out
+
+
+def _old_texts(ds: Dataset, skip: set[RecordKey]) -> Iterator[tuple[RecordKey, str, str | None]]:
+    for e in ds.events:
+        if ("events", e.event_id) not in skip:
+            yield ("events", e.event_id), e.text, e.location
+    for r in ds.credit_records:
+        if r.needs_resolution and ("credit_records", r.record_id) not in skip:
+            yield ("credit_records", r.record_id), r.subject_name, None
 
 
 @dataclass
@@ -133,29 +141,21 @@ def resolve_increment(
         for i in ids:
             recheck |= linked_to.get((etype, i), set())
     if firms or persons:
-        old = [
-            c
-            for c in _contexts(
-                resolver,
-                merged,
-                (e.event_id for e in merged.events),
-                (r.record_id for r in merged.credit_records),
-            )
-            if (c.source, c.record_id) not in fresh_keys
+        recheck |= texts_hit(_old_texts(merged, fresh_keys), entity_keys(resolver, firms, persons, changes))
+        old_credit = [
+            r
+            for r in merged.credit_records
+            if r.needs_resolution and ("credit_records", r.record_id) not in fresh_keys
         ]
-        recheck |= {
-            (c.source, c.record_id) for c in texts_hit(old, entity_keys(resolver, firms, persons, changes))
-        }
         if changes.new_firms or changes.new_persons:
             # the credit model's code evidence counts the registered subjects a mask fits among all
             # registered: a registry that grew changes every credit record's weight a little
-            recheck |= {(c.source, c.record_id) for c in old if c.source == "credit_records"}
+            recheck |= {("credit_records", r.record_id) for r in old_credit}
         codes = firms | persons
-        recheck |= {
-            (c.source, c.record_id)
-            for c in old
-            if c.masked is not None and any(c.masked.matches(x) for x in codes)
-        }
+        for r in old_credit:
+            mask = parse_masked_id(r.masked_id) if r.masked_id else None
+            if mask is not None and any(mask.matches(x) for x in codes):
+                recheck.add(("credit_records", r.record_id))
     recheck -= fresh_keys
     again = _contexts(
         resolver,

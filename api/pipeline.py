@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from graph.features_cut import default_as_of
 from graph.model import RiskScore
 from graph.store import GraphStore, open_store
 from ingest.dataset import read_dataset, write_quarantine_report
+from ingest.errors import ConfigError
 from resolution.links import Link
 
 RESOLUTION_COLUMNS = ["source", "record_id", "entity_type", "entity_id", "score", "decision", "evidence"]
@@ -66,6 +68,28 @@ def store_from_settings(settings: Settings) -> GraphStore:
     )
 
 
+def check_memory(rows_read: dict[str, int], progress: bool) -> None:
+    """Refuse a run the embedded store cannot hold before it starts (graph.memory_budget's estimate)."""
+    from graph.memory_budget import available_from, judge
+
+    def text(path: str) -> str | None:
+        try:
+            return Path(path).read_text()
+        except OSError:
+            return None
+
+    available = available_from(
+        text("/proc/meminfo") or "", text("/sys/fs/cgroup/memory.max"), text("/sys/fs/cgroup/memory.current")
+    )
+    if not available:
+        return  # not Linux, or nothing readable: no basis for a verdict
+    verdict = judge(rows_read, available)
+    if verdict.refuse:
+        raise ConfigError(verdict.message())
+    if verdict.warn and progress:
+        print(f"warning: {verdict.message()}", file=sys.stderr)
+
+
 def run_pipeline(
     data_dir: Path,
     out_dir: Path,
@@ -94,6 +118,8 @@ def run_pipeline(
         # values cleared on rows that still loaded (bad phone, masked legal-rep id...): reported apart
         write_quarantine_report(ds.warnings, out_dir / "warnings.csv")
         summary.warnings = len(ds.warnings)
+    if store is None and not settings.uses_neo4j and settings.memory_check:
+        check_memory(ds.rows_read, progress)
 
     with summary.stage("resolve"):
         queue = ReviewQueue(settings.review_db_url)

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     )
     neo4j_database: str = "neo4j"
     load_batch_size: int = 5000
+    # refuse a run the embedded store cannot hold (graph.memory_budget); off = try anyway
+    memory_check: bool = True
     review_db_url: str = "sqlite:///credgraph-review.db"
     model_dir: Path = Path("models")
     # the matcher registry; default MODEL_DIR/matcher, fixed when the settings are read, so a run

@@ -27,11 +27,16 @@ def register(app: typer.Typer) -> None:
         graph: Annotated[str | None, typer.Option("--graph", help="memory or bolt://host:port")] = None,
         quiet: Annotated[bool, typer.Option("--quiet", help="no progress bars")] = False,
         strict: Annotated[bool, typer.Option("--strict", help="exit 3 if any row was quarantined")] = False,
+        no_memory_check: Annotated[
+            bool, typer.Option("--no-memory-check", help="run on the embedded store even if it looks too big")
+        ] = False,
     ) -> None:
         """Ingest, resolve, load the graph, score risk; write resolutions.csv and risk_scores.csv."""
         settings = Settings()
         if graph:
             settings = settings.model_copy(update={"graph_uri": graph})
+        if no_memory_check:
+            settings = settings.model_copy(update={"memory_check": False})
         if "model_dir" not in settings.model_fields_set:
             # a run is self-contained unless a registry is named (CREDGRAPH_MODEL_DIR): the same
             # data gives the same outputs whatever an earlier run left in the working directory

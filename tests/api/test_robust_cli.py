@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -185,3 +186,16 @@ def test_importing_torch_geometric_after_the_cli_prints_no_warning() -> None:
     code = "import api.cli, torch_geometric"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert run.returncode == 0 and "Warning" not in run.stderr, run.stderr
+
+
+def test_run_refuses_a_world_the_embedded_store_cannot_hold(tmp_path: Path, monkeypatch: Any) -> None:
+    import graph.memory_budget as budget
+
+    monkeypatch.setattr(budget, "BYTES_PER_ROW", 2**50)  # every row now "needs" a petabyte
+    result = invoke("run", str(EXAMPLE), "--out", str(tmp_path / "out"), "--quiet")
+    assert result.exit_code == 2, result.output
+    assert "embedded graph store would need" in result.output and "bolt://" in result.output
+    assert not (tmp_path / "out" / "resolutions.csv").exists()  # refused before resolving
+    forced = invoke("run", str(EXAMPLE), "--out", str(tmp_path / "out2"), "--quiet", "--no-memory-check")
+    assert forced.exit_code == 0, forced.output
+    assert (tmp_path / "out2" / "resolutions.csv").exists()

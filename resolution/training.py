@@ -282,16 +282,30 @@ class MatcherRetrain:
 
 
 def _train_supervised(
-    model: FellegiSunterModel, gamma: np.ndarray, y: np.ndarray, etype: str, min_labels: int
+    model: FellegiSunterModel,
+    gamma: np.ndarray,
+    y: np.ndarray,
+    etype: str,
+    min_labels: int,
+    offset: np.ndarray | None = None,
 ) -> SupervisedMatcher:
+    """The bounded correction, fitted with `offset` (each pair's log-odds after competition with
+    the other candidates of its mention, as the run scored it) in place of the EM column: a
+    verdict answers for the pair as the run saw it, so a homonym that lost to its twin teaches the
+    matcher nothing about the pattern it shares with unambiguous pairs. Scoring later applies the
+    correction to the EM log-odds before competition, which gives the same log-odds after it."""
     sup = SupervisedMatcher(
         model.specs,
         kind="offset",  # a bounded correction to the EM log-odds
         min_labels=min_labels,
-        metadata={"entity_type": etype, "trained_on": "steward verdicts"},
+        metadata={"entity_type": etype, "trained_on": "steward verdicts, offset after competition"},
         baseline_column=-1,  # the EM log-odds (supervised_features' last column)
     )
-    return sup.fit(supervised_features(model, gamma), y)
+    x = supervised_features(model, gamma)
+    if offset is not None:
+        q = np.clip(np.asarray(offset, dtype=np.float64), 1e-6, 1 - 1e-6)
+        x[:, -1] = np.log(q) - np.log1p(-q)
+    return sup.fit(x, y)
 
 
 @dataclass(slots=True)
@@ -336,18 +350,29 @@ def candidate_matcher(
     fold_sup: list[dict[str, SupervisedMatcher]] = [{} for _ in range(folds)]
     for etype, (gamma, y, keys) in data.items():
         model = cand.models[etype]
+        # the EM score of each labelled pair as the run saw it; pairs no candidate proposes any
+        # more, or that a cap or an explaining-away rule decides, teach the matcher nothing
+        if not keys:
+            trained[etype] = False
+            continue
+        base = score_labelled(_bare(cand, {}), ds, keys)
+        use = base.eligible & (base.p > 0)
         try:
-            cand.supervised[etype] = _train_supervised(model, gamma, y, etype, min_labels)
+            cand.supervised[etype] = _train_supervised(
+                model, gamma[use], y[use], etype, min_labels, base.p[use]
+            )
             trained[etype] = True
         except ModelError:
             trained[etype] = False
             continue
         fold = np.array([_fold(k, folds) for k in keys])
         for f in range(folds):
+            rest = (fold != f) & use
             try:
-                rest = fold != f
                 small = min(min_labels, 20)
-                fold_sup[f][etype] = _train_supervised(model, gamma[rest], y[rest], etype, small)
+                fold_sup[f][etype] = _train_supervised(
+                    model, gamma[rest], y[rest], etype, small, base.p[rest]
+                )
             except ModelError:
                 pass  # this fold's training part is too small: its pairs keep the EM probability
     keys = [k for _, (_, _, ks) in data.items() for k in ks]

@@ -1,4 +1,5 @@
-"""Background jobs kept in the shared SQL database (migrations/), run on the worker that took them.
+"""Background jobs kept in the shared SQL database (api.services.job_store), run on the worker that
+took them.
 
 With `serve --workers N` a request for a job may reach any worker, so the job record lives in
 the `jobs` table, not in one process's memory: any worker answers `GET /jobs/{id}`, and the record
@@ -12,196 +13,21 @@ marked failed with the reason, and its lock is taken over.
 
 from __future__ import annotations
 
-import json
-import os
-import secrets
-import socket
 import threading
 import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, String, Text, create_engine, delete, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
-
-import migrations
+from api.services.job_store import ACTIVE, LIVE, JobRecord, JobStore, utcnow, worker_id
 from ingest.errors import NotFoundError
+
+__all__ = ["JobRecord", "JobRunner", "JobStore", "rebuild_for", "retrain_fn"]
 
 JobFn = Callable[[], dict[str, Any] | None]
 RETRAIN_LOCK = "retrain"
-ACTIVE = ("queued", "running")
-_LIVE: set[str] = set()  # the runners alive in this process (tests and embedders may hold several)
-
-
-class _Base(DeclarativeBase):
-    pass
-
-
-class _JobRow(_Base):
-    __tablename__ = "jobs"
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(32))
-    requested_by: Mapped[str] = mapped_column(String(128))
-    status: Mapped[str] = mapped_column(String(16), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    started_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-    worker: Mapped[str] = mapped_column(String(64))
-    attempts: Mapped[int] = mapped_column(Integer)
-    result: Mapped[str | None] = mapped_column(Text, nullable=True)
-    error: Mapped[str | None] = mapped_column(Text, nullable=True)
-
-
-class _LockRow(_Base):
-    __tablename__ = "job_locks"
-    name: Mapped[str] = mapped_column(String(32), primary_key=True)
-    job_id: Mapped[str] = mapped_column(String(32))
-    worker: Mapped[str] = mapped_column(String(64))
-    heartbeat_at: Mapped[datetime] = mapped_column(DateTime)
-
-
-@dataclass
-class JobRecord:
-    id: str
-    kind: str
-    requested_by: str
-    status: str = "queued"  # queued -> running -> succeeded | failed
-    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
-    result: dict[str, Any] | None = None
-    error: str | None = None
-    worker: str = ""
-    attempts: int = 0
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def _aware(d: datetime | None) -> datetime | None:
-    return None if d is None else d.replace(tzinfo=UTC)
-
-
-def _record(r: _JobRow) -> JobRecord:
-    return JobRecord(
-        id=r.id, kind=r.kind, requested_by=r.requested_by, status=r.status,
-        created_at=_aware(r.created_at) or datetime.now(UTC), started_at=_aware(r.started_at),
-        finished_at=_aware(r.finished_at), result=json.loads(r.result) if r.result else None,
-        error=r.error, worker=r.worker, attempts=r.attempts,
-    )
-
-
-def worker_id() -> str:
-    """host:pid:nonce - the nonce tells a restarted process from the one before it with its pid."""
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
-
-
-def _dead(worker: str, me: str) -> bool:
-    """True when `worker` certainly stopped: one of this process's pid that is not running here
-    (an earlier life, as a container's PID 1 after a restart), or a pid gone on this host. A
-    worker on another host is judged by its heartbeat alone."""
-    host, _, rest = worker.partition(":")
-    pid, _, _nonce = rest.partition(":")
-    if host != socket.gethostname()[:40] or not pid.isdigit() or worker == me:
-        return False
-    if int(pid) == os.getpid():
-        return worker not in _LIVE
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
-
-
-class JobStore:
-    """The jobs and job_locks tables."""
-
-    def __init__(self, url: str) -> None:
-        self.engine = create_engine(url, future=True)
-        migrations.upgrade(self.engine)
-
-    def add(self, job: JobRecord) -> None:
-        now = _now()
-        with Session(self.engine) as s, s.begin():
-            s.add(_JobRow(id=job.id, kind=job.kind, requested_by=job.requested_by, status=job.status,
-                          created_at=now, heartbeat_at=now, worker=job.worker, attempts=job.attempts))
-
-    def get(self, job_id: str) -> JobRecord:
-        with Session(self.engine) as s:
-            row = s.get(_JobRow, job_id)
-            if row is None:
-                raise NotFoundError(f"no job {job_id!r}")
-            return _record(row)
-
-    def update(self, job_id: str, **values: Any) -> None:
-        if "result" in values and values["result"] is not None:
-            values["result"] = json.dumps(values["result"], default=str, ensure_ascii=False)
-        with self.engine.begin() as conn:
-            conn.execute(update(_JobRow).where(_JobRow.id == job_id).values(**values))
-
-    def heartbeat(self, worker: str) -> None:
-        """Mark this worker's active jobs and its locks as alive."""
-        now = _now()
-        with self.engine.begin() as conn:
-            conn.execute(update(_JobRow).where(_JobRow.worker == worker, _JobRow.status.in_(ACTIVE))
-                         .values(heartbeat_at=now))
-            conn.execute(update(_LockRow).where(_LockRow.worker == worker).values(heartbeat_at=now))
-
-    def acquire(self, name: str, job_id: str, worker: str, lease_s: float, me: str) -> bool:
-        """Take lock `name` for a job; True when held. A lock whose holder died or stopped
-        heartbeating for `lease_s` is taken over (compare-and-set on its heartbeat)."""
-        now = _now()
-        try:
-            with Session(self.engine) as s, s.begin():
-                row = s.get(_LockRow, name)
-                if row is None:
-                    s.add(_LockRow(name=name, job_id=job_id, worker=worker, heartbeat_at=now))
-                    return True
-                if row.job_id == job_id:
-                    return True
-                holder, beat = row.worker, row.heartbeat_at
-        except IntegrityError:
-            return False  # another worker inserted it first
-        if not (_dead(holder, me) or beat < now - timedelta(seconds=lease_s)):
-            return False
-        with self.engine.begin() as conn:
-            took = conn.execute(
-                update(_LockRow).where(_LockRow.name == name, _LockRow.worker == holder,
-                                       _LockRow.heartbeat_at == beat)
-                .values(job_id=job_id, worker=worker, heartbeat_at=now)
-            )
-        return took.rowcount == 1
-
-    def release(self, name: str, job_id: str) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(delete(_LockRow).where(_LockRow.name == name, _LockRow.job_id == job_id))
-
-    def orphans(self, me: str, lease_s: float) -> list[JobRecord]:
-        """Active jobs of other workers that died or stopped heartbeating."""
-        stale = _now() - timedelta(seconds=lease_s)
-        with Session(self.engine) as s:
-            rows = s.scalars(select(_JobRow).where(_JobRow.status.in_(ACTIVE), _JobRow.worker != me)).all()
-            return [_record(r) for r in rows
-                    if _dead(r.worker, me) or (r.heartbeat_at or r.created_at) < stale]
-
-    def claim(self, job: JobRecord, me: str) -> bool:
-        """Make an orphan this worker's (compare-and-set on its worker and attempts)."""
-        with self.engine.begin() as conn:
-            took = conn.execute(
-                update(_JobRow).where(_JobRow.id == job.id, _JobRow.worker == job.worker,
-                                      _JobRow.attempts == job.attempts, _JobRow.status.in_(ACTIVE))
-                .values(worker=me, status="queued", attempts=job.attempts + 1, heartbeat_at=_now())
-            )
-        return took.rowcount == 1
 
 
 class JobRunner:
@@ -219,20 +45,28 @@ class JobRunner:
     ) -> None:
         self.store = store
         self.worker = worker or worker_id()
-        _LIVE.add(self.worker)
+        LIVE.add(self.worker)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="credgraph-job")
         self._on_finish = on_finish
         self._rebuild = rebuild
         self.lease_s = lease_s
         self.max_attempts = max_attempts
         self._stop = threading.Event()
-        self._beat = threading.Thread(target=self._beat_loop, name="credgraph-job-beat", daemon=True)
-        self._beat.start()
+        self._beat: threading.Thread | None = None
+        self._beat_lock = threading.Lock()
+
+    def _start_beating(self) -> None:
+        """The heartbeat thread, started with the first job or recovery (not when merely built)."""
+        with self._beat_lock:
+            if self._beat is None and not self._stop.is_set():
+                self._beat = threading.Thread(target=self._beat_loop, name="credgraph-job-beat", daemon=True)
+                self._beat.start()
 
     def submit(self, kind: str, requested_by: str, fn: JobFn) -> JobRecord:
         job = JobRecord(id=uuid.uuid4().hex[:16], kind=kind, requested_by=requested_by,
                         worker=self.worker, attempts=1)
         self.store.add(job)
+        self._start_beating()
         self._pool.submit(self._run, job, fn)
         return job
 
@@ -249,6 +83,7 @@ class JobRunner:
     def recover(self) -> list[str]:
         """Take over the jobs of workers that died: run them again (when `rebuild` knows their
         kind and attempts are left) or mark them failed. Returns the ids handled."""
+        self._start_beating()
         handled = []
         for job in self.store.orphans(self.worker, self.lease_s):
             if not self.store.claim(job, self.worker):
@@ -256,13 +91,13 @@ class JobRunner:
             handled.append(job.id)
             why = f"interrupted: worker {job.worker} stopped during attempt {job.attempts}"
             if self._rebuild is None or job.attempts >= self.max_attempts:
-                self.store.update(job.id, status="failed", error=why, finished_at=_now())
+                self.store.update(job.id, status="failed", error=why, finished_at=utcnow())
                 continue
             try:
                 fn = self._rebuild(job.kind)
             except Exception as exc:  # noqa: BLE001 - a job that cannot be rebuilt fails, recorded
                 self.store.update(
-                    job.id, status="failed", error=f"{why}; not rerun: {exc}", finished_at=_now()
+                    job.id, status="failed", error=f"{why}; not rerun: {exc}", finished_at=utcnow()
                 )
                 continue
             self._pool.submit(self._run, self.store.get(job.id), fn)
@@ -276,7 +111,7 @@ class JobRunner:
             time.sleep(0.2)
         if self._stop.is_set():
             return
-        self.store.update(job.id, status="running", started_at=_now())
+        self.store.update(job.id, status="running", started_at=utcnow())
         try:
             result = fn()
             done = {"status": "succeeded", "result": dict(result) if result else {}}
@@ -285,7 +120,7 @@ class JobRunner:
         finally:
             if lock:
                 self.store.release(lock, job.id)
-        self.store.update(job.id, finished_at=_now(), **done)
+        self.store.update(job.id, finished_at=utcnow(), **done)
         if self._on_finish:
             self._on_finish(self.store.get(job.id))
 
@@ -298,7 +133,7 @@ class JobRunner:
                 continue
 
     def shutdown(self) -> None:
-        _LIVE.discard(self.worker)
+        LIVE.discard(self.worker)
         self._stop.set()
         self._pool.shutdown(wait=False, cancel_futures=True)
 

@@ -22,7 +22,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from api.security import Role
-from api.services.jobs import JobRunner, JobStore, _LockRow
+from api.services.job_store import JobStore, _LockRow
+from api.services.jobs import JobRunner
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -156,3 +157,13 @@ def test_two_api_workers_share_jobs(app, settings, store, queue, keyring) -> Non
         assert seen.status_code == 200 and seen.json()["status"] == final.status == "succeeded"
         assert seen.json()["result"] == {"promoted": False, "reason": "test job"}
         assert two.get("/jobs/nope", headers=h).status_code == 404
+
+
+def test_an_app_that_is_only_built_opens_no_database(tmp_path: Path) -> None:
+    from api.app import create_app
+    from api.settings import Settings
+
+    db = tmp_path / "review.db"
+    app = create_app(Settings(review_db_url=f"sqlite:///{db}", audit_log=tmp_path / "audit.jsonl"))
+    assert not db.exists()  # e.g. a tool that only reads the OpenAPI schema leaves nothing behind
+    app.state.jobs.shutdown()

@@ -154,7 +154,7 @@ def test_upgrade_keeps_the_decisions_of_a_create_all_database(tmp_path, with_ori
 
 
 def _diffs(engine: Engine) -> list:
-    from api.services import jobs
+    from api.services import job_store as jobs
     from gnn import tier_log
     from graph import feedback, task_store
     from resolution import review_queue

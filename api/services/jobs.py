@@ -1,14 +1,14 @@
 """Background jobs kept in the shared SQL database (api.services.job_store), run on the worker that
 took them.
 
-With `serve --workers N` a request for a job may reach any worker, so the job record lives in
-the `jobs` table, not in one process's memory: any worker answers `GET /jobs/{id}`, and the record
-outlives a restart. Retrains write the model registry, so only one runs at a time across all
-workers: a job takes the `retrain` row of `job_locks` before it starts and gives it back when done;
-a second retrain stays queued until then. A worker heartbeats its jobs and locks; the jobs of a
-worker that died (its process gone on this host, or its heartbeat older than the lease) are run
-again by a live worker that knows how to (`rebuild`), at most `max_attempts` times in all, else
-marked failed with the reason, and its lock is taken over.
+With `serve --workers N` a request for a job may reach any worker, so the job record lives in the
+`jobs` table, not in one process's memory: any worker answers `GET /jobs/{id}`, and the record
+outlives a restart. Retrains write the model registry and increments (POST /jobs/ingest) the served
+graph, so only one of them runs at a time across all workers: such a job takes the `retrain` row of
+`job_locks` before it starts and gives it back when done; the next stays queued. A worker heartbeats
+its jobs and locks; the jobs of a worker that died (its process gone on this host, or its heartbeat
+older than the lease) are run again by a live worker that knows how to (`rebuild`), at most
+`max_attempts` times in all, else marked failed with the reason, and its lock is taken over.
 """
 
 from __future__ import annotations
@@ -104,7 +104,8 @@ class JobRunner:
         return handled
 
     def _run(self, job: JobRecord, fn: JobFn) -> None:
-        lock = RETRAIN_LOCK if job.kind.startswith("retrain") else None
+        # retrains and increments both rewrite what is served (registry, graph): one at a time
+        lock = RETRAIN_LOCK if job.kind.startswith("retrain") or job.kind == "ingest" else None
         while lock and not self._stop.is_set():
             if self.store.acquire(lock, job.id, self.worker, self.lease_s, self.worker):
                 break

@@ -53,8 +53,9 @@ def site_root() -> Response:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, next: str = "/ui/") -> Response:
-    return templates.TemplateResponse(request, "login.html", {"next": next, "error": None})
+def login_form(request: Request, settings: SettingsDep, next: str = "/ui/") -> Response:
+    hours = f"{settings.session_ttl_s / 3600:g}"
+    return templates.TemplateResponse(request, "login.html", {"next": next, "error": None, "hours": hours})
 
 
 @router.post("/login")

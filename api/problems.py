@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ingest.errors import (
     ConfigError,
+    ConflictError,
     ContractError,
     CredgraphError,
     GraphStoreError,
@@ -30,6 +31,7 @@ _KINDS: dict[type[CredgraphError], tuple[int, str, str]] = {
     NotFoundError: (404, "not-found", "Not found"),
     ContractError: (422, "contract", "Input breaks the data contract"),
     ModelError: (409, "model", "Model unavailable or refused"),
+    ConflictError: (409, "conflict", "Not possible in the current state"),
     GraphStoreError: (503, "graph-store", "Graph store unavailable"),
     ConfigError: (500, "config", "Server misconfigured"),
 }

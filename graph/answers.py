@@ -10,6 +10,8 @@ from typing import Any
 
 from graph.model import NodeLabel
 from graph.paths import NodeRef
+from ingest.records import SubjectType
+from resolution.links import Decision, Link, LinkSource
 
 
 def search_rank(text: str, key: str, name: str | None, other_names: Sequence[str]) -> int | None:
@@ -44,3 +46,22 @@ def entity_answer(ref: NodeRef, props: dict[str, Any], records: list[dict[str, A
         key=lambda r: (str(r["record"].get("decided_on", "")), r["record"]["record_id"], r["link"]["rid"])
     )
     return {"label": ref[0], "key": ref[1], "properties": props, "credit_records": records}
+
+
+def record_link(source: LinkSource, record_id: str, row: dict[str, Any]) -> Link:
+    """A stored resolution link read back (record_links): the same Link the resolver wrote."""
+    entity_type = SubjectType.FIRM if str(row["label"]) == NodeLabel.FIRM else SubjectType.PERSON
+    return Link(
+        LinkSource(source),
+        record_id,
+        entity_type,
+        str(row["key"]),
+        float(row.get("score") or 0.0),
+        Decision(str(row["decision"])),
+        str(row.get("evidence") or ""),
+        str(row.get("model_version") or ""),
+    )
+
+
+def link_order(link: Link) -> tuple[str, str, str, str]:
+    return (link.model_version, link.entity_type.value, link.entity_id, link.decision.value)

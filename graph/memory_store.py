@@ -18,7 +18,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.answers import entity_answer, hit, hit_order, search_rank
+from graph.answers import entity_answer, hit, hit_order, link_order, record_link, search_rank
 from graph.export import RawEdge, build_tables
 from graph.model import (
     AFFILIATION_RELS,
@@ -119,6 +119,24 @@ class MemoryStore:
     def delete_links(self, source: LinkSource, record_ids: Sequence[str], model_version: str) -> int:
         rows = [{"record_id": r, "model_version": model_version} for r in record_ids]
         return self._delete_links({LinkSource(source): rows})
+
+    def record_links(self, source: LinkSource, record_id: str) -> list[Link]:
+        source = LinkSource(source)
+        g = self.graph
+        if source == LinkSource.EVENTS:
+            ref = (NodeLabel.EVENT, record_id)
+            found = [(v, d) for _, v, d in g.out_edges(ref, data=True)] if ref in g else []
+            rel = RelType.MENTIONS
+        else:
+            ref = (NodeLabel.CREDIT_RECORD, record_id)
+            found = [(u, d) for u, _, d in g.in_edges(ref, data=True)] if ref in g else []
+            rel = RelType.SUBJECT_OF
+        links = [
+            record_link(source, record_id, {**d, "label": other[0], "key": other[1]})
+            for other, d in found
+            if d["rel"] == rel and d.get("model_version") is not None and other[0] in _SUBJECTS
+        ]
+        return sorted(links, key=link_order)
 
     def _delete_links(self, deletes: dict[LinkSource, list[Row]]) -> int:
         g, removed = self.graph, 0

@@ -16,7 +16,7 @@ from typing import Any
 import neo4j
 from neo4j.exceptions import DriverError, Neo4jError
 
-from graph.answers import entity_answer, hit, hit_order
+from graph.answers import entity_answer, hit, hit_order, link_order, record_link
 from graph.export import RawEdge, build_tables
 from graph.model import (
     AFFILIATION_RELS,
@@ -313,6 +313,12 @@ class Neo4jStore:
         if label not in _SUBJECTS:
             return []
         return self._ties("read/role_ties", query("read/role_ties", label=label), keys, str(label))
+
+    def record_links(self, source: LinkSource, record_id: str) -> list[Link]:
+        source = LinkSource(source)
+        name = "read/record_links_events" if source == LinkSource.EVENTS else "read/record_links_credit"
+        rows = self._read(name, query(name), record_id=record_id)
+        return sorted((record_link(source, record_id, native(r)) for r in rows), key=link_order)
 
     def role_holders(self, keys: Sequence[str]) -> list[dict[str, Any]]:
         return self._ties("read/role_holders", query("read/role_holders"), keys, None)

@@ -58,6 +58,10 @@ class GraphStore(Protocol):
         resolved SUBJECT_OF of credit records; published links are kept): a record an increment
         re-resolved to no candidate keeps none. Returns links removed."""
 
+    def record_links(self, source: LinkSource, record_id: str) -> list[Link]:
+        """Every resolution link stored for one event or credit record (all model versions,
+        rejected ones too), sorted: what a steward's verdict on that record must override."""
+
     def reset_subjects(self, label: NodeLabel, keys: Sequence[str]) -> int:
         """Drop every property of these Firm/Person nodes but the key and risk_*, and their
         REGISTERED_AT / HAS_PHONE relationships (before a changed row is merged again, so cleared

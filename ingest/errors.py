@@ -35,5 +35,10 @@ class NotFoundError(CredgraphError):
     """An entity, model version or review item asked for does not exist."""
 
 
+class ConflictError(CredgraphError):
+    """A request that the current state does not allow (disputing a record published with the
+    subject's own code, which no matcher decided)."""
+
+
 class ModelError(CredgraphError):
     """A model cannot be trained, loaded or promoted."""

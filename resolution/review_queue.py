@@ -76,6 +76,44 @@ class _Decision(_Base):
     origin: Mapped[str] = mapped_column(String(256), default="")
 
 
+class _Dispute(_Base):
+    """An investigator's doubt about a link (migration 0004): not a verdict; it puts the pair in
+    front of the stewards and stays 'open' until a steward decides the pair."""
+
+    __tablename__ = "review_disputes"
+    __table_args__ = (Index("ix_review_disputes_item", "item_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    item_id: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(32))
+    record_id: Mapped[str] = mapped_column(String(128))
+    entity_type: Mapped[str] = mapped_column(String(16))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    who: Mapped[str] = mapped_column(String(256))
+    comment: Mapped[str] = mapped_column(Text)
+    disputed_at: Mapped[datetime] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(16))
+
+
+# a disputed pair goes before every other pending item (the page and `review next`)
+DISPUTE_IMPACT = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Dispute:
+    """Who doubted which link, why, when, and whether a steward has decided it since."""
+
+    dispute_id: int
+    item_id: int
+    source: str
+    record_id: str
+    entity_type: str
+    entity_id: str
+    who: str
+    comment: str
+    disputed_at: datetime
+    status: str
+
+
 @dataclass(frozen=True, slots=True)
 class ReviewItem:
     """What a steward sees: the record text, the mention, the candidate, score and evidence."""
@@ -259,6 +297,53 @@ class ReviewQueue:
                 raise NotFoundError(f"review item {item_id} does not exist")
             return _item(row)
 
+    # ------------------------------------------------------------------ disputes
+    def dispute(self, item: Mapping[str, object], who: str, comment: str) -> tuple[ReviewItem, Dispute]:
+        """An investigator doubts a link: the pair is queued if it was not, reopened if a steward
+        had decided it, put ahead of every other item, and the doubt is kept with who and why.
+        Nothing is linked or unlinked: only a steward's verdict does that."""
+        self.enqueue([item])
+        key = (str(item["source"]), str(item["record_id"]), str(item["entity_type"]), str(item["entity_id"]))
+        with Session(self.engine) as s, s.begin():
+            row = s.scalars(
+                select(_Item).where(
+                    _Item.source == key[0],
+                    _Item.record_id == key[1],
+                    _Item.entity_type == key[2],
+                    _Item.entity_id == key[3],
+                )
+            ).one()
+            row.status = "pending"
+            row.impact = max(row.impact or 0, DISPUTE_IMPACT)
+            rec = _Dispute(
+                item_id=row.id, source=key[0], record_id=key[1], entity_type=key[2], entity_id=key[3],
+                who=who, comment=comment, disputed_at=_now(), status="open",
+            )
+            s.add(rec)
+            s.flush()
+            return _item(row), _dispute(rec)
+
+    def disputes(self, open_only: bool = False) -> list[Dispute]:
+        """Every dispute, oldest first (only those no steward has decided since, if asked)."""
+        with Session(self.engine) as s:
+            q = select(_Dispute).order_by(_Dispute.id)
+            if open_only:
+                q = q.where(_Dispute.status == "open")
+            return [_dispute(r) for r in s.scalars(q).all()]
+
+    def disputed_pending(self) -> list[ReviewItem]:
+        """Pending items with an open dispute, oldest dispute first: what a steward sees first."""
+        with Session(self.engine) as s:
+            ids = s.scalars(
+                select(_Dispute.item_id).where(_Dispute.status == "open").order_by(_Dispute.id)
+            ).all()
+            out: list[ReviewItem] = []
+            for item_id in dict.fromkeys(ids):
+                row = s.get(_Item, item_id)
+                if row is not None and row.status == "pending":
+                    out.append(_item(row))
+            return out
+
     # ------------------------------------------------------------------ decisions
     def decide(
         self, item_id: int, verdict: Verdict | str, who: str, comment: str = "", origin: str = ""
@@ -287,6 +372,7 @@ class ReviewQueue:
             s.add(rec)
             if v is not Verdict.UNSURE:
                 row.status = "decided"
+                _settle_disputes(s, item_id)
             s.flush()
             return _decision(rec)
 
@@ -310,6 +396,14 @@ class ReviewQueue:
                 decided_at=_now(),
             )
             s.add(rec)
+            if v in (Verdict.MATCH, Verdict.NO_MATCH):
+                for item_id in s.scalars(
+                    select(_Dispute.item_id).where(
+                        _Dispute.source == key[0], _Dispute.record_id == key[1],
+                        _Dispute.entity_type == key[2], _Dispute.entity_id == key[3],
+                    )
+                ).all():
+                    _settle_disputes(s, item_id)
             s.flush()
             return _decision(rec)
 
@@ -429,3 +523,16 @@ def _decision(r: _Decision) -> DecisionRecord:
         r.origin or "",
     )
 
+
+def _dispute(r: _Dispute) -> Dispute:
+    return Dispute(
+        dispute_id=r.id, item_id=r.item_id, source=r.source, record_id=r.record_id,
+        entity_type=r.entity_type, entity_id=r.entity_id, who=r.who, comment=r.comment,
+        disputed_at=r.disputed_at, status=r.status,
+    )
+
+
+def _settle_disputes(s: Session, item_id: int) -> None:
+    """A steward's match or no-match answers every open dispute of the item."""
+    for d in s.scalars(select(_Dispute).where(_Dispute.item_id == item_id, _Dispute.status == "open")):
+        d.status = "settled"

@@ -6,11 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import InvestigatorDep, SettingsDep, StoreDep
+from api.deps import InvestigatorDep, QueueDep, SettingsDep, StoreDep
 from api.schemas.common import Page
+from api.schemas.disputes import DisputeIn, DisputeOut
 from api.schemas.entities import EntityProfile, SearchHit
 from api.schemas.graph import AssociateOut
 from api.services import entities as svc
+from api.services.disputes import dispute_record_link
 from graph.model import ROLE_RELS
 from ingest.records import Role
 
@@ -59,3 +61,16 @@ def get_associates(
     offset = min(offset, max(settings.max_results - limit, 0))
     _, key, page = svc.associates(store, entity_id, depth, rels, limit, offset, with_risk)
     return caller.respond(page, key)
+
+
+@router.post("/{entity_id}/records/{record_id}/dispute", response_model=DisputeOut, status_code=201)
+def dispute_record(
+    caller: InvestigatorDep, store: StoreDep, queue: QueueDep, entity_id: str, record_id: str, body: DisputeIn
+):
+    """Say a resolved credit record is not this subject's: the link goes first in the stewards'
+    queue with your comment; only a steward's verdict unlinks it."""
+    out = dispute_record_link(store, queue, entity_id, record_id, caller.principal.name, body.comment)
+    caller.decided([out.entity_id, record_id], item_id=out.item_id, dispute=out.dispute_id)
+    response = caller.respond(out, out.entity_id)
+    response.status_code = 201
+    return response

@@ -9,6 +9,7 @@ Pages call the same services as the JSON routes and are audited and masked the s
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,7 +24,8 @@ from api.security import Principal, Role
 from api.services import entities as ent_svc
 from api.services import resolution as res_svc
 from api.services import risk as risk_svc
-from ingest.errors import NotFoundError
+from api.services.disputes import dispute_record_link
+from ingest.errors import ConflictError, NotFoundError
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 root = APIRouter(include_in_schema=False)
@@ -234,3 +236,33 @@ def subject_partial(
         return caller
     ctx = _subject_context(caller, store, settings, entity_id)
     return templates.TemplateResponse(request, "_subject.html", ctx)
+
+
+@router.post("/subject/{entity_id}/records/{record_id}/dispute", response_class=HTMLResponse)
+def subject_record_dispute(
+    request: Request,
+    keyring: KeyRingDep,
+    audit: AuditDep,
+    store: StoreDep,
+    queue: QueueDep,
+    entity_id: str,
+    record_id: str,
+    comment: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    """The 'not this subject' form beside a resolved record: queued first for the stewards."""
+    caller = _caller(request, keyring, audit, _INVESTIGATOR)
+    if isinstance(caller, Response):
+        return caller
+    comment = comment.strip()
+    if not comment:
+        return HTMLResponse('<span class="dispute-refused">say why: a dispute needs a reason</span>')
+    try:
+        out = dispute_record_link(store, queue, entity_id, record_id, caller.principal.name, comment)
+    except (ConflictError, NotFoundError) as exc:
+        # 200 so htmx swaps the message in where the form was (it leaves 4xx answers unswapped)
+        return HTMLResponse(f'<span class="dispute-refused">{escape(str(exc))}</span>')
+    caller.decided([out.entity_id, record_id], item_id=out.item_id, dispute=out.dispute_id)
+    return HTMLResponse(
+        f'<span class="disputed" data-item="{out.item_id}">Sent to the stewards, first in their queue '
+        f"(review item {out.item_id}); the link stays until a steward decides.</span>"
+    )

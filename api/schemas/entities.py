@@ -44,6 +44,9 @@ class CreditRecordOut(BaseModel):
         None, description="auto_link or review when resolved from a masked code"
     )
     link_score: float | None = None
+    link_evidence: str | None = Field(
+        None, description="the matcher's evidence for a resolved link (log2 Bayes factor per comparison)"
+    )
 
 
 class SharedContactOut(BaseModel):

@@ -140,6 +140,7 @@ def _records(row: dict[str, Any]) -> list[CreditRecordOut]:
         data["grounded"] = bool(data.get("document_no"))
         data["link_decision"] = link.get("decision")
         data["link_score"] = clean_value(link.get("score"))
+        data["link_evidence"] = clean_value(link.get("evidence")) if data["link_decision"] else None
         out.append(CreditRecordOut.model_validate(data))
     out.sort(key=lambda r: (r.decided_on or "", r.record_id), reverse=True)
     return out

@@ -243,8 +243,47 @@ def apply_verdict(queue: Any, store: Any, resolver: Any, source: str, record_id:
     if store is None:
         return 0
     auto = resolver.config.auto_threshold if resolver is not None else 0.8
-    links = steward_links(queue, source, record_id, auto)
+    links = steward_links(queue, source, record_id, auto) + overruled_links(queue, store, source, record_id)
     return int(store.write_links(links)) if links else 0
+
+
+def overruled_links(queue: Any, store: Any, source: str, record_id: str) -> list[Any]:
+    """The matcher's own links of a record that a steward has said no to, rewritten as rejected
+    in their model version (with the other links of that version as they were), so a wrong link
+    leaves the graph, the subject's records and its risk reasons at once, not at the next run.
+    (A no-match withdrawn later comes back with the next run or retrain, which resolve again.)"""
+    from dataclasses import replace
+
+    from resolution.decisions import Verdict as V
+    from resolution.links import Decision, LinkSource
+
+    latest = queue.steward_decisions().latest
+    refused = {
+        (key[2], key[3]): rec
+        for key, rec in latest.items()
+        if key[0] == source and key[1] == record_id and rec.verdict is V.NO_MATCH
+    }
+    if not refused or not hasattr(store, "record_links"):
+        return []
+    by_version: dict[str, list[Any]] = {}
+    for link in store.record_links(LinkSource(source), record_id):
+        if link.model_version != STEWARD_VERSION:
+            by_version.setdefault(link.model_version, []).append(link)
+    out: list[Any] = []
+    for version_links in by_version.values():
+        changed = False
+        rewritten = []
+        for link in version_links:
+            rec = refused.get((link.entity_type.value, link.entity_id))
+            if rec is not None and link.decision is not Decision.REJECTED:
+                was = f"was {link.decision.value} {link.score:.2f}"
+                note = f"steward: no_match by {rec.who} ({was}); {link.evidence}"
+                link = replace(link, decision=Decision.REJECTED, evidence=note)
+                changed = True
+            rewritten.append(link)
+        if changed:
+            out += rewritten
+    return out
 
 
 def undo(queue: Any, item_id: str, who: str) -> tuple[UndoOut, Any]:
@@ -450,7 +489,11 @@ def review_context(
 
 
 def active_order(queue: Any, n: int) -> list[Any]:
-    """The first n pending items in the order the steward page and `review next` use."""
+    """The first n pending items in the order the steward page and `review next` use: links an
+    investigator disputed first (oldest dispute first), then the active choice."""
     from resolution.active import choose
 
-    return choose(queue.pool(), n)
+    disputed = list(queue.disputed_pending())[:n]
+    seen = {it.item_id for it in disputed}
+    rest = [it for it in queue.pool() if it.item_id not in seen]
+    return disputed + choose(rest, n - len(disputed))

@@ -240,3 +240,17 @@ def test_reset_subjects_and_delete_orphans(loaded: GraphStore) -> None:
     for label, key in contacts:
         assert loaded.delete_orphans(label, [key, key]) == 1
         assert loaded.entity(label, key) is None
+
+
+def test_record_links_reads_back_every_version_of_one_record(loaded: GraphStore) -> None:
+    """What a steward's no-match overrides: the record's links as the resolver wrote them, every
+    model version and decision; published SUBJECT_OF (no model version) is not a resolution link."""
+    written = _links("m1", 0.9) + _links("m2", 0.7)
+    loaded.write_links(written)
+    for source, record_id in ((LinkSource.EVENTS, "E1"), (LinkSource.CREDIT_RECORDS, "C2")):
+        got = loaded.record_links(source, record_id)
+        want = [lk for lk in written if lk.source == source and lk.record_id == record_id]
+        key = lambda lk: (lk.model_version, lk.entity_type.value, lk.entity_id)  # noqa: E731
+        assert sorted(got, key=key) == sorted(want, key=key)
+    assert loaded.record_links(LinkSource.CREDIT_RECORDS, "C3") == []  # published with its code
+    assert loaded.record_links(LinkSource.EVENTS, "E404") == []

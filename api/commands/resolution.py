@@ -106,17 +106,17 @@ def review_next(
 ) -> None:
     """The pairs whose verdict would teach the matcher most, as a CSV a steward can answer: add a
     `verdict` column (match / no_match / unsure) and `credgraph review import` it."""
-    from api.pipeline import matcher_dir
-    from resolution.active import ActiveConfig, choose, choose_random
-    from resolution.registry import MatcherRegistry
+    from api.services.resolution import active_config, active_order
+    from resolution.active import choose_random
     from resolution.review_queue import ReviewQueue
 
     settings = Settings()
-    pool = ReviewQueue(settings.review_db_url).pool()
+    queue = ReviewQueue(settings.review_db_url)
+    pool = queue.pool()
     # uncertainty is measured against the cut the promoted matcher decides with (verdicts move it)
-    auto = MatcherRegistry(matcher_dir(settings)).auto_threshold()
-    cfg = ActiveConfig(auto_threshold=auto) if auto is not None else ActiveConfig()
-    picked = choose(pool, n, cfg) if random_seed is None else choose_random(pool, n, random_seed)
+    cfg = active_config(settings)
+    # disputed links first, then the active choice: the same order as the steward page
+    picked = active_order(queue, n, cfg) if random_seed is None else choose_random(pool, n, random_seed)
     write_ask_csv(picked, out)
     console.print(f"{len(picked)} of {len(pool)} pending pairs -> {out}")
 

@@ -26,7 +26,7 @@ def get_queue(
     """Pending items, the ones whose verdict teaches the matcher most first (uncertainty spread
     over comparison patterns, near-misses included), each with its candidate's profile."""
     total = int(queue.count_pending())
-    chosen = svc.active_order(queue, offset + limit)[offset:]
+    chosen = svc.active_order(queue, offset + limit, svc.active_config(settings))[offset:]
     items = [svc.item_out(i, store, settings.max_results) for i in chosen]
     page = Page[ReviewItemOut](
         items=items,

@@ -444,10 +444,20 @@ def _done(
     return {**out.model_dump(mode="json"), "item": caller.view(item), "candidate_name": name}
 
 
-def next_item(queue: Any, skip: set[str]) -> Any | None:
+def active_config(settings: Any) -> Any:
+    """The active choice's settings: uncertainty at the cut the promoted matcher decides with."""
+    from api.pipeline import matcher_dir
+    from resolution.active import ActiveConfig
+    from resolution.registry import MatcherRegistry
+
+    auto = MatcherRegistry(matcher_dir(settings)).auto_threshold()
+    return ActiveConfig(auto_threshold=auto) if auto is not None else ActiveConfig()
+
+
+def next_item(queue: Any, skip: set[str], cfg: Any = None) -> Any | None:
     """The pending item a steward sees next: the active choice (resolution.active), skipping the
     items this steward passed over with 'next'."""
-    for it in active_order(queue, len(skip) + 1):
+    for it in active_order(queue, len(skip) + 1, cfg):
         if str(it.item_id) not in skip:
             return it
     return None
@@ -466,7 +476,7 @@ def review_context(
     confirmation of the decision just made."""
     item = None
     competitors: list[dict[str, Any]] = []
-    nxt = next_item(queue, skip)
+    nxt = next_item(queue, skip, active_config(settings))
     if nxt is not None:
         out = item_out(nxt, store, settings.max_results)
         item = caller.view(out, out.entity_id)
@@ -488,12 +498,13 @@ def review_context(
     }
 
 
-def active_order(queue: Any, n: int) -> list[Any]:
+def active_order(queue: Any, n: int, cfg: Any = None) -> list[Any]:
     """The first n pending items in the order the steward page and `review next` use: links an
-    investigator disputed first (oldest dispute first), then the active choice."""
+    investigator disputed first (oldest dispute first), then the active choice (resolution.active,
+    uncertainty measured at `cfg`'s cut)."""
     from resolution.active import choose
 
     disputed = list(queue.disputed_pending())[:n]
     seen = {it.item_id for it in disputed}
     rest = [it for it in queue.pool() if it.item_id not in seen]
-    return disputed + choose(rest, n - len(disputed))
+    return disputed + choose(rest, n - len(disputed), cfg)

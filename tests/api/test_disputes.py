@@ -119,3 +119,31 @@ def test_subject_page_shows_how_a_record_was_linked_and_takes_a_dispute(
     assert [d.comment for d in queue.disputes()] == ["另有其人"]
     refused = client.post(f"/ui/subject/{FIRM}/records/C3/dispute", data={"comment": "x"})
     assert "publishing authority" in refused.text
+
+
+def test_review_next_asks_about_disputed_links_first(tmp_path: Any) -> None:
+    import csv
+
+    from typer.testing import CliRunner
+
+    from api.cli import app
+    from resolution.review_queue import ReviewQueue
+
+    url = f"sqlite:///{tmp_path / 'q.db'}"
+    q = ReviewQueue(url)
+    unsure = {"source": "events", "record_id": "E1", "entity_type": "firm", "entity_id": "F1", "score": 0.5}
+    sure = {
+        "source": "credit_records",
+        "record_id": "C2",
+        "entity_type": "person",
+        "entity_id": PERSON,
+        "score": 0.99,
+    }
+    q.enqueue([unsure])
+    q.dispute(sure, "investigator-li", "另有其人")  # a near-certain link, but disputed
+    env = {"CREDGRAPH_REVIEW_DB_URL": url, "CREDGRAPH_MODEL_DIR": str(tmp_path / "models")}
+    out = tmp_path / "ask.csv"
+    result = CliRunner().invoke(app, ["review", "next", "--n", "2", "--out", str(out)], env=env)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["record_id"] for r in rows] == ["C2", "E1"]

@@ -196,6 +196,8 @@ class SupervisedMatcher:
         ±max_correction (0 outside the labelled baseline range, where EM stays in charge)."""
         if self.kind != "offset" or not self.fitted:
             raise ModelError("only a trained offset matcher has a correction")
+        if self.baseline_column is None:
+            raise ModelError("an offset matcher needs its baseline column")
         x = self._matrix(X, check=True)
         w = np.asarray(self._params["coef"], dtype=np.float64)
         c = np.clip(_without(x, self.baseline_column) @ w + float(self._params["intercept"]),

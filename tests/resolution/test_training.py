@@ -124,8 +124,16 @@ def test_saved_version_reloads_with_the_same_answers(small_world, tmp_path):
     assert [(x.entity_id, x.score, x.decision) for x in a] == [(x.entity_id, x.score, x.decision) for x in b]
 
 
-def _m(est_f1: float, est_p: float, log_loss: float, changed: float = 0.0) -> dict[str, float]:
-    return {"est_f1": est_f1, "est_precision": est_p, "log_loss": log_loss, "changed_share": changed}
+def _m(
+    est_f1: float, est_p: float, log_loss: float, changed: float = 0.0, f1: float = 0.6
+) -> dict[str, float]:
+    return {
+        "est_f1": est_f1,
+        "est_precision": est_p,
+        "log_loss": log_loss,
+        "changed_share": changed,
+        "f1": f1,
+    }
 
 
 def test_promotion_needs_a_better_expected_f1_at_the_precision_floor_and_a_bounded_change():
@@ -141,6 +149,15 @@ def test_promotion_needs_a_better_expected_f1_at_the_precision_floor_and_a_bound
     for what, new in refused.items():
         ok, reason = _judge(new, old)
         assert not ok and reason.startswith("not better"), what
+
+
+def test_a_candidate_deciding_unlabelled_records_alike_is_judged_on_the_held_out_verdicts():
+    old = _m(0.9947, 0.99, 0.45, f1=0.67)
+    # the same decisions on unlabelled records (expected F1 a calibration hair lower), better verdicts
+    assert _judge(_m(0.9938, 0.99, 0.36, changed=0.0, f1=0.71), old)[0]
+    assert not _judge(_m(0.9938, 0.99, 0.36, changed=0.0, f1=0.66), old)[0]  # worse held-out F1
+    assert not _judge(_m(0.9938, 0.99, 0.47, changed=0.0, f1=0.71), old)[0]  # worse held-out log loss
+    assert not _judge(_m(0.9938, 0.99, 0.36, changed=0.05, f1=0.71), old)[0]  # decides differently: F1 rules
 
 
 def test_bounded_correction_keeps_sure_em_matches(small_world, tmp_path):
@@ -169,9 +186,22 @@ def test_bounded_correction_keeps_sure_em_matches(small_world, tmp_path):
         assert np.all(np.abs(z_new - z_em) <= sup.max_correction + 1e-6)
     sure = [lk for lk in links if lk.score >= 0.999]
     assert sure
-    again = {(lk.source.value, lk.record_id, lk.entity_type.value, lk.entity_id): lk for lk in
-             Resolver(cand.gz, cand.config, cand.models["firm"], cand.models["person"], None,
-                      cand.supervised, cand.credit).resolve_events(ds.events)}
-    kept = [lk for lk in sure if (k := (lk.source.value, lk.record_id, lk.entity_type.value, lk.entity_id))
-            in again and again[k].score >= 0.99]
+    again = {
+        (lk.source.value, lk.record_id, lk.entity_type.value, lk.entity_id): lk
+        for lk in Resolver(
+            cand.gz,
+            cand.config,
+            cand.models["firm"],
+            cand.models["person"],
+            None,
+            cand.supervised,
+            cand.credit,
+        ).resolve_events(ds.events)
+    }
+    kept = [
+        lk
+        for lk in sure
+        if (k := (lk.source.value, lk.record_id, lk.entity_type.value, lk.entity_id)) in again
+        and again[k].score >= 0.99
+    ]
     assert len(kept) >= 0.98 * len([lk for lk in sure if lk.source.value == "events"])

@@ -5,6 +5,7 @@ order, in a fresh folder holding only `examples/`), and its curl queries answer.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 import shlex
@@ -63,6 +64,7 @@ def test_the_readme_shows_every_command() -> None:
         "keys create", "keys list", "review list", "review decide", "review next", "review import",
         "review export", "resolution model",
         "punish alerts", "punish tasks", "punish close", "punish rate", "punish feedback",
+        "ingest", "rescore",
     }  # fmt: skip
     assert expected <= shown, expected - shown
     assert any(c[1:3] == ["retrain", "--matcher"] for c in COMMANDS)
@@ -140,7 +142,8 @@ def test_the_readme_commands_run_as_written(tmp_path: Path, monkeypatch: pytest.
         assert result.exit_code == 0, (argv, result.output, result.exception)
         ran.append(" ".join(command_path(argv)))
     must_run = ("run", "evaluate", "tiers", "inspect-draw", "keys create", "review next", "review import",
-                "retrain", "resolution model", "punish close", "punish feedback")  # fmt: skip
+                "retrain", "resolution model", "punish close", "punish feedback", "ingest",
+                "rescore")  # fmt: skip
     for expected in must_run:
         assert expected in ran, f"credgraph {expected} was not run"
     assert (tmp_path / "out" / "ex" / "evaluation.md").is_file()
@@ -148,6 +151,8 @@ def test_the_readme_commands_run_as_written(tmp_path: Path, monkeypatch: pytest.
     assert (tmp_path / "inspection_draw.json").is_file()
     assert (tmp_path / "weights.png").stat().st_size > 1000
     assert (tmp_path / "tiers" / "tiers.csv").is_file()
+    increments = json.loads((tmp_path / "state" / "state.json").read_text(encoding="utf-8"))["increments"]
+    assert len(increments) == 2  # the day, then the same day again
     keys = (tmp_path / "credgraph-keys.json").read_text(encoding="utf-8")
     assert "alice" in keys and "investigator" in keys
     exported = list(csv.DictReader((tmp_path / "verdicts.csv").open(encoding="utf-8")))

@@ -15,8 +15,8 @@ them); each one's verdict-calibrated score gives its expected auto-link precisio
 sample of unlabelled records. The candidate is saved as a new version either way and promoted only
 when its expected F1 is higher (or, when it changes almost none of the unlabelled auto links, its
 F1 and log loss on the held-out verdicts are better), its expected precision at least
-`PROMOTE_MIN_PRECISION`, its held-out log loss not worse, and it changes at most `MAX_CHANGED` of
-the unlabelled auto links.
+`PROMOTE_MIN_PRECISION` (or the incumbent's, where that is lower already), its held-out log loss
+not worse, and it changes at most `MAX_CHANGED` of the unlabelled auto links.
 """
 
 from __future__ import annotations
@@ -485,7 +485,9 @@ def _judge(new: dict[str, float], old: dict[str, float]) -> tuple[bool, str]:
     better_verdicts = new["f1"] > old["f1"] and new["log_loss"] < old["log_loss"]
     if not (better_unlabelled or (alike and better_verdicts)):
         why.append(f"expected F1 {new['est_f1']:.4f} vs {old['est_f1']:.4f}")
-    if new["est_precision"] < PROMOTE_MIN_PRECISION:
+    # the floor, or the incumbent's own expected precision where that is lower already: a floor the
+    # incumbent misses cannot be a reason to keep it against a candidate at least as precise
+    if new["est_precision"] < min(PROMOTE_MIN_PRECISION, old["est_precision"]):
         why.append(f"expected precision {new['est_precision']:.4f} < {PROMOTE_MIN_PRECISION}")
     if new["log_loss"] > old["log_loss"] + LOG_LOSS_SLACK:
         why.append(f"held-out log loss {new['log_loss']:.4f} vs {old['log_loss']:.4f}")

@@ -14,7 +14,8 @@ from graph.queries import query
 
 NAMES = cypher.names()
 DUMMY: dict[str, Any] = {
-    "rows": [], "keys": [], "rels": [], "kinds": [], "key": "", "text": "", "limit": 1, "seconds": 1
+    "rows": [], "keys": [], "rels": [], "kinds": [], "key": "", "text": "", "limit": 1, "seconds": 1,
+    "record_id": "",
 }
 LABELS = {str(x) for x in NodeLabel}
 

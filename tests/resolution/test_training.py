@@ -151,6 +151,12 @@ def test_promotion_needs_a_better_expected_f1_at_the_precision_floor_and_a_bound
         assert not ok and reason.startswith("not better"), what
 
 
+def test_the_precision_floor_bends_to_an_incumbent_already_below_it():
+    old = _m(0.90, 0.970, 0.40)
+    assert _judge(_m(0.93, 0.974, 0.35, 0.05), old)[0]  # below 0.98, but above the incumbent
+    assert not _judge(_m(0.93, 0.965, 0.35, 0.05), old)[0]  # less precise than the incumbent
+
+
 def test_a_candidate_deciding_unlabelled_records_alike_is_judged_on_the_held_out_verdicts():
     old = _m(0.9947, 0.99, 0.45, f1=0.67)
     # the same decisions on unlabelled records (expected F1 a calibration hair lower), better verdicts

@@ -51,7 +51,7 @@ CREDIT_PERSON_LEVELS: dict[str, tuple[str, ...]] = {
     "name": ("different name", "homophone or one-character slip", "exact name"),
     "masked_name": ("visible characters differ", "visible characters agree"),
     "code": ("visible digits conflict", "visible digits consistent"),
-    "region": ("other province", "same province", "same city", "same district"),
+    "region": ("other province", "other city in the province", "other district in the city", "same district"),
 }
 NAMES = tuple(CREDIT_PERSON_LEVELS)
 # weak priors for m (what a true subject's published record looks like) and the share of

@@ -34,7 +34,7 @@ FIRM_LEVELS: dict[str, tuple[str, ...]] = {
     "name_rarity": ("name key shared by 4+ firms", "name key shared by 2-3 firms", "unique name key"),
     "code": ("other USCC in text", "masked USCC consistent", "USCC ="),
     "phone": ("phone in text differs", "phone = registered phone of 3+ firms", "phone = registered phone"),
-    "region": ("other province", "same province", "same city", "same district"),
+    "region": ("other province", "other city in the province", "other district in the city", "same district"),
     "address": ("place differs", "town or road =", "road and number =", "full street address ="),
     "person": (
         "person named holds no role here",
@@ -55,7 +55,7 @@ PERSON_LEVELS: dict[str, tuple[str, ...]] = {
     "name_rarity": ("name shared by 6+ people", "name shared by 2-5 people", "unique name"),
     "code": ("ID conflicts", "masked ID consistent", "resident ID ="),
     "phone": ("phone in text differs", "phone = a mentioned firm's phone too", "phone = own phone"),
-    "region": ("other province", "same province", "same city", "same district"),
+    "region": ("other province", "other city in the province", "other district in the city", "same district"),
     "firm": (
         "firms mentioned, no role in them",
         "holds a role at a mentioned firm",

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from ingest.normalize import MaskedId
+from resolution.business import BusinessWord
 from resolution.gazetteer import ALIAS, FULL, HOMOPHONE, SHORT, Gazetteer
-from resolution.mentions import ROLE_WORDS, Mentions, PersonHit, SurnameForm, _role_near
+from resolution.mentions import ROLE_WORDS, FirmHit, Mentions, PersonHit, SurnameForm, _role_near
 
 NULL = -1
 # comparison name -> level labels (index = level)
@@ -42,6 +43,11 @@ FIRM_LEVELS: dict[str, tuple[str, ...]] = {
         "named person holds a role here, firm not named",
         "named person holds a role here",
         "named person holds that role here",
+    ),
+    "business": (
+        "trade named beside it is another industry",
+        "trade named beside it may be its industry",
+        "trade named beside it is its industry",
     ),
 }
 PERSON_LEVELS: dict[str, tuple[str, ...]] = {
@@ -329,7 +335,34 @@ def firm_row(ctx: RecordContext, m: Mentions, gz: Gazetteer, fi: int, person_men
                     person = 1
     if person >= 3 and name_lvl < 3 and code != 2 and phone != 2 and address < 3:
         person = 2  # only the person points here: that is how the firm became a candidate
-    return [name_lvl, rarity, code, phone, region, address, person]
+    business = gz.business.level(_words_beside(ctx.text, m, fi, hit, gz), f.industry)
+    return [name_lvl, rarity, code, phone, region, address, person, business]
+
+
+BESIDE_AFTER = 8  # 荣丰的农业开发公司, 顺鼎那家日用品店, 珍贝路489号照相馆: the trade follows the mention
+BESIDE_BEFORE = 4  # 一家面馆叫荣昶
+
+
+def _words_beside(text: str, m: Mentions, fi: int, hit: FirmHit | None, gz: Gazetteer) -> list[BusinessWord]:
+    """Business words right beside what made this firm a candidate (its name hit, its address,
+    its phone). Words elsewhere describe the matter (售后服务, 过期食品), not the subject; words
+    inside its own name hit (虚假广告 heard as 徐家广告) are the name, already counted."""
+    spans: list[tuple[int, int]] = []
+    if hit is not None:
+        spans.append((hit.start, hit.end))
+    key = m.address_firms.get(fi)
+    if key and (at := text.find(key)) >= 0:
+        spans.append((at, at + len(key)))
+    own_phones = set(gz.firm_phones[fi])
+    spans += [(c.start, c.end) for c in m.codes if c.kind == "phone" and c.value in own_phones]
+    out = []
+    for w in m.business:
+        for s, e in spans:
+            inside = w.start < e and s < w.end
+            if not inside and (e <= w.start <= e + BESIDE_AFTER or s - BESIDE_BEFORE <= w.end <= s):
+                out.append(w)
+                break
+    return out
 
 
 def _exact_neutral(region: int, code: int, phone: int) -> int:

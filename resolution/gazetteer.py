@@ -16,6 +16,7 @@ import ahocorasick
 
 from ingest.normalize import normalize_phones, normalize_text
 from ingest.records import Dataset, Firm, Person
+from resolution.business import BusinessVocabulary
 from resolution.names import (
     PinyinCoder,
     admin_places,
@@ -147,6 +148,8 @@ class Gazetteer:
         cores = [strip_region(strip_org_form(n), ordered_places) for n in cleaned]
         tails = learn_industry_tails(cores)
         self.firm_core: list[str] = cores
+        # what kind of business each name-tail word means, learned from this registry
+        self.business = BusinessVocabulary.learn(cores, [f.industry for f in self.firms], self.place_words)
         self.firm_short: list[str] = []
         keys: dict[str, dict[int, int]] = defaultdict(dict)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import jieba
 
+from resolution.business import BusinessWord
 from resolution.codes_in_text import CodeMention, find_codes
 from resolution.gazetteer import ALIAS, HOMOPHONE, Gazetteer, parse_address
 
@@ -127,6 +128,7 @@ class Mentions:
     towns: set[str] = field(default_factory=set)
     roads: set[str] = field(default_factory=set)
     road_numbers: set[str] = field(default_factory=set)
+    business: list[BusinessWord] = field(default_factory=list)  # 照相馆, 饭店: what kind of business
 
     @property
     def phones(self) -> set[str]:
@@ -233,8 +235,59 @@ def _close_spelling(seen: str, key: str) -> bool:
     return 2 * same >= len(key)
 
 
+# a code right after these (with no reporting verb between) is the reporter's own number
+_REPORTER_CODE = (
+    "来电人",
+    "来电号码",
+    "来电电话",
+    "来电手机",
+    "回访电话",
+    "投诉人",
+    "举报人",
+    "反映人",
+    "报料人",
+    "求助人",
+    "市民",
+    "群众",
+)
+# ... unless the reporter speaks or acts on someone between the word and the code (执法人员对公司（电话）)
+_REPORTING = ("反映", "称", "投诉", "举报", "说", "表示", "报称", "求助", "对", "向", "在", "到")
+_CLAUSE_END = frozenset("，。；;,！!？?\n")
+
+
+def _reporters_code(text: str, code: CodeMention) -> bool:
+    """Whether a phone or ID in the text is the reporter's (来电号码19631279649, 来电人许女士
+    （13812345678）反映): it names who called, not the subject, and must not count against one."""
+    if code.kind not in ("phone", "resident_id", "masked_id"):
+        return False
+    before = text[max(0, code.start - 16) : code.start]
+    for marker in _REPORTER_CODE:
+        at = before.rfind(marker)
+        if at < 0:
+            continue
+        gap = before[at + len(marker) :]
+        if (
+            len(gap) <= 10
+            and not any(ch in _CLAUSE_END for ch in gap)
+            and not any(v in gap for v in _REPORTING)
+        ):
+            return True
+    return False
+
+
 def _reporter(text: str, start: int) -> bool:
     return text[max(0, start - 5) : start].rstrip(":： ").endswith(_NOT_SUBJECT)
+
+
+EVERYDAY_FREQ = 300  # jieba's dictionary count above which a two-character word is everyday language
+
+
+def _everyday_word(key: str) -> bool:
+    """A two-character 字号 that is also an everyday word (文化 in 文化礼堂, 东门 in 小区东门, 数字):
+    written bare, with nothing saying a business is meant, it is that word, not a firm.
+    Registered 字号 are mostly coined (荣达, 鑫辰): jieba's dictionary has never counted them."""
+    jieba.dt.check_initialized()  # the dictionary loads on first use; get_FREQ alone does not load it
+    return (jieba.get_FREQ(key) or 0) >= EVERYDAY_FREQ
 
 
 def _boundaries(text: str) -> set[int]:
@@ -248,7 +301,7 @@ def _boundaries(text: str) -> set[int]:
 def extract(text: str, gz: Gazetteer, location: str | None = None) -> Mentions:
     """All mentions in one normalised text (and its location field, for places)."""
     m = Mentions(text)
-    m.codes = find_codes(text)
+    m.codes = [c for c in find_codes(text) if not _reporters_code(text, c)]
     # firm names: exact keys, then homophones for spans not already covered
     exact = _longest(_scan(gz.firm_auto, text))
     covered = [(s, e) for s, e, _ in exact]
@@ -268,8 +321,9 @@ def extract(text: str, gz: Gazetteer, location: str | None = None) -> Mentions:
         person_like = (
             len(key) == 2 and key[0] in "老小阿" and key[1] in gz.surnames and not cue
         )  # 老王 is a person unless 老王店
+        everyday = len(key) == 2 and not cue and _everyday_word(key)  # 文化礼堂, 小区东门
         for fi, level in gz.firm_key_hits[kid]:
-            if person_like and level < ALIAS:
+            if (person_like or everyday) and level < ALIAS:
                 continue
             old = m.firms.get(fi)
             if old is None or old.level < level:
@@ -331,6 +385,7 @@ def extract(text: str, gz: Gazetteer, location: str | None = None) -> Mentions:
             for v in (parts.town, parts.road):
                 if v:
                     (m.towns if v is parts.town else m.roads).add(v)
+    m.business = gz.business.find(text)
     return m
 
 

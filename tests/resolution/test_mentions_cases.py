@@ -118,3 +118,47 @@ def test_name_keys():
 def test_address_parts():
     p = parse_address("浙江省衢州市衢江区杜泽镇老街23号")
     assert (p.district, p.town, p.road, p.road_number) == ("衢江区", "杜泽镇", "老街", "老街23号")
+
+
+@pytest.fixture(scope="module")
+def gz_everyday(example_ds):
+    """The example registry plus a shop whose name starts with an everyday word (东门, east gate)."""
+    import dataclasses
+
+    shop = dataclasses.replace(
+        example_ds.firms[0], uscc="92330803MA2D00990X", name="衢州市衢江区东门茶叶店", other_names=()
+    )
+    return Gazetteer(dataclasses.replace(example_ds, firms=[*example_ds.firms, shop]))
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("和平小区东门垃圾桶满了好几天没人清运", False),  # the gate of a housing estate
+        ("东门那家店卖过期茶叶", True),  # 那家 says a business is meant
+        ("东门茶叶店卖过期茶叶", True),  # more of the registered name
+    ],
+)
+def test_everyday_word_is_not_a_trade_name_unless_something_says_so(gz_everyday, text, found):
+    m = extract(normalize_text(text), gz_everyday)
+    shop = gz_everyday.firm_index["92330803MA2D00990X"]
+    assert (shop in m.firms) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("12345工单：来电人反映杜泽老街小吃店油烟扰民。来电号码13905708888。", False),
+        ("来电人许女士（13905708888）反映杜泽老街小吃店油烟扰民", False),
+        ("来电人反映杜泽老街小吃店（13905708888）油烟扰民", True),  # said about the shop
+        ("杜泽老街小吃店，联系电话13905708888，油烟扰民", True),
+    ],
+)
+def test_the_reporters_own_phone_is_not_the_subjects(gz, text, kept):
+    m = extract(normalize_text(text), gz)
+    assert ("13905708888" in m.phones) is kept
+
+
+def test_an_officials_action_on_a_firm_keeps_the_firms_phone(gz):
+    m = extract(normalize_text("执法人员依法对公司（店家电话13905708888）开展检查"), gz)
+    assert "13905708888" in m.phones

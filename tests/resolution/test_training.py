@@ -32,7 +32,7 @@ def small_world(tmp_path_factory) -> Path:
     from ingest.synth import generate
 
     out = tmp_path_factory.mktemp("world")
-    generate(out, 150, seed=5, n_events=600)
+    generate(out, 150, seed=7, n_events=600)
     return out
 
 

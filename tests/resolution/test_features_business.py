@@ -1,0 +1,59 @@
+"""The business comparison of a (record, firm) pair: the text's trade words against the firm's industry."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from ingest.normalize import normalize_text
+from resolution.business import FITS, NULL, OTHER
+from resolution.features import FIRM_NAMES, RecordContext, build_pairs
+from resolution.gazetteer import Gazetteer
+from resolution.mentions import extract
+
+BUSINESS = FIRM_NAMES.index("business")
+_ZIHAO = "甲乙丙丁戊己庚辛壬癸"
+
+
+@pytest.fixture(scope="module")
+def gz(example_ds):
+    """The example registry plus ten noodle shops and ten hardware shops, two of them both 荣昶."""
+    base = example_ds.firms[0]
+    extra = []
+    for i, z in enumerate(_ZIHAO):
+        for j, (tail, industry) in enumerate((("面馆", "餐饮业"), ("五金店", "批发和零售业"))):
+            zihao = "荣昶" if i == 0 else z + "记"
+            extra.append(
+                dataclasses.replace(
+                    base,
+                    uscc=f"92330803MA2D{i:02d}{j}00X",
+                    name=f"衢州市衢江区{zihao}{tail}",
+                    other_names=(),
+                    industry=industry,
+                )
+            )
+    return Gazetteer(dataclasses.replace(example_ds, firms=[*example_ds.firms, *extra]))
+
+
+def _levels(gz: Gazetteer, text: str) -> dict[str, int]:
+    t = normalize_text(text)
+    ctx = RecordContext("events", "E1", t, t, "330803", None)
+    pairs = build_pairs(ctx, extract(t, gz), gz)
+    return {gz.firms[fi].name: row[BUSINESS] for fi, row in zip(pairs.firm_idx, pairs.firm_rows, strict=True)}
+
+
+def test_the_trade_word_tells_two_firms_of_one_zihao_apart(gz):
+    levels = _levels(gz, "荣昶那家面馆油烟扰民，楼上住户窗户都不敢开")
+    assert levels["衢州市衢江区荣昶面馆"] == FITS
+    assert levels["衢州市衢江区荣昶五金店"] == OTHER
+
+
+def test_no_trade_word_leaves_the_comparison_neutral(gz):
+    levels = _levels(gz, "荣昶那家店门口占道经营")
+    assert set(levels.values()) == {NULL}
+
+
+def test_a_trade_word_inside_the_firms_own_name_is_not_counted_twice(gz):
+    levels = _levels(gz, "荣昶面馆油烟扰民")
+    assert levels["衢州市衢江区荣昶面馆"] == NULL  # 面馆 is part of the name hit itself

@@ -23,6 +23,8 @@ _RID = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}[01]\d[0-3]\d{4}[
 _MASK = re.compile(r"(?<![0-9A-Za-z*])[0-9A-Za-z]{2,17}[*●•×]{2,16}[0-9A-Za-z]{1,12}(?![0-9A-Za-z*])")
 _MOBILE = re.compile(r"(?<![\d])(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d){8}(?!\d)")
 _LANDLINE = re.compile(r"(?<![\d])(?:\(0\d{2,3}\)|0\d{2,3})[ -]?[1-9]\d{2,3}[ -]?\d{3,4}(?!\d)")
+# a mobile number as published with its middle hidden: 138****5678 (the 7 visible digits)
+_MASKED_MOBILE = re.compile(r"(?<![\d*])(1[3-9]\d)[*●•×xX]{4}(\d{4})(?![\d*])")
 _PLATE = re.compile(
     r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z]"
     r"[·•.\- ]?[A-HJ-NP-Z0-9]{5,6}(?![A-Z0-9])"
@@ -31,7 +33,7 @@ _PLATE = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class CodeMention:
-    """A code found in text: kind (uscc, resident_id, masked_id, phone, plate), canonical value, span."""
+    """A code found in text: kind (uscc, resident_id, masked_id, phone, masked_phone, plate), value, span."""
 
     kind: str
     value: str
@@ -44,9 +46,24 @@ def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
+# digits as a caller says them and voice-to-text writes them: 幺三八五七零幺二三四五
+_SPOKEN = str.maketrans("零〇一幺二两三四五六七八九", "0011223456789")
+_D = "零〇一幺二两三四五六七八九"
+_SPOKEN_RUN = re.compile(rf"[{_D}][{_D} \-]{{6,}}[{_D}]")
+
+
+def _spoken_digits(text: str) -> str:
+    """The text with runs of seven or more spoken digits written as digits, one character for one
+    (spans stay valid). Shorter runs are words (一二三楼, 三五个人), not numbers."""
+    if not _SPOKEN_RUN.search(text):
+        return text
+    return _SPOKEN_RUN.sub(lambda m: m.group().translate(_SPOKEN), text)
+
+
 def find_codes(text: str) -> list[CodeMention]:
     """Every valid code in `text`, in reading order; invalid look-alikes are skipped, never raised."""
     out: list[CodeMention] = []
+    text = _spoken_digits(text)
     if not any(c.isdigit() for c in text):
         return out
     work = text
@@ -60,6 +77,11 @@ def find_codes(text: str) -> list[CodeMention]:
         if code is not None:
             out.append(CodeMention("resident_id", code, m.start(), m.end(), m.group()))
             work = _blank(work, m.start(), m.end())
+    for m in _MASKED_MOBILE.finditer(work):
+        out.append(
+            CodeMention("masked_phone", m.group(1) + "****" + m.group(2), m.start(), m.end(), m.group())
+        )
+        work = _blank(work, m.start(), m.end())
     if any(c in work for c in "*●•×"):
         for m in _MASK.finditer(work):
             mask = parse_masked_id(m.group())

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 
 from ingest.normalize import MaskedId
 from resolution.business import BusinessWord
-from resolution.gazetteer import ALIAS, FULL, HOMOPHONE, SHORT, Gazetteer
+from resolution.gazetteer import ALIAS, FULL, HOMOPHONE, SHORT, Gazetteer, masked_mobile
 from resolution.mentions import ROLE_WORDS, FirmHit, Mentions, PersonHit, SurnameForm, _role_near
 
 NULL = -1
@@ -34,7 +34,12 @@ FIRM_LEVELS: dict[str, tuple[str, ...]] = {
     ),
     "name_rarity": ("name key shared by 4+ firms", "name key shared by 2-3 firms", "unique name key"),
     "code": ("other USCC in text", "masked USCC consistent", "USCC ="),
-    "phone": ("phone in text differs", "phone = registered phone of 3+ firms", "phone = registered phone"),
+    "phone": (
+        "phone in text differs",
+        "phone = registered phone of 3+ firms",
+        "phone = registered phone",
+        "masked phone (138****5678) fits a registered phone",
+    ),
     "region": ("other province", "other city in the province", "other district in the city", "same district"),
     "address": ("place differs", "town or road =", "road and number =", "full street address ="),
     "person": (
@@ -60,7 +65,12 @@ PERSON_LEVELS: dict[str, tuple[str, ...]] = {
     ),
     "name_rarity": ("name shared by 6+ people", "name shared by 2-5 people", "unique name"),
     "code": ("ID conflicts", "masked ID consistent", "resident ID ="),
-    "phone": ("phone in text differs", "phone = a mentioned firm's phone too", "phone = own phone"),
+    "phone": (
+        "phone in text differs",
+        "phone = a mentioned firm's phone too",
+        "phone = own phone",
+        "masked phone (138****5678) fits own phone",
+    ),
     "region": ("other province", "other city in the province", "other district in the city", "same district"),
     "firm": (
         "firms mentioned, no role in them",
@@ -129,6 +139,7 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
     want_firms = ctx.subject_type in (None, "firm")
     want_persons = ctx.subject_type in (None, "person")
     phones = m.phones
+    masked_phones = m.codes_of("masked_phone")
     usccs = m.codes_of("uscc")
     rids = m.codes_of("resident_id")
     masks = _masks(ctx, m)
@@ -143,6 +154,9 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
         for ph in phones:
             for fi in gz.phone_firms.get(ph, ())[:MAX_EXPANSION]:
                 firm_cands.setdefault(fi, f"phone {ph}")
+        for mp in masked_phones:
+            for fi in gz.phone_masked_firms.get(mp, ())[:MAX_EXPANSION]:
+                firm_cands.setdefault(fi, f"masked phone {mp}")
         by_key: dict[str, list[int]] = {}
         for fi, hit in m.firms.items():
             by_key.setdefault(hit.key, []).append(fi)
@@ -209,6 +223,9 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
                 ):
                     continue
                 person_cands.setdefault(pi, f"phone {ph}")
+        for mp in masked_phones:
+            for pi in gz.phone_masked_persons.get(mp, ())[:MAX_EXPANSION]:
+                person_cands.setdefault(pi, f"masked phone {mp}")
         by_name: dict[str, list[int]] = {}
         for pi, h in m.persons.items():
             by_name.setdefault(h.name, []).append(pi)
@@ -307,6 +324,7 @@ def firm_row(ctx: RecordContext, m: Mentions, gz: Gazetteer, fi: int, person_men
     if phones:
         same = phones.intersection(gz.firm_phones[fi])
         phone = 0 if not same else (1 if max(len(gz.phone_firms[x]) for x in same) >= 3 else 2)
+    phone = _masked_phone_level(phone, m, gz.firm_phones[fi])
     region = region_level(ctx.region_code, (f.region_code,) if f.region_code else ())
     region = _exact_neutral(region, code, phone)
     parts = gz.firm_addr[fi]
@@ -363,6 +381,20 @@ def _words_beside(text: str, m: Mentions, fi: int, hit: FirmHit | None, gz: Gaze
                 out.append(w)
                 break
     return out
+
+
+MASKED_PHONE = 3  # phone level: a masked mobile's seven visible digits fit a registered number
+
+
+def _masked_phone_level(phone: int, m: Mentions, registered: tuple[str, ...]) -> int:
+    """A masked mobile (138****5678) that fits one of the entity's numbers, where no full number
+    agreed: weaker than the number itself, far stronger than nothing (1 in ~10 million by chance)."""
+    if phone in (1, 2) or not registered:
+        return phone
+    masked = m.codes_of("masked_phone")
+    if masked and any(masked_mobile(ph) in masked for ph in registered if len(ph) == 11):
+        return MASKED_PHONE
+    return phone
 
 
 def _exact_neutral(region: int, code: int, phone: int) -> int:
@@ -425,6 +457,7 @@ def person_row(
         else:
             shared = any(own.intersection(gz.firm_phones[fi]) for fi in anchors)
             phone = 1 if shared else 2
+    phone = _masked_phone_level(phone, m, gz.person_phones[pi])
     region = _exact_neutral(region_level(ctx.region_code, gz.person_regions[pi]), code, phone)
     # a surname form (邵总, 老王) borrows its identity from a firm the text NAMES; a firm reached
     # only through a shared address or a person is no such firm

@@ -258,7 +258,7 @@ _CLAUSE_END = frozenset("，。；;,！!？?\n")
 def _reporters_code(text: str, code: CodeMention) -> bool:
     """Whether a phone or ID in the text is the reporter's (来电号码19631279649, 来电人许女士
     （13812345678）反映): it names who called, not the subject, and must not count against one."""
-    if code.kind not in ("phone", "resident_id", "masked_id"):
+    if code.kind not in ("phone", "masked_phone", "resident_id", "masked_id"):
         return False
     before = text[max(0, code.start - 16) : code.start]
     for marker in _REPORTER_CODE:

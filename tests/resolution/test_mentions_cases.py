@@ -29,6 +29,9 @@ def gz(example_ds):
         ("被执行人330821********0177", "masked_id", "330821********0177"),
         ("货车浙H·12345超载", "plate", "浙H12345"),
         ("车牌浙H12345", "plate", "浙H12345"),
+        ("他家电话是幺三八五七零幺二三四五你记一下", "phone", "13857012345"),  # a call transcript
+        ("座机零五七零三四五六七八九", "phone", "0570-3456789"),
+        ("电话一三九 零五七零 八八八八", "phone", "13905708888"),
     ],
 )
 def test_codes_in_prose(text, kind, value):
@@ -38,7 +41,12 @@ def test_codes_in_prose(text, kind, value):
 
 @pytest.mark.parametrize(
     "text",
-    ["订单号12345678901234", "代码91330803MA2D00038J有误", "身份证330821196911200178"],
+    [
+        "订单号12345678901234",
+        "代码91330803MA2D00038J有误",
+        "身份证330821196911200178",
+        "一二三楼的住户说三五个人",  # spoken digits, but too few for a number
+    ],
 )
 def test_invalid_codes_are_not_found(text):
     assert [c for c in find_codes(text) if c.kind in ("uscc", "resident_id", "phone")] == []
@@ -162,3 +170,24 @@ def test_the_reporters_own_phone_is_not_the_subjects(gz, text, kept):
 def test_an_officials_action_on_a_firm_keeps_the_firms_phone(gz):
     m = extract(normalize_text("执法人员依法对公司（店家电话13905708888）开展检查"), gz)
     assert "13905708888" in m.phones
+
+
+def test_a_masked_mobile_is_read_with_its_visible_digits():
+    found = [(c.kind, c.value) for c in find_codes(normalize_text("店主电话138****2345，已约谈"))]
+    assert found == [("masked_phone", "138****2345")]
+    assert [c.kind for c in find_codes("编号1380000234512")] != ["masked_phone"]
+
+
+def test_a_masked_mobile_finds_the_shop_whose_number_fits(example_ds):
+    from resolution.features import FIRM_NAMES, MASKED_PHONE, RecordContext, build_pairs
+
+    gz = Gazetteer(example_ds)
+    text = normalize_text("一家小吃店油烟扰民，店家电话138****2345")
+    pairs = build_pairs(RecordContext("events", "E9", text, text, "330803", None), extract(text, gz), gz)
+    shop = gz.firm_index["92330803MA2D00010P"]  # registered phone 13857012345
+    assert shop in pairs.firm_idx
+    row = pairs.firm_rows[pairs.firm_idx.index(shop)]
+    assert row[FIRM_NAMES.index("phone")] == MASKED_PHONE
+    other = normalize_text("一家小吃店油烟扰民，店家电话138****9999")
+    ctx = RecordContext("events", "E9", other, other, "330803", None)
+    assert shop not in build_pairs(ctx, extract(other, gz), gz).firm_idx

@@ -260,17 +260,6 @@ class Gazetteer:
             self.person_phones.append(phones)
             for ph in phones:
                 self.phone_persons[ph].append(pi)
-        # masked mobiles (138****5678) are matched on their seven visible digits
-        self.phone_masked_firms: dict[str, list[int]] = defaultdict(list)
-        self.phone_masked_persons: dict[str, list[int]] = defaultdict(list)
-        for index, owners in (
-            (self.phone_masked_firms, self.firm_phones),
-            (self.phone_masked_persons, self.person_phones),
-        ):
-            for i, phones in enumerate(owners):
-                for ph in phones:
-                    if len(ph) == 11 and ph.isdigit():
-                        index[masked_mobile(ph)].append(i)
         # masked resident IDs are matched on visible digits: index the last four
         self.person_by_last4: dict[str, list[int]] = defaultdict(list)
         for pi, p in enumerate(self.persons):

@@ -178,16 +178,19 @@ def test_a_masked_mobile_is_read_with_its_visible_digits():
     assert [c.kind for c in find_codes("编号1380000234512")] != ["masked_phone"]
 
 
-def test_a_masked_mobile_finds_the_shop_whose_number_fits(example_ds):
-    from resolution.features import FIRM_NAMES, MASKED_PHONE, RecordContext, build_pairs
+def test_a_masked_mobile_corroborates_a_named_shop_but_finds_no_one_alone(example_ds):
+    from resolution.features import FIRM_NAMES, MASKED_PHONE, NULL, RecordContext, build_pairs
 
     gz = Gazetteer(example_ds)
-    text = normalize_text("一家小吃店油烟扰民，店家电话138****2345")
-    pairs = build_pairs(RecordContext("events", "E9", text, text, "330803", None), extract(text, gz), gz)
-    shop = gz.firm_index["92330803MA2D00010P"]  # registered phone 13857012345
-    assert shop in pairs.firm_idx
-    row = pairs.firm_rows[pairs.firm_idx.index(shop)]
-    assert row[FIRM_NAMES.index("phone")] == MASKED_PHONE
-    other = normalize_text("一家小吃店油烟扰民，店家电话138****9999")
-    ctx = RecordContext("events", "E9", other, other, "330803", None)
-    assert shop not in build_pairs(ctx, extract(other, gz), gz).firm_idx
+    shop = gz.firm_index["92330803MA2D00010P"]  # 杜泽老街小吃店, registered phone 13857012345
+
+    def pairs(text: str):
+        t = normalize_text(text)
+        return build_pairs(RecordContext("events", "E9", t, t, "330803", None), extract(t, gz), gz)
+
+    named = pairs("杜泽老街小吃店油烟扰民，店家电话138****2345")
+    assert named.firm_rows[named.firm_idx.index(shop)][FIRM_NAMES.index("phone")] == MASKED_PHONE
+    other = pairs("杜泽老街小吃店油烟扰民，店家电话138****9999")
+    assert other.firm_rows[other.firm_idx.index(shop)][FIRM_NAMES.index("phone")] == NULL
+    # in a city's registry most masks fit someone by chance: a mask alone names no one
+    assert pairs("一家小吃店油烟扰民，店家电话138****2345").firm_idx == []

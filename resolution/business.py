@@ -79,9 +79,6 @@ class BusinessVocabulary:
                 shares[word] = {ind: k / total for ind, k in by_industry.items()}
         return cls(shares)
 
-    def __len__(self) -> int:
-        return len(self.shares)
-
     def find(self, text: str) -> list[BusinessWord]:
         """Business words of `text`, longest first where they overlap (副食品店 over 食品)."""
         if not text or not len(self._auto):

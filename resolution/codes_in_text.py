@@ -42,13 +42,19 @@ class CodeMention:
     raw: str
 
 
+def masked_mobile(phone: str) -> str:
+    """A mobile number the way it is published with its middle hidden: 138****5678 (from the full
+    number, or from its seven visible digits)."""
+    return phone[:3] + "****" + phone[-4:]
+
+
 def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
 # digits as a caller says them and voice-to-text writes them: 幺三八五七零幺二三四五
-_SPOKEN = str.maketrans("零〇一幺二两三四五六七八九", "0011223456789")
 _D = "零〇一幺二两三四五六七八九"
+_SPOKEN = str.maketrans(_D, "0011223456789")
 _SPOKEN_RUN = re.compile(rf"[{_D}][{_D} \-]{{6,}}[{_D}]")
 
 
@@ -78,9 +84,8 @@ def find_codes(text: str) -> list[CodeMention]:
             out.append(CodeMention("resident_id", code, m.start(), m.end(), m.group()))
             work = _blank(work, m.start(), m.end())
     for m in _MASKED_MOBILE.finditer(work):
-        out.append(
-            CodeMention("masked_phone", m.group(1) + "****" + m.group(2), m.start(), m.end(), m.group())
-        )
+        value = masked_mobile(m.group(1) + m.group(2))
+        out.append(CodeMention("masked_phone", value, m.start(), m.end(), m.group()))
         work = _blank(work, m.start(), m.end())
     if any(c in work for c in "*●•×"):
         for m in _MASK.finditer(work):

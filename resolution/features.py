@@ -15,7 +15,8 @@ from rapidfuzz import fuzz
 
 from ingest.normalize import MaskedId
 from resolution.business import BusinessWord
-from resolution.gazetteer import ALIAS, FULL, HOMOPHONE, SHORT, Gazetteer, masked_mobile
+from resolution.codes_in_text import masked_mobile
+from resolution.gazetteer import ALIAS, FULL, HOMOPHONE, SHORT, Gazetteer
 from resolution.mentions import ROLE_WORDS, FirmHit, Mentions, PersonHit, SurnameForm, _role_near
 
 NULL = -1
@@ -358,6 +359,8 @@ def _words_beside(text: str, m: Mentions, fi: int, hit: FirmHit | None, gz: Gaze
     """Business words right beside what made this firm a candidate (its name hit, its address,
     its phone). Words elsewhere describe the matter (售后服务, 过期食品), not the subject; words
     inside its own name hit (虚假广告 heard as 徐家广告) are the name, already counted."""
+    if not m.business:
+        return []
     spans: list[tuple[int, int]] = []
     if hit is not None:
         spans.append((hit.start, hit.end))

@@ -28,12 +28,6 @@ from resolution.names import (
     unbracketed,
 )
 
-
-def masked_mobile(phone: str) -> str:
-    """A mobile number the way it is published with its middle hidden: 138****5678."""
-    return phone[:3] + "****" + phone[-4:]
-
-
 # Key levels of a firm name hit (higher = more specific).
 FULL, ALIAS, CORE, SHORT, HOMOPHONE = 6, 5, 5, 4, 3
 _TOWN = re.compile(r"([\u4e00-\u9fff]{2,6}?(?:镇|乡|街道))")

@@ -20,6 +20,7 @@ from api.settings import Settings
 from graph.features_cut import default_as_of
 from graph.model import RiskScore
 from graph.store import GraphStore, open_store
+from ingest.atomic import atomic_open, write_text_atomic
 from ingest.dataset import read_dataset, write_quarantine_report
 from ingest.errors import ConfigError
 from resolution.links import Link
@@ -65,6 +66,8 @@ def store_from_settings(settings: Settings) -> GraphStore:
         password=settings.neo4j_password,
         database=settings.neo4j_database,
         batch_size=settings.load_batch_size,
+        retry_s=settings.neo4j_retry_s,
+        connect_timeout_s=settings.neo4j_connect_timeout_s,
     )
 
 
@@ -155,12 +158,12 @@ def run_pipeline(
     finally:
         if owned:
             store.close()
-    (out_dir / "summary.json").write_text(json.dumps(summary.__dict__, ensure_ascii=False, indent=2))
+    write_text_atomic(out_dir / "summary.json", json.dumps(summary.__dict__, ensure_ascii=False, indent=2))
     return summary
 
 
 def write_resolutions(links: list[Link], path: Path) -> None:
-    with path.open("w", newline="", encoding="utf-8") as fh:
+    with atomic_open(path) as fh:
         writer = csv.writer(fh)
         writer.writerow(RESOLUTION_COLUMNS)
         for link in links:
@@ -171,7 +174,7 @@ def write_resolutions(links: list[Link], path: Path) -> None:
 
 
 def write_risk_scores(scores: list[RiskScore], path: Path) -> None:
-    with path.open("w", newline="", encoding="utf-8") as fh:
+    with atomic_open(path) as fh:
         writer = csv.writer(fh)
         writer.writerow(RISK_COLUMNS)
         for s in scores:

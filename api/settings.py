@@ -29,6 +29,12 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("NEO4J_PASSWORD", "CREDGRAPH_NEO4J_PASSWORD")
     )
     neo4j_database: str = "neo4j"
+    # how long a Neo4j transaction is retried through a lost connection or a server restart: batch
+    # commands (run, ingest, rescore) ride out a restart of this length; the API gives up sooner and
+    # answers 503 instead of holding the request (api_neo4j_retry_s); both connect within the timeout
+    neo4j_retry_s: float = 30.0
+    api_neo4j_retry_s: float = 2.0
+    neo4j_connect_timeout_s: float = 5.0
     load_batch_size: int = 5000
     # refuse a run the embedded store cannot hold (graph.memory_budget); off = try anyway
     memory_check: bool = True

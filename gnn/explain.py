@@ -107,7 +107,7 @@ class Explainer:
         self.index = index or item_index(snap)
         self.ties = Ties(g)
         self.transposed = {"addr": g.addr.T.tocsr(), "phone": g.phone.T.tocsr()}
-        for rel in AFFILIATION_RELS:
+        for rel in sorted(AFFILIATION_RELS):
             self.transposed[f"role_{rel}"] = g.roles[rel].T.tocsr()
         frame = snap.features.frame
         days = frame["own_days_since_punitive"].to_numpy(dtype=float)

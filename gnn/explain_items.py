@@ -20,7 +20,7 @@ from gnn.dimensions import RELATED, event_dimension, record_dimension
 from gnn.snapshots import Snapshot
 from graph.features import EVENT_LOOKBACK_DAYS, RECENT_DAYS
 from graph.features_cut import PUNITIVE, subject_records
-from graph.features_graph import SubjectGraph
+from graph.features_graph import ROLE_WEIGHTS, SubjectGraph
 from graph.model import AFFILIATION_RELS, NodeLabel, RelType
 
 MAX_FANOUT = 50  # neighbours of an intermediate node looked at for 2-hop paths
@@ -208,7 +208,9 @@ class Ties:
     def __init__(self, g: SubjectGraph) -> None:
         self.g = g
         self.best: dict[tuple[int, int], tuple[int, str, int, int, float]] = {}
-        order = sorted(AFFILIATION_RELS, key=lambda r: 0 if r == RelType.LEGAL_REP else 1)
+        # legal rep first, then by the weight a tie carries, then by name: a fixed order (the set's own
+        # order follows string hashing, which differs per process, and so did the reason texts)
+        order = sorted(AFFILIATION_RELS, key=lambda r: (r != RelType.LEGAL_REP, -ROLE_WEIGHTS[r], str(r)))
         for rank, rel in enumerate(order):
             coo = g.shares[rel].tocoo() if rel == RelType.SHAREHOLDER else g.roles[rel].tocoo()
             for h, f, v in zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist(), strict=True):
@@ -278,7 +280,7 @@ def party_items(
             acc[j]["ppr_punished"] += w
             if fresh[j] >= best1:
                 acc[j]["pun_1hop_freshest"] = 1.0
-            for rel in AFFILIATION_RELS:
+            for rel in sorted(AFFILIATION_RELS):
                 if _has_tie(g, rel, i, j):
                     acc[j][f"pun_1hop_{str(rel).lower()}"] = 1.0
             note(j, 10.0 + w, ("hop1", i, j), 1)

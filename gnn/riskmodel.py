@@ -18,6 +18,7 @@ import numpy as np
 from gnn.config import RiskConfig
 from gnn.gbm import GbmModel
 from gnn.snapshots import Snapshot
+from ingest.atomic import write_text_atomic
 
 # Fallback weights (logit units per unit of feature, capped): own punitive records dominate,
 # punished parties reached through people and shared contacts add less the further they are.
@@ -116,7 +117,7 @@ class RiskModel:
             "categories": self.categories,
             "blend": list(self.blend),
         }
-        (path / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1, default=str))
+        write_text_atomic(path / "meta.json", json.dumps(meta, ensure_ascii=False, indent=1, default=str))
 
     @classmethod
     def load(cls, path: Path) -> RiskModel:

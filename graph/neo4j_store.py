@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import neo4j
-from neo4j.exceptions import DriverError, Neo4jError
+from neo4j.exceptions import DriverError, IncompleteCommit, Neo4jError
 
 from graph.answers import entity_answer, hit, hit_order, link_order, record_link
 from graph.export import RawEdge, build_tables
@@ -65,17 +65,26 @@ class Neo4jStore:
         batch_size: int = 5000,
         owns_driver: bool = False,
         workers: int = 1,
+        retry_s: float = 30.0,
+        uri: str = "",
     ) -> None:
         self.driver = driver
+        self.uri = uri  # for messages only
         self.database = database
         self.batch_size = batch_size
         self.workers = workers  # concurrent write transactions during load_dataset
+        self.retry_s = retry_s  # how long a write whose commit went unanswered is tried again
         self._owns_driver = owns_driver
 
     # -- plumbing -----------------------------------------------------------------------------
     def _error(self, name: str, params: dict[str, Any], exc: Exception) -> GraphStoreError:
         code = getattr(exc, "code", None) or type(exc).__name__
+        if isinstance(exc, DriverError) and not isinstance(exc, Neo4jError):
+            # the server could not be reached (down, restarting, network): say which and for how long
+            where = self.uri or "its URI"
+            code = f"{code}: Neo4j at {where} did not answer within {self.retry_s:g}s of retries"
         return GraphStoreError(name, list(params), str(code))
+
 
     def _session(self) -> neo4j.Session:
         # Absent labels/types (no MENTIONS before resolution) would warn on every count: not news.
@@ -89,12 +98,27 @@ class Neo4jStore:
             raise self._error(name, params, exc) from exc
 
     def _write(self, name: str, statement: str, **params: Any) -> int:
-        """Run one write statement in a managed (retried) transaction; returns its `n` column."""
-        try:
-            with self._session() as session:
-                record = session.execute_write(lambda tx: tx.run(statement, params).single())
-        except (Neo4jError, DriverError) as exc:
-            raise self._error(name, params, exc) from exc
+        """Run one write statement in a managed (retried) transaction; returns its `n` column.
+
+        The driver retries a transaction that failed before its commit, but not one whose commit
+        was sent when the connection died (IncompleteCommit: it may or may not have happened).
+        Every write statement of ours is idempotent (MERGE, SET +=, DELETE; tests/cypher checks
+        the files), so running it again is safe, and a server killed mid-load costs a retry, not
+        the load: the statement is tried again until `retry_s` has passed."""
+        deadline = time.monotonic() + self.retry_s
+        pause = 0.5
+        while True:
+            try:
+                with self._session() as session:
+                    record = session.execute_write(lambda tx: tx.run(statement, params).single())
+                break
+            except IncompleteCommit as exc:
+                if time.monotonic() + pause > deadline:
+                    raise self._error(name, params, exc) from exc
+                time.sleep(pause)
+                pause = min(2 * pause, 5.0)
+            except (Neo4jError, DriverError) as exc:
+                raise self._error(name, params, exc) from exc
         return int(record["n"]) if record is not None and "n" in record.keys() else 0
 
     def _write_rows(self, name: str, text: str, rows: Sequence[Row], bar: Any = None) -> int:

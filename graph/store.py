@@ -165,9 +165,14 @@ def open_store(
     database: str = "neo4j",
     batch_size: int = 5000,
     workers: int = 1,
+    retry_s: float = 30.0,
+    connect_timeout_s: float = 5.0,
 ) -> GraphStore:
     """A store for `uri`: "memory" or a Neo4j URI (bolt://, neo4j://, +s/+ssc variants).
-    `workers` concurrent write transactions are used by the Neo4j store's load_dataset."""
+    `workers` concurrent write transactions are used by the Neo4j store's load_dataset.
+    `retry_s` bounds how long one transaction is retried while the server is unreachable (the
+    driver's own default, 30 s, would hold every API request that long during an outage);
+    `connect_timeout_s` bounds one connection attempt and the wait for a pooled connection."""
     if uri == "memory":
         from graph.memory_store import MemoryStore
 
@@ -179,8 +184,22 @@ def open_store(
         from graph.neo4j_store import Neo4jStore
 
         auth = (user or "neo4j", password or "") if password is not None else None
-        driver = neo4j.GraphDatabase.driver(uri, auth=auth)
-        return Neo4jStore(driver, database, batch_size=batch_size, owns_driver=True, workers=workers)
+        driver = neo4j.GraphDatabase.driver(
+            uri,
+            auth=auth,
+            max_transaction_retry_time=retry_s,
+            connection_timeout=connect_timeout_s,
+            connection_acquisition_timeout=2 * connect_timeout_s,
+        )
+        return Neo4jStore(
+            driver,
+            database,
+            batch_size=batch_size,
+            owns_driver=True,
+            workers=workers,
+            retry_s=retry_s,
+            uri=uri,
+        )
     from ingest.errors import ConfigError
 
     raise ConfigError(f"unknown graph URI {uri!r}: use 'memory' or bolt://host:port")

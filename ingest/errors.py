@@ -28,7 +28,7 @@ class GraphStoreError(CredgraphError):
     def __init__(self, query: str, param_keys: list[str] | tuple[str, ...], message: str) -> None:
         self.query = query
         self.param_keys = tuple(param_keys)
-        super().__init__(f"query {query!r} (params {sorted(self.param_keys)}): {message}")
+        super().__init__(f"graph store: query {query!r} (params {sorted(self.param_keys)}): {message}")
 
 
 class NotFoundError(CredgraphError):

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
 
+from ingest.atomic import atomic_open
 from ingest.records import QuarantinedRow
 
 
@@ -93,8 +94,7 @@ def write_quarantine_report(rows: Iterable[QuarantinedRow], path: Path) -> int:
     Rows are sorted by file and line so that two runs over the same data give the same file.
     """
     ordered = sorted(rows, key=lambda r: (r.file, r.line, r.field, r.reason))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as fh:
+    with atomic_open(path) as fh:
         writer = csv.writer(fh)
         writer.writerow(REPORT_COLUMNS)
         for r in ordered:

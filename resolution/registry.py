@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ingest.atomic import write_text_atomic
 from ingest.errors import NotFoundError
 from ingest.records import Dataset
 from resolution.decisions import DecisionRecord, StewardDecisions
@@ -117,7 +118,7 @@ class MatcherRegistry:
             "note": note,
         }
         # meta.json last: a version without it is not listed (a crash mid-save leaves no version)
-        (d / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+        write_text_atomic(d / "meta.json", json.dumps(meta, ensure_ascii=False, indent=1))
         return name
 
     def labels(self, version: str) -> set[tuple[str, str, str, str]]:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ingest.atomic import write_text_atomic
 from ingest.errors import ModelError
 from ingest.normalize import normalize_text, parse_masked_id
 from ingest.records import CreditRecord, Dataset, Event, SubjectType
@@ -216,7 +217,7 @@ class Resolver:
             "model_version": self.model_version,
             "supervised": sorted(self.supervised),
         }
-        (d / "resolver.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+        write_text_atomic(d / "resolver.json", json.dumps(meta, ensure_ascii=False, indent=1))
         return d
 
     @classmethod

@@ -18,4 +18,10 @@ def store_ready(store: Any) -> tuple[bool, dict[str, Any]]:
         store.counts()
         return True, {"store": type(store).__name__}
     except Exception as exc:  # noqa: BLE001
-        return False, {"store": type(store).__name__, "error": type(exc).__name__}
+        # why, for the operator: a store error names its query and the server's code, never values
+        cause = exc.__cause__ if exc.__cause__ is not None else exc
+        return False, {
+            "store": type(store).__name__,
+            "error": type(exc).__name__,
+            "reason": f"{type(cause).__name__}: {str(exc)[:200]}",
+        }

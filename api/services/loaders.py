@@ -25,6 +25,8 @@ def open_graph_store(settings: Settings) -> Any:
         password=settings.neo4j_password,
         database=settings.neo4j_database,
         batch_size=settings.load_batch_size,
+        retry_s=settings.api_neo4j_retry_s,
+        connect_timeout_s=settings.neo4j_connect_timeout_s,
     )
 
 

@@ -91,3 +91,15 @@ def test_rendering_refuses_what_the_header_does_not_allow() -> None:
         query("read/node", label="Firm) DETACH DELETE (x")  # type: ignore[arg-type]
     with pytest.raises(KeyError):
         cypher.load("read/nothing_here")
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if n.startswith(("write/", "schema/"))])
+def test_write_statements_are_idempotent(name: str) -> None:
+    """graph.neo4j_store runs a write again when its commit went unanswered (server killed): that is
+    only safe because no write creates unconditionally or adds to a value."""
+    for text in renderings(name):
+        body = re.sub(r"//[^\n]*", "", text).upper()
+        schema_only = re.compile(r"CREATE\s+(CONSTRAINT|(TEXT\s+|RANGE\s+)?INDEX)\b.*?IF NOT EXISTS", re.S)
+        for m in re.finditer(r"\bCREATE\b", body):  # only schema objects, and only if absent
+            assert schema_only.match(body[m.start() :]), name
+        assert not re.search(r"=\s*\w+\.\w+\s*\+", body), name  # no n.x = n.x + 1 counters

@@ -34,6 +34,30 @@ def banner(host: str, port: int, n_keys: int) -> list[str]:
     return lines
 
 
+def workers_problem(workers: int, settings: Any, data: Path | None) -> str | None:
+    """Why `serve --workers N` (N > 1) cannot give every worker the same answers, or None.
+
+    Each worker process builds its own app from the environment: a token signed by one must verify
+    on the others (a shared CREDGRAPH_API_TOKEN_SECRET, not a per-process one), and they must read
+    one graph (Neo4j; each embedded store would be a separate, empty graph). Jobs, verdicts and the
+    audit are in the review database, which every worker opens."""
+    if workers <= 1:
+        return None
+    if data is not None:
+        return "--data runs the pipeline into this process's memory: it cannot be shared by workers"
+    if not settings.api_token_secret:
+        return (
+            "--workers needs CREDGRAPH_API_TOKEN_SECRET: a token one worker signs must verify on the "
+            "others (generate one: python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+        )
+    if not settings.uses_neo4j:
+        return (
+            f"--workers needs a shared graph: {settings.graph_uri!r} would give each worker its own "
+            "empty store; serve a Neo4j graph (--graph bolt://host:port)"
+        )
+    return None
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def serve(
@@ -61,6 +85,10 @@ def register(app: typer.Typer) -> None:
         except CredgraphError as exc:
             console.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(2) from exc
+        problem = workers_problem(workers, settings, data)
+        if problem is not None:
+            console.print(f"[red]error:[/red] {problem}")
+            raise typer.Exit(2)
         if workers > 1:  # each worker process builds its own app (and driver) from the environment
             for line in banner(host, port, len(keyring)):
                 console.print(line)

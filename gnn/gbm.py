@@ -15,7 +15,7 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
-from gnn.config import RiskConfig
+from gnn.config import RiskConfig, cpu_threads
 
 
 @dataclass
@@ -57,7 +57,7 @@ class GbmModel:
             "bagging_freq": 1,
             "lambda_l2": 1.0,
             "seed": config.seed,
-            "num_threads": config.threads,
+            "num_threads": cpu_threads(config.threads),
             "verbose": -1,
             "deterministic": True,
             "force_row_wise": True,

@@ -19,11 +19,15 @@ import numpy as np
 import torch
 from sklearn.metrics import roc_auc_score
 
-from gnn.config import RiskConfig
+from gnn.config import RiskConfig, cpu_threads
 from gnn.data import Projection, Standardiser, edge_types, gnn_feature_cols, to_hetero
 from gnn.model import HeteroRiskGNN
 from gnn.sampler import HeteroNeighborSampler
 from gnn.snapshots import Snapshot
+
+# torch's own default is a thread per CPU, which collapses beside busy neighbours (cpu_threads);
+# scoring with a loaded model never passes through train_gnn, so the default is set here
+torch.set_num_threads(cpu_threads(0))
 
 NEG_RATIO = 8
 log = logging.getLogger(__name__)
@@ -101,7 +105,7 @@ def _batches(seeds: dict[str, np.ndarray], batch_size: int) -> list[dict[str, np
 
 def train_gnn(train: list[Snapshot], val: Snapshot, config: RiskConfig) -> tuple[GnnModel, list[dict]]:
     """Fit the GNN on the training snapshots, early-stopped on validation ROC-AUC."""
-    torch.set_num_threads(config.threads)
+    torch.set_num_threads(cpu_threads(config.threads))
     torch.manual_seed(config.seed)
     rng = np.random.default_rng(config.seed)
     cols = gnn_feature_cols(train[0])

@@ -109,7 +109,9 @@ def test_load_rides_out_a_killed_and_restarted_server(server: PrivateNeo4j, worl
     assert not done.is_set(), "the load ended before the server could be killed: make it longer"
     server.kill()
     server.start()
+    t_restart = time.monotonic()
     loader.join(timeout=300)
+    print(f"\nload finished {time.monotonic() - t_restart:.1f}s after the server was back")
     assert not loader.is_alive() and not failure, failure
     interrupted = checksum(store)
     store.clear()
@@ -161,6 +163,7 @@ def test_run_fails_clearly_when_the_server_stays_down_and_a_rerun_completes(
     assert proc.returncode not in (0, None)
     assert "Traceback" not in err and "graph" in err.lower(), err
     assert gave_up < 60, f"the run held on for {gave_up:.0f}s after the server died"
+    print(f"\nrun with its server killed stopped after {gave_up:.1f}s: {err.strip().splitlines()[-1]}")
     assert not (tmp_path / "r1" / "summary.json").exists()  # no output claims a finished run
     server.start()
     again = _credgraph(
@@ -244,6 +247,15 @@ def test_api_answers_503_during_an_outage_and_recovers_by_itself(
         for w in workers:
             w.join(timeout=30)
         back = client.get(f"/entities/{FIRM}", headers=auth(Role.INVESTIGATOR))
+    outage_all = [x for x in seen if t_kill < x[0] < t_back]
+    codes = [s for _, s, _, _ in seen]
+    slowest = max((d for *_, d in outage_all), default=0.0)
+    print(  # for bench/results/reliability.md (pytest -s)
+        f"\nAPI through an outage: {len(seen)} requests, {codes.count(200)} x 200, {codes.count(503)} x 503, "
+        f"other {len(codes) - codes.count(200) - codes.count(503)}; during the outage {len(outage_all)} "
+        f"requests, slowest {slowest:.2f}s; slowest overall {max(d for *_, d in seen):.2f}s; "
+        f"readyz during the outage: {ready.json()['detail']}"
+    )
     assert ready.status_code == 503 and ready.json()["detail"]["reason"], ready.text
     statuses = {s for _, s, _, _ in seen}
     assert statuses <= {200, 503}, statuses

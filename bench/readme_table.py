@@ -509,6 +509,77 @@ def increment() -> list[Row]:
     ]
 
 
+def machine_sharing() -> list[Row]:
+    name = "machine_sharing.md"
+    text = read(name)
+
+    def secs(neighbour: str, threads: str) -> float:
+        return num(row(text, neighbour, threads, name=name)[2])
+
+    sides = ("alone", "omp x1", "cpu x2")
+    before = tuple(secs(x, "2 spin (before)") for x in sides)
+    now = tuple(secs(x, "1 (now)") for x in sides)
+    worst = max(now[1] / now[0], now[2] / now[0])
+    return [
+        Row(
+            f"risk stage beside busy neighbours, 20k firms ({link('machine_sharing')})",
+            f"alone {now[0]:.1f} s; beside a spinning multi-threaded process {now[1]:.1f} s "
+            f"({now[1] / now[0]:.2f}x), beside two busy ones {now[2]:.1f} s ({now[2] / now[0]:.2f}x)",
+            f"before (2 spinning threads), same run: alone {before[0]:.1f} s; {before[1]:.1f} s "
+            f"({before[1] / before[0]:.2f}x); {before[2]:.1f} s ({before[2] / before[0]:.2f}x)",
+            f"degrade gracefully, ≤ 2x beside a neighbour: {met(worst <= 2.0)}",
+            f"{date_of(text, name)}, {load_of(text)}",
+        )
+    ]
+
+
+def soak() -> list[Row]:
+    name = "soak.md"
+    text = read(name)
+    req = re.search(
+        r"requests: ([\d,]+) in (\d+) s \(target rate (\d+)/s: (\d+)/s served\); errors: (\d+)", text
+    )
+    lat = re.search(r"p50 ([\d.]+) ms, p95 ([\d.]+) ms, p99 ([\d.]+) ms", text)
+    mem = re.search(
+        r"second minute → last minute: (\d+) → (\d+) MiB \(([+-][\d.]+%)\): (flat|not flat)", text
+    )
+    if not (req and lat and mem):
+        raise ResultsError(f"bench/results/{name}: no verdict lines")
+    ok = mem.group(4) == "flat" and int(req.group(5)) == 0 and int(req.group(4)) >= 0.95 * int(req.group(3))
+    return [
+        Row(
+            f"soak: mixed API traffic for {int(req.group(2)) // 60} min on Neo4j ({link('soak')})",
+            f"{req.group(1)} requests, {req.group(4)}/s served of {req.group(3)}/s, {req.group(5)} errors; "
+            f"p50 {lat.group(1)} ms, p99 {lat.group(3)} ms; API memory {mem.group(1)} → {mem.group(2)} MiB "
+            f"({mem.group(3)})",
+            "–",
+            f"rate held, no errors, memory flat: {met(ok)}",
+            f"{date_of(text, name)}, {load_of(text)}",
+        )
+    ]
+
+
+def reliability() -> list[Row]:
+    name = "reliability.md"
+    text = read(name)
+    lost = re.search(r"decisions lost: (\d+)", text)
+    faults = re.findall(r"^\| fault \|", text, flags=re.M)
+    survived = re.findall(r"^\| fault \|.*\| survived \|", text, flags=re.M)
+    if lost is None or not faults:
+        raise ResultsError(f"bench/results/{name}: no fault table or decisions-lost line")
+    return [
+        Row(
+            f"faults, hostile input, security checks ({link('reliability')})",
+            f"{len(survived)} of {len(faults)} injected faults survived; "
+            f"steward decisions lost: {lost.group(1)}",
+            "–",
+            f"every fault survived, 0 decisions lost: "
+            f"{met(len(survived) == len(faults) and lost.group(1) == '0')}",
+            f"{date_of(text, name)}, {load_of(text)}",
+        )
+    ]
+
+
 BUILDERS: list[Callable[[], list[Row]]] = [
     synth_speed,
     load_neo4j,
@@ -523,6 +594,9 @@ BUILDERS: list[Callable[[], list[Row]]] = [
     risk,
     reasons,
     api_load,
+    soak,
+    machine_sharing,
+    reliability,
 ]
 HEADER = ["benchmark", "ours", "peer or baseline, same run", "target", "measured (load average, 2 cores)"]
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ingest.atomic import atomic_open
 from ingest.records import QuarantinedRow
+from ingest.spreadsheet import inert_row
 
 
 class Reason(StrEnum):
@@ -98,5 +99,5 @@ def write_quarantine_report(rows: Iterable[QuarantinedRow], path: Path) -> int:
         writer = csv.writer(fh)
         writer.writerow(REPORT_COLUMNS)
         for r in ordered:
-            writer.writerow((r.file, r.line, r.field, r.value, r.reason))
+            writer.writerow(inert_row((r.file, r.line, r.field, r.value, r.reason)))
     return len(ordered)

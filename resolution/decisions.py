@@ -13,6 +13,8 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
+from ingest.spreadsheet import inert_row
+
 PairKey = tuple[str, str, str, str]  # (source, record_id, entity_type, entity_id)
 
 
@@ -183,6 +185,8 @@ def write_verdict_csv(records: Iterable[DecisionRecord], path: Path) -> int:
         w = csv.writer(fh)
         w.writerow([*VERDICT_COLUMNS, "decided_at", "origin"])
         for r in kept:
-            w.writerow([*r.key, r.verdict.value, r.who, r.comment, r.decided_at.isoformat(), r.origin])
+            w.writerow(
+                inert_row([*r.key, r.verdict.value, r.who, r.comment, r.decided_at.isoformat(), r.origin])
+            )
             n += 1
     return n

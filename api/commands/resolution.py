@@ -124,6 +124,7 @@ def review_next(
 def write_ask_csv(items: list, path: Path) -> None:  # noqa: ANN001 - ReviewItem rows
     import csv
 
+    from ingest.spreadsheet import inert_row
     from resolution.active import NEXT_COLUMNS
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -131,8 +132,8 @@ def write_ask_csv(items: list, path: Path) -> None:  # noqa: ANN001 - ReviewItem
         w = csv.writer(fh)
         w.writerow(NEXT_COLUMNS)
         for it in items:
-            w.writerow([it.item_id, it.source, it.record_id, it.entity_type, it.entity_id,
-                        f"{it.score:.4f}", it.mention, it.candidate_name, it.evidence])
+            w.writerow(inert_row([it.item_id, it.source, it.record_id, it.entity_type, it.entity_id,
+                                  f"{it.score:.4f}", it.mention, it.candidate_name, it.evidence]))
 
 
 @review_app.command("import")

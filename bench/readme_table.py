@@ -553,7 +553,8 @@ def soak() -> list[Row]:
             f"p50 {lat.group(1)} ms, p99 {lat.group(3)} ms; API memory {mem.group(1)} → {mem.group(2)} MiB "
             f"({mem.group(3)})",
             "–",
-            f"rate held, no errors, memory flat: {met(ok)}",
+            f"300 req/s mixed, no errors, memory flat: {met(ok and int(req.group(3)) >= 300)} "
+            f"(at {req.group(3)}/s: {met(ok)})",
             f"{date_of(text, name)}, {load_of(text)}",
         )
     ]

@@ -147,11 +147,11 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
     # ---------------------------------------------------------------- firm candidates
     firm_cands: dict[int, str] = {}
     if want_firms:
-        for u in usccs:
+        for u in sorted(usccs):
             fi = gz.firm_index.get(u)
             if fi is not None:
                 firm_cands.setdefault(fi, f"USCC {u}")
-        for ph in phones:
+        for ph in sorted(phones):
             for fi in gz.phone_firms.get(ph, ())[:MAX_EXPANSION]:
                 firm_cands.setdefault(fi, f"phone {ph}")
         by_key: dict[str, list[int]] = {}
@@ -198,7 +198,7 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
     # ---------------------------------------------------------------- person candidates
     person_cands: dict[int, str] = {}
     if want_persons:
-        for r in rids:
+        for r in sorted(rids):
             by_id = gz.person_index.get(r)
             if by_id is not None:
                 person_cands.setdefault(by_id, f"resident ID {r}")
@@ -209,7 +209,7 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
                 if mk.matches(gz.persons[pi].person_id):
                     person_cands.setdefault(pi, f"masked {mk.pattern}")
         firm_phones = {x for fi in anchors for x in gz.firm_phones[fi]}
-        for ph in phones:
+        for ph in sorted(phones):
             for pi in gz.phone_persons.get(ph, ())[:MAX_EXPANSION]:
                 # the shop's phone that is also its operator's names the shop, not the person,
                 # unless the person is named too
@@ -280,7 +280,7 @@ def _homophone_hit(text: str, enc: str, enc_name: str, name: str) -> PersonHit:
 
 
 def _masks(ctx: RecordContext, m: Mentions) -> list[MaskedId]:
-    out = [MaskedId(p, 18 if len(p) == 18 else None, None) for p in m.codes_of("masked_id")]
+    out = [MaskedId(p, 18 if len(p) == 18 else None, None) for p in sorted(m.codes_of("masked_id"))]
     if ctx.masked is not None:
         out.append(ctx.masked)
     return out

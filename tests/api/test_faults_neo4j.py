@@ -21,6 +21,7 @@ import pytest
 from api_fixtures import FIRM, KEYS, PERSON, RISK_ROWS, auth, fill_queue
 from fastapi.testclient import TestClient
 from private_neo4j import PrivateNeo4j
+from run_outputs import assert_same_outputs
 
 from api.app import create_app
 from api.security import Role
@@ -179,8 +180,7 @@ def test_run_fails_clearly_when_the_server_stays_down_and_a_rerun_completes(
     )
     assert clean.returncode == 0, clean.stderr[-2000:]
     assert checksum(store) == recovered
-    for name in ("resolutions.csv", "risk_scores.csv"):
-        assert (tmp_path / "r2" / name).read_bytes() == (tmp_path / "r3" / name).read_bytes(), name
+    assert_same_outputs(tmp_path / "r2", tmp_path / "r3")
     store.close()
 
 

@@ -41,8 +41,8 @@ def _fuzz(app: Any, role: Role, calls: list[str]) -> list[str]:
 
         @FUZZ
         @given(case=op.as_strategy())
-        def run(case: Any) -> None:
-            calls.append(op.path)
+        def run(case: Any, path: str = op.path) -> None:
+            calls.append(path)
             case.call_and_validate(headers=auth(role), checks=CHECKS)
 
         try:

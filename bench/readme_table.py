@@ -541,7 +541,7 @@ def soak() -> list[Row]:
     )
     lat = re.search(r"p50 ([\d.]+) ms, p95 ([\d.]+) ms, p99 ([\d.]+) ms", text)
     mem = re.search(
-        r"second minute → last minute: (\d+) → (\d+) MiB \(([+-][\d.]+%)\): (flat|not flat)", text
+        r"second minute → last minute: (\d+) → (\d+) MiB \(([+-][\d.]+%)\): \**(flat|not flat)", text
     )
     if not (req and lat and mem):
         raise ResultsError(f"bench/results/{name}: no verdict lines")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from api_fixtures import FIRM, KEYS, PERSON, RISK_ROWS, auth, fill_queue
+from api_fixtures import EXAMPLE, FIRM, KEYS, PERSON, RISK_ROWS, auth, fill_queue
 from fastapi.testclient import TestClient
 from private_neo4j import PrivateNeo4j
 from run_outputs import assert_same_outputs
@@ -192,7 +192,7 @@ def test_api_answers_503_during_an_outage_and_recovers_by_itself(
     outage is stored before the failed graph write; after the restart the same app answers 200."""
     from api.security import KeyRing, hash_key
 
-    example = read_dataset(ROOT.parent / "shared" / "contract" / "example")
+    example = read_dataset(EXAMPLE)
     settings = Settings(
         graph_uri=server.uri,
         audit_log=tmp_path / "audit.jsonl",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from ingest.normalize import MaskedId
-from resolution.business import BusinessWord
+from resolution.business import FITS, BusinessWord
 from resolution.codes_in_text import masked_mobile
 from resolution.gazetteer import ALIAS, FULL, HOMOPHONE, SHORT, Gazetteer
 from resolution.mentions import ROLE_WORDS, FirmHit, Mentions, PersonHit, SurnameForm, _role_near
@@ -49,6 +49,8 @@ FIRM_LEVELS: dict[str, tuple[str, ...]] = {
         "named person holds a role here, firm not named",
         "named person holds a role here",
         "named person holds that role here",
+        "surname form holds a role at the one firm in the district of the trade named beside it",
+        "named person holds a role at their one firm of the trade named beside the name",
     ),
     "business": (
         "trade named beside it is another industry",
@@ -146,6 +148,7 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
 
     # ---------------------------------------------------------------- firm candidates
     firm_cands: dict[int, str] = {}
+    trade: dict[int, tuple[int, str]] = {}
     if want_firms:
         for u in sorted(usccs):
             fi = gz.firm_index.get(u)
@@ -177,6 +180,9 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
             for pi in named:
                 for fi, _role in gz.person_roles.get(pi, ())[:MAX_EXPANSION]:
                     firm_cands.setdefault(fi, f"via {gz.persons[pi].name}")
+        trade = _trade_holders(ctx, m, gz)
+        for fi, (_lvl, who) in trade.items():
+            firm_cands.setdefault(fi, f"{who} + trade beside")
     # firms the record clearly names: anchors for person context
     anchors: set[int] = set()
     named_firms: set[int] = set()
@@ -185,14 +191,15 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
     firm_notes: list[str] = []
     person_mentioned = bool(m.persons) or bool(m.surname_forms)
     for fi, note in firm_cands.items():
-        row = firm_row(ctx, m, gz, fi, person_mentioned)
+        row = firm_row(ctx, m, gz, fi, person_mentioned, trade.get(fi, (None, ""))[0])
         name_lvl, code, phone, address = row[0], row[2], row[3], row[5]
         firm_idx.append(fi)
         firm_rows.append(row)
         firm_notes.append(note)
-        if name_lvl >= 5 or code == 2 or phone == 2 or address >= 2:
+        by_trade = row[6] in (TRADE_SURNAME, TRADE_NAMED)
+        if name_lvl >= 5 or code == 2 or phone == 2 or address >= 2 or by_trade:
             anchors.add(fi)
-        if name_lvl >= 5 or code == 2 or phone == 2:
+        if name_lvl >= 5 or code == 2 or phone == 2 or by_trade:
             named_firms.add(fi)
 
     # ---------------------------------------------------------------- person candidates
@@ -286,8 +293,16 @@ def _masks(ctx: RecordContext, m: Mentions) -> list[MaskedId]:
     return out
 
 
-def firm_row(ctx: RecordContext, m: Mentions, gz: Gazetteer, fi: int, person_mentioned: bool) -> list[int]:
-    """Comparison levels of one (record, firm) pair, in `FIRM_NAMES` order."""
+def firm_row(
+    ctx: RecordContext,
+    m: Mentions,
+    gz: Gazetteer,
+    fi: int,
+    person_mentioned: bool,
+    trade_level: int | None = None,
+) -> list[int]:
+    """Comparison levels of one (record, firm) pair, in `FIRM_NAMES` order; `trade_level` is the
+    "person" level `_trade_holders` gave the firm, used when nothing else in the text names it."""
     text, loc = ctx.text, ctx.location or ""
     phones, usccs = m.phones, m.codes_of("uscc")
     masks = _masks(ctx, m)
@@ -347,8 +362,75 @@ def firm_row(ctx: RecordContext, m: Mentions, gz: Gazetteer, fi: int, person_men
                     person = 1
     if person >= 3 and name_lvl < 3 and code != 2 and phone != 2 and address < 3:
         person = 2  # only the person points here: that is how the firm became a candidate
+    if trade_level is not None and name_lvl < 3 and code != 2 and phone != 2:
+        person = trade_level
     business = gz.business.level(_words_beside(ctx.text, m, fi, hit, gz), f.industry)
     return [name_lvl, rarity, code, phone, region, address, person, business]
+
+
+TRADE_SURNAME = 5  # "person" levels given by `_trade_holders`
+TRADE_NAMED = 6
+PERSON_BEFORE = 6  # 一家五金店，经营者喻海: a role word may stand between the trade and the person
+HOLDER_ROLES = ("legal_rep", "operator")  # 老陈的快餐店 with no role word: the owner
+
+
+def _trade_holders(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> dict[int, tuple[int, str]]:
+    """Firms a person mention and the trade beside it point to: 陈燕颖经营的早餐店, 喻老板的照相馆,
+    快餐店经营者谢某某. For a full name, the firms in the record's city where a person of that name
+    holds a role and whose industry the trade word fits; for a surname form, the firms of the
+    record's district with a holder of that surname in the role the text names. Only a mention
+    that leaves exactly one such firm gives one: two fitting firms say nothing about which, and
+    the level's weight (learned like any other) says how often one fitting firm is a coincidence."""
+    if not m.business or not ctx.region_code:
+        return {}
+    out: dict[int, tuple[int, str]] = {}
+    spans: dict[tuple[int, int], list[int]] = {}
+    for pi, h in m.persons.items():
+        if h.level >= 4:  # on word boundaries: 金东 inside 金东区 is a place, not a person
+            spans.setdefault((h.start, h.end), []).append(pi)
+    for (s, e), pis in sorted(spans.items()):
+        words = _beside(m.business, [(s, e)], PERSON_BEFORE)
+        if not words:  # however common the name: the roles of its holders in the city are few
+            continue
+        fits = {
+            fi
+            for pi in pis
+            for fi, _role in gz.person_roles.get(pi, ())
+            if region_level(ctx.region_code, (gz.firms[fi].region_code or "",)) >= 2
+            and gz.business.level(words, gz.firms[fi].industry) == FITS
+        }
+        if len(fits) == 1:
+            out[fits.pop()] = (TRADE_NAMED, gz.persons[pis[0]].name)
+    for sf in m.surname_forms:
+        if sf.given or not sf.surname:
+            continue
+        roles = ROLE_WORDS.get(sf.role, ()) if sf.role else HOLDER_ROLES
+        words = _beside(m.business, [(sf.start, sf.end)], PERSON_BEFORE)
+        if not roles or not words:
+            continue
+        fits = {
+            fi
+            for fi, _pi, role in gz.holders_by_place_surname.get((ctx.region_code, sf.surname), ())
+            if role in roles and gz.business.level(words, gz.firms[fi].industry) == FITS
+        }
+        if len(fits) == 1:
+            out.setdefault(fits.pop(), (TRADE_SURNAME, sf.form))
+    return out
+
+
+def _beside(
+    words: list[BusinessWord], spans: list[tuple[int, int]], before: int | None = None
+) -> list[BusinessWord]:
+    """Business words right after (or just before) one of the spans, not inside it."""
+    before = BESIDE_BEFORE if before is None else before
+    out = []
+    for w in words:
+        for s, e in spans:
+            inside = w.start < e and s < w.end
+            if not inside and (e <= w.start <= e + BESIDE_AFTER or s - before <= w.end <= s):
+                out.append(w)
+                break
+    return out
 
 
 BESIDE_AFTER = 8  # 荣丰的农业开发公司, 顺鼎那家日用品店, 珍贝路489号照相馆: the trade follows the mention
@@ -369,14 +451,7 @@ def _words_beside(text: str, m: Mentions, fi: int, hit: FirmHit | None, gz: Gaze
         spans.append((at, at + len(key)))
     own_phones = set(gz.firm_phones[fi])
     spans += [(c.start, c.end) for c in m.codes if c.kind == "phone" and c.value in own_phones]
-    out = []
-    for w in m.business:
-        for s, e in spans:
-            inside = w.start < e and s < w.end
-            if not inside and (e <= w.start <= e + BESIDE_AFTER or s - BESIDE_BEFORE <= w.end <= s):
-                out.append(w)
-                break
-    return out
+    return _beside(m.business, spans)
 
 
 MASKED_PHONE = 3  # phone level: a masked mobile's seven visible digits fit a registered number

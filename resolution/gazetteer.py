@@ -276,6 +276,16 @@ class Gazetteer:
             if rep is not None and all(p != rep for p, _ in self.firm_roles[fi]):
                 self.firm_roles[fi].append((rep, "legal_rep"))
                 self.person_roles[rep].append((fi, "legal_rep"))
+        # role holders by (firm's district, holder's surname): 陈老板开的快餐店 looks among these
+        self.holders_by_place_surname: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
+        for fi, roles in self.firm_roles.items():
+            code = self.firms[fi].region_code
+            if not code:
+                continue
+            for pi, role in roles:
+                name = self.persons[pi].name
+                if name:
+                    self.holders_by_place_surname[(code, name[:1])].append((fi, pi, role))
         # a person's regions: ID prefix, address district, regions of firms they hold roles in
         self.person_regions: list[frozenset[str]] = []
         for pi, p in enumerate(self.persons):

@@ -228,9 +228,17 @@ def _in_place_name(text: str, s: int, e: int, key: str, cue: bool, gz: Gazetteer
     return not cue and key in gz.town_bases
 
 
+# grammatical particles: where one stands in for a name's character, the text is speech, not a
+# name heard wrong (开的进出口 sounds like 凯德进出口; 他的 like 塔德)
+_PARTICLES = frozenset("的地得了着过是在和与及把被给对向从也都就")
+
+
 def _close_spelling(seen: str, key: str) -> bool:
     """A homophone counts when at least half of its characters are the key's own (宏大物流 for
-    宏达物流, 王建果 for 王建国); a phrase that only sounds alike (有视频 / 优食品) does not."""
+    宏达物流, 王建果 for 王建国); a phrase that only sounds alike (有视频 / 优食品) does not, nor
+    one where a particle takes a name character's place."""
+    if any(a != b and a in _PARTICLES for a, b in zip(seen, key, strict=False)):
+        return False
     same = sum(a == b for a, b in zip(seen, key, strict=False))
     return 2 * same >= len(key)
 

@@ -1,0 +1,162 @@
+"""A person and the trade beside them name a firm: 喻志强经营的面馆, 喻老板开的面馆, 面馆经营者喻某某.
+
+The registry below has ten noodle shops and ten hardware shops in 衢江区 (so that 面馆 and 五金店
+are learned as trade words), and the people who run three of them:
+喻志强 runs a noodle shop and a hardware shop; 喻海 runs another hardware shop; 陈东 and 陈西 each
+run a noodle shop.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from ingest.normalize import normalize_text
+from ingest.records import Role, SubjectType
+from resolution.caps import apply_caps
+from resolution.features import FIRM_NAMES, TRADE_NAMED, TRADE_SURNAME, RecordContext, build_pairs
+from resolution.gazetteer import Gazetteer
+from resolution.links import Decision
+from resolution.mentions import _close_spelling, extract
+from resolution.resolver import Resolver, ResolverConfig
+
+PERSON = FIRM_NAMES.index("person")
+_ZIHAO = "甲乙丙丁戊己庚辛壬癸"
+REGION = "330803"
+
+
+def _uscc(i: int, j: int) -> str:
+    return f"92330803MA2D{i:02d}{j}00X"
+
+
+@pytest.fixture(scope="module")
+def ds(example_ds):
+    firm0, person0, aff0 = example_ds.firms[0], example_ds.persons[0], example_ds.affiliations[0]
+    firms = []
+    for i, z in enumerate(_ZIHAO):
+        for j, (tail, industry) in enumerate((("面馆", "餐饮业"), ("五金店", "批发和零售业"))):
+            firms.append(
+                dataclasses.replace(
+                    firm0,
+                    uscc=_uscc(i, j),
+                    name=f"衢州市衢江区{z}记{tail}",
+                    other_names=(),
+                    industry=industry,
+                    region_code=REGION,
+                    legal_rep_id=None,
+                    legal_rep_name=None,
+                    phone=None,
+                )
+            )
+    people = {"喻志强": "330803198001010011", "喻海": "330803198101010012", "陈东": "330803198201010013",
+              "陈西": "330803198301010014"}  # fmt: skip
+    persons = [dataclasses.replace(person0, person_id=pid, name=n, phone=None) for n, pid in people.items()]
+    runs = [("喻志强", 0, 0), ("喻志强", 1, 1), ("喻海", 2, 1), ("陈东", 3, 0), ("陈西", 4, 0)]
+    affs = [
+        dataclasses.replace(
+            aff0,
+            holder_type=SubjectType.PERSON,
+            holder_id=people[n],
+            firm_uscc=_uscc(i, j),
+            role=Role.OPERATOR,
+        )
+        for n, i, j in runs
+    ]
+    return dataclasses.replace(
+        example_ds,
+        firms=[*example_ds.firms, *firms],
+        persons=[*example_ds.persons, *persons],
+        affiliations=[*example_ds.affiliations, *affs],
+        events=[],
+        credit_records=[],
+    )
+
+
+@pytest.fixture(scope="module")
+def gz(ds):
+    return Gazetteer(ds)
+
+
+def _person_levels(gz: Gazetteer, text: str) -> dict[str, int]:
+    t = normalize_text(text)
+    ctx = RecordContext("events", "E1", t, t, REGION, None)
+    pairs = build_pairs(ctx, extract(t, gz), gz)
+    return {gz.firms[fi].name: row[PERSON] for fi, row in zip(pairs.firm_idx, pairs.firm_rows, strict=True)}
+
+
+def test_a_full_name_and_the_trade_beside_it_pick_that_persons_shop_of_that_trade(gz):
+    levels = _person_levels(gz, "居民反映，喻志强经营的面馆油烟扰民")
+    assert levels["衢州市衢江区甲记面馆"] == TRADE_NAMED
+    assert levels["衢州市衢江区乙记五金店"] < TRADE_SURNAME  # his other shop is of another trade
+
+
+def test_the_trade_may_come_before_the_person(gz):
+    levels = _person_levels(gz, "一家五金店，经营者喻海，拖欠货款")
+    assert levels["衢州市衢江区丙记五金店"] == TRADE_NAMED
+
+
+def test_a_surname_form_and_a_trade_with_one_fitting_shop_in_the_district(gz):
+    levels = _person_levels(gz, "网格员上报：喻老板开的面馆门口堆放杂物")
+    assert levels == {"衢州市衢江区甲记面馆": TRADE_SURNAME}
+
+
+def test_two_fitting_shops_name_neither(gz):
+    # 陈东 and 陈西 both run a noodle shop in the district: 陈老板的面馆 could be either
+    levels = _person_levels(gz, "来电人反映陈老板开的面馆占道经营")
+    assert not any(v >= TRADE_SURNAME for v in levels.values())
+
+
+def test_two_fitting_shops_of_a_surname_are_told_apart_by_the_trade(gz):
+    # 喻 runs a noodle shop (喻志强) and two hardware shops (喻志强, 喻海): 五金店 leaves two
+    assert not any(v >= TRADE_SURNAME for v in _person_levels(gz, "喻老板的五金店噪音扰民").values())
+
+
+def test_no_trade_word_no_such_candidate(gz):
+    assert _person_levels(gz, "居民反映喻老板拖欠工资") == {}
+
+
+@pytest.fixture(scope="module")
+def resolver(ds):
+    return Resolver.from_dataset(ds, ResolverConfig(fit_em=False))
+
+
+def _decisions(resolver: Resolver, text: str) -> dict[str, Decision]:
+    return {c.entity_name: c.decision for c in resolver.resolve_text(text, REGION)}
+
+
+def test_a_full_name_with_its_trade_links_the_shop_and_the_person(resolver):
+    got = _decisions(resolver, "居民反映，喻志强经营的面馆油烟扰民")
+    assert got["衢州市衢江区甲记面馆"] is Decision.AUTO_LINK
+    assert got["喻志强"] is Decision.AUTO_LINK
+    assert got.get("衢州市衢江区乙记五金店", Decision.REJECTED) is Decision.REJECTED
+
+
+def test_a_surname_form_with_its_trade_goes_to_a_steward_with_its_person(resolver):
+    got = _decisions(resolver, "网格员上报：喻老板开的面馆门口堆放杂物")
+    assert got["衢州市衢江区甲记面馆"] is Decision.REVIEW
+    assert got.get("喻志强") is not Decision.AUTO_LINK  # no surer than the shop that identifies him
+
+
+def test_caps_hold_a_surname_trade_firm_even_when_its_score_is_high(resolver, gz):
+    from resolution.batch import score_batch
+
+    t = normalize_text("网格员上报：喻老板开的面馆门口堆放杂物")
+    pairs = score_batch(resolver, [RecordContext("events", "E1", t, t, REGION, None)], steward=False)
+    shop = next(p for p in pairs if p.entity_id == _uscc(0, 0))
+    shop.score, shop.decision, shop.cap = 0.99, Decision.AUTO_LINK, None
+    apply_caps(pairs, resolver.config.review_threshold)
+    assert shop.decision is Decision.REVIEW and "surname form" in (shop.cap or "")
+
+
+@pytest.mark.parametrize(
+    ("seen", "key", "close"),
+    [
+        ("宏大物流", "宏达物流", True),
+        ("王建果", "王建国", True),
+        ("开的进出口", "凯德进出口", False),  # "opened by" is speech, not a name heard wrong
+        ("他的广告", "塔德广告", False),
+    ],
+)
+def test_a_particle_never_stands_in_for_a_name_character(seen, key, close):
+    assert _close_spelling(seen, key) is close

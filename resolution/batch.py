@@ -163,7 +163,7 @@ def score_batch(
                     resolver,
                 )
             )
-    _explain_away(out, cfg.review_threshold)
+    _explain_away(out, cfg.review_threshold, cfg.auto_threshold)
     _compete(out, cfg.auto_threshold, cfg.review_threshold)
     apply_caps(out, cfg.review_threshold)
     if steward and len(resolver.decisions):
@@ -174,9 +174,11 @@ def score_batch(
 MAX_REVIEW_PER_MENTION = 3
 
 
-def _explain_away(pairs: list[ScoredPair], review_threshold: float) -> None:
+def _explain_away(pairs: list[ScoredPair], review_threshold: float, auto: float) -> None:
     """A firm reached only through an address or phone it shares with a firm the record names
-    is explained by that firm: rejected, with the reason in its evidence."""
+    is explained by that firm: rejected, with the reason in its evidence. An address the named
+    firm is not registered at explains it too when the text names that firm beside the address
+    (name level 0: "another firm is named"): the address says where the named firm was found."""
     named: dict[str, ScoredPair] = {}
     for p in pairs:
         if p.entity_type == "firm" and p.row and p.row[0] >= 5 and p.score >= review_threshold:
@@ -188,7 +190,7 @@ def _explain_away(pairs: list[ScoredPair], review_threshold: float) -> None:
         if by is None or p is by or p.entity_type != "firm" or not p.row:
             continue
         shares = (
-            (p.mention.startswith("address") and by.row[5] >= 2)
+            (p.mention.startswith("address") and (by.row[5] >= 2 or (p.row[0] == 0 and by.score >= auto)))
             or (p.mention.startswith("phone") and by.row[3] >= 1)
             or p.mention.startswith("via")
         )

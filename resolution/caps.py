@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from resolution.business import FITS
 from resolution.features import TRADE_SURNAME as TRADE_SURNAME_LEVEL
 from resolution.links import Decision
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from resolution.batch import ScoredPair
 
 # firm row: name, name_rarity, code, phone, region, address, person
-_F_NAME, _F_CODE, _F_PHONE, _F_ADDRESS, _F_PERSON = 0, 2, 3, 5, 6
+_F_NAME, _F_CODE, _F_PHONE, _F_ADDRESS, _F_PERSON, _F_BUSINESS = 0, 2, 3, 5, 6, 7
 # person row: name, name_rarity, code, phone, region, firm
 _P_NAME, _P_CODE, _P_PHONE, _P_REGION, _P_FIRM = 0, 2, 3, 4, 5
 NAMED_FIRM_LEVEL = 3  # fuzzy name ≥ 80 and above: the text names the firm, however loosely
@@ -96,6 +97,17 @@ def _hold(p: ScoredPair, review: float, why: str) -> None:
         p.cap = why
 
 
+def _hold_or_reject(p: ScoredPair, review: float, why: str) -> None:
+    """A firm only its holder points to: a steward looks when a trade word beside the mention fits
+    its industry (the text may be about the business); otherwise the record is about the person
+    (电鱼, 违章搭建, 宅基地) and the firm is rejected, not queued."""
+    if p.row[_F_BUSINESS] == FITS:
+        _hold(p, review, f"held at review: {why}")
+    elif p.decision is not Decision.REJECTED:
+        p.decision = Decision.REJECTED
+        p.cap = f"rejected: {why}, and no trade word beside it fits its industry"
+
+
 def apply_caps(pairs: list[ScoredPair], review: float) -> None:
     """Hold indirect-only pairs at review and reject a same-name firm the text's USCC rules out."""
     own_phone = {
@@ -112,9 +124,9 @@ def apply_caps(pairs: list[ScoredPair], review: float) -> None:
             if trade_and_surname_only(p.row):
                 _hold(p, review, "held at review: only a surname form and the trade beside it point here")
             elif firm_not_named(p.row):
-                _hold(p, review, "held at review: firm not named, only a person in the record points here")
+                _hold_or_reject(p, review, "firm not named, only a person in the record points here")
             elif p.record_id in own_phone and phone_is_the_persons(p.row):
-                _hold(p, review, "held at review: the phone is the named person's own, the firm is not named")
+                _hold_or_reject(p, review, "the phone is the named person's own, the firm is not named")
             if p.row[_F_CODE] == 2:
                 by_code.setdefault(p.record_id, []).append(p)
         elif surname_only(p.row):

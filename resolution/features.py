@@ -17,7 +17,7 @@ from ingest.normalize import MaskedId
 from resolution.business import FITS, BusinessWord
 from resolution.codes_in_text import masked_mobile
 from resolution.gazetteer import ALIAS, FULL, HOMOPHONE, SHORT, Gazetteer
-from resolution.mentions import ROLE_WORDS, FirmHit, Mentions, PersonHit, SurnameForm, _role_near
+from resolution.mentions import ROLE_WORDS, FirmHit, Mentions, PersonHit, SurnameForm, _role_near, is_caller
 
 NULL = -1
 # comparison name -> level labels (index = level)
@@ -252,7 +252,10 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
             for fi in anchors:
                 for pi, _role in gz.firm_roles.get(fi, ()):
                     name = gz.persons[pi].name
-                    if pi not in person_cands and len(name) >= 2 and gz.coder.encode(name) in enc:
+                    code = gz.coder.encode(name)
+                    if pi not in person_cands and len(name) >= 2 and code in enc:
+                        if is_caller(ctx.text, enc.index(code) + len(code)):
+                            continue  # 吴建国来电 sounds like 吴建: the caller, not the firm's 吴建
                         person_cands[pi] = f'"{name}" (sounds like)'
                         m.persons.setdefault(pi, _homophone_hit(ctx.text, enc, gz.coder.encode(name), name))
     person_idx: list[int] = []
@@ -266,6 +269,22 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
     return PairRows(firm_idx, firm_rows, firm_notes, person_idx, person_rows, person_notes)
 
 
+def _key_sharers(ctx: RecordContext, gz: Gazetteer, fi: int, key: str) -> int:
+    """How many firms a name key could mean here: the firm itself plus the others with that key in
+    the record's city (all of them when the record has no region). Counting the whole registry
+    would make every 字号 look common as the registry grows to a province, while the firms that
+    compete for a city's record are the city's; the competition between candidates of one
+    mention (`batch._compete`) already weighs those that are candidates."""
+    found = gz.firm_auto.get(key) if key in gz.firm_auto else None
+    if found is None:
+        return 1
+    hits = gz.firm_key_hits[found[0]]
+    if not ctx.region_code or len(hits) <= 1:
+        return len(hits)
+    city = ctx.region_code[:4]
+    return 1 + sum(1 for fj, _lvl in hits if fj != fi and (gz.firms[fj].region_code or "")[:4] == city)
+
+
 def _masked_name_fits(masked: str, name: str) -> bool:
     """王*国 / 王某国 / 王×国 as published: same length, every visible character agrees."""
     if len(masked) != len(name) or not any(c in "*×●某" for c in masked):
@@ -274,10 +293,11 @@ def _masked_name_fits(masked: str, name: str) -> bool:
 
 
 def _form_fits(sf: SurnameForm, name: str) -> bool:
-    """王某/老王 fit anyone surnamed 王; 小忠/阿鹏 fit a given name holding that character."""
+    """王某/老王 fit anyone surnamed 王; 吴某飞 a 吴 whose name ends in 飞; 小忠/阿鹏 fit a given
+    name holding that character."""
     if sf.given:
         return len(name) >= 2 and sf.given in name[1:]
-    return name[:1] == sf.surname
+    return name[:1] == sf.surname and (not sf.tail or (len(name) >= 3 and name.endswith(sf.tail)))
 
 
 def _homophone_hit(text: str, enc: str, enc_name: str, name: str) -> PersonHit:
@@ -311,13 +331,7 @@ def firm_row(
     if hit is not None:
         name_lvl = _HIT_LEVEL[hit.level] + (1 if hit.level == SHORT and hit.cue else 0)
         bare = hit.level == SHORT and len(hit.key) == 2 and not hit.cue  # unique among firms, not in speech
-        rarity = (
-            NULL
-            if bare
-            else _rarity(
-                len(gz.firm_key_hits[gz.firm_auto.get(hit.key)[0]]) if hit.key in gz.firm_auto else 1, (1, 3)
-            )
-        )
+        rarity = NULL if bare else _rarity(_key_sharers(ctx, gz, fi, hit.key), (1, 3))
     else:
         sim = fuzz.partial_ratio(gz.firm_core[fi], text) if len(gz.firm_core[fi]) >= 2 else 0
         name_lvl = 3 if sim >= 80 else (2 if sim >= 60 else 1)
@@ -358,7 +372,7 @@ def firm_row(
                 person = max(person, lvl)
             elif person < 1:
                 pname = gz.persons[pi].name
-                if any(sf.surname == pname[:1] for sf in m.surname_forms):
+                if any(sf.surname and _form_fits(sf, pname) for sf in m.surname_forms):
                     person = 1
     if person >= 3 and name_lvl < 3 and code != 2 and phone != 2 and address < 3:
         person = 2  # only the person points here: that is how the firm became a candidate
@@ -410,8 +424,10 @@ def _trade_holders(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> dict[int, 
             continue
         fits = {
             fi
-            for fi, _pi, role in gz.holders_by_place_surname.get((ctx.region_code, sf.surname), ())
-            if role in roles and gz.business.level(words, gz.firms[fi].industry) == FITS
+            for fi, pi, role in gz.holders_by_place_surname.get((ctx.region_code, sf.surname), ())
+            if role in roles
+            and (not sf.tail or _form_fits(sf, gz.persons[pi].name))
+            and gz.business.level(words, gz.firms[fi].industry) == FITS
         }
         if len(fits) == 1:
             out.setdefault(fits.pop(), (TRADE_SURNAME, sf.form))

@@ -115,6 +115,7 @@ class SurnameForm:
     end: int
     role: str | None
     given: str = ""  # 小忠, 阿鹏: one character of the given name instead of the surname
+    tail: str = ""  # 吴某飞: the given name's last character, shown beside the surname
 
 
 @dataclass(slots=True)
@@ -283,6 +284,28 @@ def _reporters_code(text: str, code: CodeMention) -> bool:
     return False
 
 
+# words that mean "the business" itself: 涉事商家为荣达 names 荣达, never a firm whose 字号 is 商家
+GENERIC_BUSINESS = frozenset(
+    ("商家", "店家", "商户", "厂家", "卖家", "买家", "业主", "单位", "门店", "店铺", "商铺", "摊位", "东家",
+     "老板", "企业", "公司", "本店", "该店", "该厂", "该公司")
+)  # fmt: skip
+
+
+def _not_a_name_here(text: str, s: int, e: int, key: str, gz: Gazetteer) -> bool:
+    """A registered 字号 that, where it stands, is something else: a word for "the business"
+    (商家) or the tail of a person form (老陈家的加工厂: Lao Chen's, not a firm called 陈家).
+    A street before its house number (老街13号) stays a mention: 杜泽老街23号小吃店 names the
+    registered 杜泽老街小吃店 by its street, and the address comparison weighs the rest."""
+    if key in GENERIC_BUSINESS:
+        return True
+    return len(key) == 2 and s > 0 and text[s - 1] in "老小阿" and key[0] in gz.surnames
+
+
+def is_caller(text: str, end: int) -> bool:
+    """A name right before 来电 (吴建国来电：…) is the caller's; also a name heard in part (吴建)."""
+    return text.find("来电", end, end + 3) in (end, end + 1)
+
+
 def _reporter(text: str, start: int) -> bool:
     return text[max(0, start - 5) : start].rstrip(":： ").endswith(_NOT_SUBJECT)
 
@@ -326,6 +349,8 @@ def extract(text: str, gz: Gazetteer, location: str | None = None) -> Mentions:
             seg = seg if seg is not None else _boundaries(text)
             if s not in seg or e not in seg:
                 continue
+        if _not_a_name_here(text, s, e, key, gz):
+            continue
         person_like = (
             len(key) == 2 and key[0] in "老小阿" and key[1] in gz.surnames and not cue
         )  # 老王 is a person unless 老王店
@@ -349,7 +374,7 @@ def extract(text: str, gz: Gazetteer, location: str | None = None) -> Mentions:
                 m.firms[fi] = FirmHit(HOMOPHONE, s, e, text[s:e], _firm_cue(text, s, e))
     # person names
     person_spans = _longest(_scan(gz.person_auto, text))
-    person_spans = [h for h in person_spans if not _reporter(text, h[0])]
+    person_spans = [h for h in person_spans if not _reporter(text, h[0]) and not is_caller(text, h[1])]
     for s, e, kid in person_spans:
         name = gz.person_name_list[kid]
         role = _role_near(text, s, e)
@@ -397,6 +422,10 @@ def extract(text: str, gz: Gazetteer, location: str | None = None) -> Mentions:
     return m
 
 
+# characters that, right after 王某, begin the sentence's next word (王某称, 王某在场, 王某的店)
+_NOT_TAIL = frozenset("称在表的于拒说和与及是已未将把被对向从到为等也都就还又系所因经声承等某、")
+
+
 def _surname_forms(text: str, gz: Gazetteer, person_spans: list[tuple[int, int, int]]) -> list[SurnameForm]:
     """王某, 王某某, 老王, 王老板, 王总, 老板王女士, 小王, and 小忠/阿鹏 (given-name forms)."""
     out: list[SurnameForm] = []
@@ -422,8 +451,11 @@ def _surname_forms(text: str, gz: Gazetteer, person_spans: list[tuple[int, int, 
         for suf in _SURNAME_SUFFIX:
             if text.startswith(suf, i + 1):
                 end = i + 1 + len(suf)
+                tail = ""
+                if suf == "某" and end < n and _CJK_CHAR.match(text[end]) and text[end] not in _NOT_TAIL:
+                    tail, end = text[end], end + 1  # 吴某飞, as documents write names half-masked
                 role = _FORM_ROLES.get(suf) or _role_near(text, i, end)
-                out.append(SurnameForm(ch, text[i:end], i, end, role))
+                out.append(SurnameForm(ch, text[i:end], i, end, role, tail=tail))
                 break
         else:
             for suf in ("先生", "女士"):  # only when a role word says this is the subject (老板王女士)

@@ -61,6 +61,8 @@ def test_invalid_codes_are_not_found(text):
         ("王老板承诺整改", "王老板", "老板"),
         ("陈总表示配合", "陈总", "老板"),
         ("李经理到场", "李经理", "经理"),
+        ("老板王某飞在场", "王某飞", "老板"),  # half-masked, as documents write names
+        ("老板王某在场", "王某", "老板"),  # 在 begins the next word
     ],
 )
 def test_surname_forms(gz, text, form, role):
@@ -194,3 +196,49 @@ def test_a_masked_mobile_corroborates_a_named_shop_but_finds_no_one_alone(exampl
     assert other.firm_rows[other.firm_idx.index(shop)][FIRM_NAMES.index("phone")] == NULL
     # in a city's registry most masks fit someone by chance: a mask alone names no one
     assert pairs("一家小吃店油烟扰民，店家电话138****2345").firm_idx == []
+
+
+@pytest.fixture(scope="module")
+def gz_words(example_ds):
+    """The example registry plus shops whose 字号 are a word for "the business" (商家), a street
+    name (老街) and a family's (陈家)."""
+    import dataclasses
+
+    base = example_ds.firms[0]
+    shops = [
+        dataclasses.replace(base, uscc=f"92330803MA2D0099{i}X", name=f"衢州市衢江区{n}", other_names=())
+        for i, n in enumerate(("商家货运部", "老街装修队", "陈家烟酒店"))
+    ]
+    return Gazetteer(dataclasses.replace(example_ds, firms=[*example_ds.firms, *shops]))
+
+
+@pytest.mark.parametrize(
+    ("text", "uscc", "found"),
+    [
+        ("涉事商家为杜泽老街小吃店", "92330803MA2D00990X", False),  # 商家 = "the business"
+        ("老街装修队半夜施工", "92330803MA2D00991X", True),  # the registered name itself
+        ("老陈家的加工厂深夜作业", "92330803MA2D00992X", False),  # Lao Chen's, not a firm 陈家
+        ("陈家烟酒店卖假烟", "92330803MA2D00992X", True),
+    ],
+)
+def test_a_registered_zihao_that_is_something_else_where_it_stands(gz_words, text, uscc, found):
+    m = extract(normalize_text(text), gz_words)
+    assert (gz_words.firm_index[uscc] in m.firms) is found
+
+
+def test_a_name_before_laidian_is_the_callers(gz):
+    from resolution.mentions import is_caller
+
+    t = "吴建国来电：隆润达物流货车乱停"
+    assert is_caller(t, 3) and is_caller(t, 2)  # 吴建国, and 吴建 heard in part
+    assert not is_caller("吴建国经营的物流公司来电", 3)
+
+
+def test_a_half_masked_name_fits_only_names_ending_in_its_visible_character():
+    from resolution.features import _form_fits
+    from resolution.mentions import SurnameForm
+
+    wu_fei = SurnameForm("吴", "吴某飞", 0, 3, "老板", tail="飞")
+    assert _form_fits(wu_fei, "吴磊飞") and not _form_fits(wu_fei, "吴磊")
+    assert not _form_fits(wu_fei, "吴飞")  # 吴某飞 hides at least one character
+    assert _form_fits(SurnameForm("吴", "吴某", 0, 2, None), "吴磊")

@@ -160,3 +160,26 @@ def test_caps_hold_a_surname_trade_firm_even_when_its_score_is_high(resolver, gz
 )
 def test_a_particle_never_stands_in_for_a_name_character(seen, key, close):
     assert _close_spelling(seen, key) is close
+
+
+def test_a_zihao_shared_only_with_firms_of_other_cities_counts_as_unique_here(example_ds):
+    """Four 荣昶面馆 in the province, one in 衢江区: for a record from 衢江区 the key is unique
+    there; for a record from 杭州 it is shared by every candidate."""
+    from resolution.features import _key_sharers
+
+    base = example_ds.firms[0]
+    codes = ["330803", "330102", "330205", "330302"]
+    shops = [
+        dataclasses.replace(base, uscc=f"92{c}MA2D0088{i}X", name=f"荣昶面馆{i}", region_code=c,
+                            other_names=())  # fmt: skip
+        for i, c in enumerate(codes)
+    ]
+    gz = Gazetteer(dataclasses.replace(example_ds, firms=[*example_ds.firms, *shops]))
+    quzhou = gz.firm_index[shops[0].uscc]
+
+    def ctx(region):
+        return RecordContext("events", "E1", "荣昶面馆", "荣昶面馆", region, None)
+
+    assert _key_sharers(ctx("330803"), gz, quzhou, "荣昶") == 1
+    assert _key_sharers(ctx("330104"), gz, quzhou, "荣昶") == 2  # 杭州's one competes
+    assert _key_sharers(ctx(None), gz, quzhou, "荣昶") == 4

@@ -252,9 +252,9 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
             for fi in anchors:
                 for pi, _role in gz.firm_roles.get(fi, ()):
                     name = gz.persons[pi].name
-                    code = gz.coder.encode(name)
-                    if pi not in person_cands and len(name) >= 2 and code in enc:
-                        if is_caller(ctx.text, enc.index(code) + len(code)):
+                    sound = gz.coder.encode(name)
+                    if pi not in person_cands and len(name) >= 2 and sound in enc:
+                        if is_caller(ctx.text, enc.index(sound) + len(sound)):
                             continue  # 吴建国来电 sounds like 吴建: the caller, not the firm's 吴建
                         person_cands[pi] = f'"{name}" (sounds like)'
                         m.persons.setdefault(pi, _homophone_hit(ctx.text, enc, gz.coder.encode(name), name))

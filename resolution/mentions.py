@@ -291,11 +291,20 @@ GENERIC_BUSINESS = frozenset(
 )  # fmt: skip
 
 
+_HOUSE_NUMBER = re.compile(r"[0-9一二三四五六七八九十百]+(号|弄|幢|栋)")
+
+
+def _name_goes_on(text: str, at: int, key: str, core: str) -> bool:
+    """After a street and its house number, whether the text goes on with the rest of this firm's
+    name (杜泽老街23号小吃店 for 杜泽老街小吃店): then the street is part of the name."""
+    rest = core[len(key) :] if core.startswith(key) else ""
+    return len(rest) >= 2 and text.startswith(rest[:2], at)
+
+
 def _not_a_name_here(text: str, s: int, e: int, key: str, gz: Gazetteer) -> bool:
     """A registered 字号 that, where it stands, is something else: a word for "the business"
     (商家) or the tail of a person form (老陈家的加工厂: Lao Chen's, not a firm called 陈家).
-    A street before its house number (老街13号) stays a mention: 杜泽老街23号小吃店 names the
-    registered 杜泽老街小吃店 by its street, and the address comparison weighs the rest."""
+    A street before its house number is handled per firm in `extract` (`_name_goes_on`)."""
     if key in GENERIC_BUSINESS:
         return True
     return len(key) == 2 and s > 0 and text[s - 1] in "老小阿" and key[0] in gz.surnames
@@ -355,9 +364,13 @@ def extract(text: str, gz: Gazetteer, location: str | None = None) -> Mentions:
             len(key) == 2 and key[0] in "老小阿" and key[1] in gz.surnames and not cue
         )  # 老王 is a person unless 老王店
         everyday = len(key) == 2 and not cue and _everyday_word(key)  # 文化礼堂, 小区东门
+        number = _HOUSE_NUMBER.match(text, e) if not key.endswith(_FIRM_END) else None
         for fi, level in gz.firm_key_hits[kid]:
             if (person_like or everyday) and level < ALIAS:
                 continue
+            if number is not None and level < ALIAS:
+                if not _name_goes_on(text, number.end(), key, gz.firm_core[fi]):
+                    continue  # 老街13号的美容店: the street of an address, not the firm 老街装修队
             old = m.firms.get(fi)
             if old is None or old.level < level:
                 m.firms[fi] = FirmHit(level, s, e, key, cue)

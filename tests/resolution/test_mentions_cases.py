@@ -242,3 +242,16 @@ def test_a_half_masked_name_fits_only_names_ending_in_its_visible_character():
     assert _form_fits(wu_fei, "吴磊飞") and not _form_fits(wu_fei, "吴磊")
     assert not _form_fits(wu_fei, "吴飞")  # 吴某飞 hides at least one character
     assert _form_fits(SurnameForm("吴", "吴某", 0, 2, None), "吴磊")
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("位于老街13号的一家美容店噪音大", False),  # the street of an address
+        ("老街13号装修队半夜施工", True),  # the name goes on after the number
+        ("老街装修队半夜施工", True),
+    ],
+)
+def test_a_street_before_its_house_number_is_an_address_unless_the_name_goes_on(gz_words, text, found):
+    m = extract(normalize_text(text), gz_words)
+    assert (gz_words.firm_index["92330803MA2D00991X"] in m.firms) is found

@@ -42,3 +42,7 @@ class ConflictError(CredgraphError):
 
 class ModelError(CredgraphError):
     """A model cannot be trained, loaded or promoted."""
+
+
+class StaleModelError(ModelError):
+    """A saved model was fitted on other comparison levels or features than this version computes."""

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.atomic import write_text_atomic
-from ingest.errors import NotFoundError
+from ingest.errors import NotFoundError, StaleModelError
 from ingest.records import Dataset
 from resolution.decisions import DecisionRecord, StewardDecisions
 from resolution.resolver import Resolver
@@ -169,5 +169,8 @@ class MatcherRegistry:
         and the caller fits the unsupervised model."""
         cur = self.current()
         if cur is not None:
-            return self.load(cur, ds, decisions), f"promoted {cur}"
+            try:
+                return self.load(cur, ds, decisions), f"promoted {cur}"
+            except StaleModelError as exc:  # fitted by an older version on other comparison levels
+                return None, f"promoted {cur} is stale (retrain it): {exc}"
         return None, "no promoted matcher"

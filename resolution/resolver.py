@@ -18,14 +18,14 @@ from pathlib import Path
 import numpy as np
 
 from ingest.atomic import write_text_atomic
-from ingest.errors import ModelError
+from ingest.errors import ModelError, StaleModelError
 from ingest.normalize import normalize_text, parse_masked_id
 from ingest.records import CreditRecord, Dataset, Event, SubjectType
 from resolution.batch import ScoredPair, score_batch
 from resolution.credit_batch import is_credit_person, score_credit_persons
 from resolution.credit_model import CreditPersonScorer
 from resolution.decisions import StewardDecisions
-from resolution.features import RecordContext
+from resolution.features import FIRM_LEVELS, PERSON_LEVELS, RecordContext
 from resolution.fs_model import FellegiSunterModel
 from resolution.gazetteer import Gazetteer
 from resolution.links import Decision, Link
@@ -238,11 +238,15 @@ class Resolver:
             if (d / "credit_person.json").exists()
             else None
         )
+        firm_model = FellegiSunterModel.load(d / "fs_firm.json")
+        person_model = FellegiSunterModel.load(d / "fs_person.json")
+        _check_levels(d, "firm", firm_model, FIRM_LEVELS)
+        _check_levels(d, "person", person_model, PERSON_LEVELS)
         resolver = cls(
             gz,
             config,
-            FellegiSunterModel.load(d / "fs_firm.json"),
-            FellegiSunterModel.load(d / "fs_person.json"),
+            firm_model,
+            person_model,
             decisions,
             sup,
             credit,
@@ -261,6 +265,20 @@ class Resolver:
 
             return sup.predict_proba(supervised_features(self.models[entity_type], gamma))
         return self.models[entity_type].probability(gamma)
+
+
+def _check_levels(
+    d: Path, entity_type: str, model: FellegiSunterModel, levels: dict[str, tuple[str, ...]]
+) -> None:
+    """Refuse a matcher fitted on other comparison levels than this version computes: its m and u
+    would be read at the wrong levels (or past the end) without any error."""
+    saved = {s.name: tuple(s.levels) for s in model.specs}
+    if saved != {k: tuple(v) for k, v in levels.items()}:
+        changed = sorted(k for k in set(saved) | set(levels) if saved.get(k) != tuple(levels.get(k, ())))
+        raise StaleModelError(
+            f"{d}: the saved {entity_type} matcher was fitted on other comparison levels than this "
+            f"version computes ({', '.join(changed)}); retrain it: credgraph retrain --matcher DATA_DIR"
+        )
 
 
 def _rounded(obj: object) -> object:

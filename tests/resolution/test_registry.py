@@ -62,3 +62,30 @@ def test_a_versions_own_auto_threshold_is_kept_and_read_back(example_ds, tmp_pat
     assert reg.auto_threshold() == 0.65
     found, _ = reg.active(example_ds)
     assert found.config.auto_threshold == 0.65 and found.model_version == r.model_version
+
+
+def test_a_matcher_fitted_on_other_comparison_levels_is_stale_not_misread(example_ds, tmp_path):
+    """A version saved before a comparison gained levels (the person-and-trade levels of "person")
+    would read its m and u at the wrong levels; the run falls back to the unsupervised fit and says why."""
+    import json
+
+    from ingest.errors import StaleModelError
+
+    reg = MatcherRegistry(tmp_path / "m")
+    v1 = reg.save(Resolver.from_dataset(example_ds), [], {})
+    path = reg.path(v1) / "resolver" / "fs_firm.json"
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    text = json.dumps(saved, ensure_ascii=False)
+    assert "surname form holds a role at the one firm" in text
+    # drop the two newest levels of "person" from the file, as an older version wrote it
+    for c in saved["comparisons"]:
+        if c["name"] == "person":
+            for k in ("levels", "m", "u"):
+                c[k] = c[k][:5]
+            c["options"]["labels"] = c["options"]["labels"][:5]
+    path.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(StaleModelError, match="person"):
+        reg.load(v1, example_ds)
+    reg.promote(v1, "old")
+    found, origin = reg.active(example_ds)
+    assert found is None and origin.startswith("promoted v0001 is stale (retrain it)")

@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from resolution.business import FITS
+from resolution.features import PHONE_TAIL
 from resolution.features import TRADE_SURNAME as TRADE_SURNAME_LEVEL
 from resolution.links import Decision
 
@@ -58,8 +59,22 @@ def trade_and_surname_only(row: list[int]) -> bool:
         row[_F_PERSON] == TRADE_SURNAME_LEVEL
         and row[_F_NAME] < NAMED_FIRM_LEVEL
         and row[_F_CODE] != 2
-        and row[_F_PHONE] not in (1, 2, 3)
+        and row[_F_PHONE] not in (1, 2, 3, PHONE_TAIL)
         and row[_F_ADDRESS] < 2
+    )
+
+
+def tail_only(row: list[int]) -> bool:
+    """Only a phone tail (尾号0973) points here, with no trade word beside it that fits: in a
+    district of a few thousand firms, one in five shares any given tail, so the pair is rejected
+    (not queued: a review queue of such guesses would crowd out the real questions)."""
+    return (
+        row[_F_PHONE] == PHONE_TAIL
+        and row[_F_NAME] < NAMED_FIRM_LEVEL
+        and row[_F_CODE] != 2
+        and row[_F_ADDRESS] < 2
+        and row[_F_PERSON] < 3
+        and row[_F_BUSINESS] != FITS
     )
 
 
@@ -70,7 +85,7 @@ def phone_is_the_persons(row: list[int]) -> bool:
         row[_F_PERSON] in (2, 3)  # 4: the role word says the business is meant (老板何坤（电话）家的店)
         and row[_F_NAME] < NAMED_FIRM_LEVEL
         and row[_F_CODE] != 2
-        and row[_F_PHONE] >= 1
+        and row[_F_PHONE] in (1, 2, 3)
     )
 
 
@@ -121,7 +136,11 @@ def apply_caps(pairs: list[ScoredPair], review: float) -> None:
         if not p.row:
             continue
         if p.entity_type == "firm":
-            if trade_and_surname_only(p.row):
+            if tail_only(p.row):
+                if p.decision is not Decision.REJECTED:
+                    p.decision = Decision.REJECTED
+                    p.cap = "rejected: only a phone tail points here, and no trade word beside it fits"
+            elif trade_and_surname_only(p.row):
                 _hold(p, review, "held at review: only a surname form and the trade beside it point here")
             elif firm_not_named(p.row):
                 _hold_or_reject(p, review, "firm not named, only a person in the record points here")

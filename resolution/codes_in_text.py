@@ -25,6 +25,8 @@ _MOBILE = re.compile(r"(?<![\d])(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d){8}(?!\d)")
 _LANDLINE = re.compile(r"(?<![\d])(?:\(0\d{2,3}\)|0\d{2,3})[ -]?[1-9]\d{2,3}[ -]?\d{3,4}(?!\d)")
 # a mobile number as published with its middle hidden: 138****5678 (the 7 visible digits)
 _MASKED_MOBILE = re.compile(r"(?<![\d*])(1[3-9]\d)[*●•×xX]{4}(\d{4})(?![\d*])")
+# the last four digits of a phone, as people quote them: 老板电话尾号0973, 手机后四位是5678
+_PHONE_TAIL = re.compile(r"(?:尾号|尾数|后四位|末四位)(?:是|为|:|：)?\s*(\d{4})(?!\d)")
 _PLATE = re.compile(
     r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z]"
     r"[·•.\- ]?[A-HJ-NP-Z0-9]{5,6}(?![A-Z0-9])"
@@ -33,7 +35,8 @@ _PLATE = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class CodeMention:
-    """A code found in text: kind (uscc, resident_id, masked_id, phone, masked_phone, plate), value, span."""
+    """A code found in text: kind (uscc, resident_id, masked_id, phone, masked_phone, phone_tail,
+    plate), value, span."""
 
     kind: str
     value: str
@@ -103,5 +106,8 @@ def find_codes(text: str) -> list[CodeMention]:
             if phone is not None:
                 out.append(CodeMention("phone", phone, m.start(), m.end(), m.group()))
                 work = _blank(work, m.start(), m.end())
+    for m in _PHONE_TAIL.finditer(work):
+        out.append(CodeMention("phone_tail", m.group(1), m.start(1), m.end(1), m.group()))
+        work = _blank(work, m.start(1), m.end(1))
     out.sort(key=lambda c: c.start)
     return out

@@ -40,6 +40,7 @@ FIRM_LEVELS: dict[str, tuple[str, ...]] = {
         "phone = registered phone of 3+ firms",
         "phone = registered phone",
         "masked phone (138****5678) fits a registered phone",
+        "phone tail (尾号0973) fits a registered phone",
     ),
     "region": ("other province", "other city in the province", "other district in the city", "same district"),
     "address": ("place differs", "town or road =", "road and number =", "full street address ="),
@@ -170,6 +171,12 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
                 firm_cands[fi] = f'"{key}"'
         for fi, key in m.address_firms.items():
             firm_cands.setdefault(fi, f'address "{key}"')
+        if ctx.region_code:
+            for tail in sorted(m.codes_of("phone_tail")):
+                fis = gz.phone_tail_firms.get((ctx.region_code, tail), [])
+                if len(fis) <= MAX_TAIL_FIRMS:  # a tail many firms of the district share says nothing
+                    for fi in fis:
+                        firm_cands.setdefault(fi, f"phone tail {tail}")
         for mk in masks:
             if mk.kind != "resident_id" and len(mk.suffix) >= 4:
                 for fi in gz.firm_by_last4.get(mk.suffix[-4:], ()):
@@ -348,6 +355,8 @@ def firm_row(
         same = phones.intersection(gz.firm_phones[fi])
         phone = 0 if not same else (1 if max(len(gz.phone_firms[x]) for x in same) >= 3 else 2)
     phone = _masked_phone_level(phone, m, gz.firm_phones[fi])
+    if phone in (NULL, 0) and m.codes_of("phone_tail") & gz.firm_tails[fi]:
+        phone = PHONE_TAIL
     region = region_level(ctx.region_code, (f.region_code,) if f.region_code else ())
     region = _exact_neutral(region, code, phone)
     parts = gz.firm_addr[fi]
@@ -467,10 +476,17 @@ def _words_beside(text: str, m: Mentions, fi: int, hit: FirmHit | None, gz: Gaze
         spans.append((at, at + len(key)))
     own_phones = set(gz.firm_phones[fi])
     spans += [(c.start, c.end) for c in m.codes if c.kind == "phone" and c.value in own_phones]
-    return _beside(m.business, spans)
+    tails = [(c.start, c.end) for c in m.codes if c.kind == "phone_tail" and c.value in gz.firm_tails[fi]]
+    near = _beside(m.business, spans)
+    if tails:  # 一家面馆（老板电话尾号0973）: the trade comes a few words before the digits
+        near += [w for w in _beside(m.business, tails, TAIL_BEFORE) if w not in near]
+    return near
 
 
 MASKED_PHONE = 3  # phone level: a masked mobile's seven visible digits fit a registered number
+PHONE_TAIL = 4  # phone level: 尾号0973 fits a phone of the firm or of the person who runs it
+MAX_TAIL_FIRMS = 3
+TAIL_BEFORE = 10
 
 
 def _masked_phone_level(phone: int, m: Mentions, registered: tuple[str, ...]) -> int:

@@ -286,6 +286,19 @@ class Gazetteer:
                 name = self.persons[pi].name
                 if name:
                     self.holders_by_place_surname[(code, name[:1])].append((fi, pi, role))
+        # phone tails (尾号0973) by (firm's district, last four digits): the firm's own phones and
+        # those of the people who run it (the boss's phone is quoted as the shop's)
+        self.phone_tail_firms: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self.firm_tails: list[frozenset[str]] = []
+        for fi, f in enumerate(self.firms):
+            tails = {ph[-4:] for ph in self.firm_phones[fi] if len(ph) >= 7}
+            for pi, role in self.firm_roles.get(fi, ()):
+                if role in ("legal_rep", "operator"):
+                    tails |= {ph[-4:] for ph in self.person_phones[pi] if len(ph) >= 7}
+            self.firm_tails.append(frozenset(tails))
+            if f.region_code:
+                for t in tails:
+                    self.phone_tail_firms[(f.region_code, t)].append(fi)
         # a person's regions: ID prefix, address district, regions of firms they hold roles in
         self.person_regions: list[frozenset[str]] = []
         for pi, p in enumerate(self.persons):

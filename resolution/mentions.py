@@ -75,6 +75,30 @@ _NOT_SUBJECT = (
     "记者",
     "志愿者",
     "社区干部",
+    # who files, handles or signs a record, as forms and minutes list them
+    "承办人",
+    "经办人",
+    "记录人",
+    "检查人",
+    "填报人",
+    "上报人",
+    "核查人",
+    "处理人",
+    "回访人",
+    "受理人",
+    "接线员",
+    "话务员",
+    "值班员",
+    "签收人",
+    "审核人",
+    "主持人",
+    "调解员",
+    "信访人",
+    "反映人",
+    "求助人",
+    "报料人",
+    "巡查员",
+    "协管员",
 )
 # a name key followed by these is a place (湖前片区, 杜泽村), not a firm
 _PLACE_AFTER = ("片区", "村", "镇", "乡", "街道", "社区", "小区", "路", "街", "大道", "一带", "附近", "园区")
@@ -237,9 +261,13 @@ _PARTICLES = frozenset("的地得了着过是在和与及把被给对向从也�
 def _close_spelling(seen: str, key: str) -> bool:
     """A homophone counts when at least half of its characters are the key's own (宏大物流 for
     宏达物流, 王建果 for 王建国); a phrase that only sounds alike (有视频 / 优食品) does not, nor
-    one where a particle takes a name character's place."""
+    one where a particle takes a name character's place, nor one that begins with an everyday
+    word in place of the name's first two characters (一家 for 亿佳)."""
     if any(a != b and a in _PARTICLES for a, b in zip(seen, key, strict=False)):
         return False
+    head_differs = len(seen) >= 2 and seen[0] != key[0] and seen[1] != key[1]
+    if head_differs and _everyday_word(seen[:2]):
+        return False  # 一家网络科技 sounds like 亿佳网络科技: "a (firm)", not a 字号 misheard
     same = sum(a == b for a, b in zip(seen, key, strict=False))
     return 2 * same >= len(key)
 
@@ -316,7 +344,37 @@ def is_caller(text: str, end: int) -> bool:
 
 
 def _reporter(text: str, start: int) -> bool:
-    return text[max(0, start - 5) : start].rstrip(":： ").endswith(_NOT_SUBJECT)
+    """Right after a reporter's or official's title (网格员王伟, 检查人员：王伟), also as the next
+    name of a list after one (检查人员：王伟、李娜)."""
+    head = text[max(0, start - 24) : start]
+    for _ in range(4):
+        if head.rstrip(":： ").endswith(_NOT_SUBJECT):
+            return True
+        m = _LISTED_BEFORE.search(head)
+        if m is None:
+            return False
+        head = head[: m.start()]
+    return False
+
+
+_LISTED_BEFORE = re.compile(r"[\u4e00-\u9fff]{2,4}\s*[、，,和及与]\s*$")
+# a name followed by these reported, recorded or chaired, or was addressed: not the subject
+_NOT_SUBJECT_AFTER = ("投诉", "举报", "反映", "来电", "来访", "求助", "报料", "报警", "主持", "记录",
+                      "参加", "出席", "列席", "签收", "审核", "核实", "回访", "调解", "带队")  # fmt: skip
+
+
+def not_subject(text: str, start: int, end: int) -> bool:
+    """Whether the name at text[start:end] is someone other than a record's subject: a reporter or
+    official by title (网格员王伟, 承办人：李娜, 检查人员：王伟、李娜), a person who reported,
+    recorded or chaired (业主陈佳佳投诉, 会议由王伟主持), the caller (吴建国来电), someone addressed
+    in a chat (@李娜) or a chat line's sender (王伟：门口又堆满了货)."""
+    if _reporter(text, start) or is_caller(text, end):
+        return True
+    if text.startswith(_NOT_SUBJECT_AFTER, end):
+        return True
+    if start > 0 and text[start - 1] in "@＠":
+        return True
+    return (start == 0 or text[start - 1] == "\n") and text[end : end + 1] in (":", "：")
 
 
 EVERYDAY_FREQ = 300  # jieba's dictionary count above which a two-character word is everyday language
@@ -386,8 +444,8 @@ def extract(text: str, gz: Gazetteer, location: str | None = None) -> Mentions:
             if fi not in m.firms:
                 m.firms[fi] = FirmHit(HOMOPHONE, s, e, text[s:e], _firm_cue(text, s, e))
     # person names
-    person_spans = _longest(_scan(gz.person_auto, text))
-    person_spans = [h for h in person_spans if not _reporter(text, h[0]) and not is_caller(text, h[1])]
+    raw_spans = _longest(_scan(gz.person_auto, text))
+    person_spans = [h for h in raw_spans if not not_subject(text, h[0], h[1])]
     for s, e, kid in person_spans:
         name = gz.person_name_list[kid]
         role = _role_near(text, s, e)
@@ -399,8 +457,8 @@ def extract(text: str, gz: Gazetteer, location: str | None = None) -> Mentions:
         for pi in gz.person_names[name]:
             m.persons[pi] = PersonHit(level, s, e, name, role)
     for s, e, kid in _longest(_scan(gz.person_py_auto, enc)):
-        if any(ps <= s and e <= pe for ps, pe, _ in person_spans):
-            continue
+        if any(ps <= s and e <= pe for ps, pe, _ in raw_spans) or not_subject(text, s, e):
+            continue  # within a name already read (a reporter's too), or a reporter's name heard
         if not _close_spelling(text[s:e], gz.person_py_key_text[kid]):
             continue
         for pi in gz.person_py_hits[kid]:
@@ -409,8 +467,8 @@ def extract(text: str, gz: Gazetteer, location: str | None = None) -> Mentions:
     firm_spans = [(h.start, h.end) for h in m.firms.values()]
     m.surname_forms = [
         sf
-        for sf in _surname_forms(text, gz, person_spans)
-        if not _reporter(text, sf.start) and not any(fs <= sf.start < fe for fs, fe in firm_spans)
+        for sf in _surname_forms(text, gz, raw_spans)
+        if not not_subject(text, sf.start, sf.end) and not any(fs <= sf.start < fe for fs, fe in firm_spans)
     ]
     # places: road + number keys from the registry, and towns / roads / landmarks by pattern
     for _s, _e, kid in _scan(gz.addr_auto, text):

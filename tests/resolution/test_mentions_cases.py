@@ -255,3 +255,21 @@ def test_a_half_masked_name_fits_only_names_ending_in_its_visible_character():
 def test_a_street_before_its_house_number_is_an_address_unless_the_name_goes_on(gz_words, text, found):
     m = extract(normalize_text(text), gz_words)
     assert (gz_words.firm_index["92330803MA2D00991X"] in m.firms) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("检查人员：王芳、张伟；被检查单位：杜泽老街小吃店", False),  # the second of a list of officials
+        ("杜泽老街小吃店占道经营。承办人：张伟", False),
+        ("业主张伟投诉杜泽老街小吃店装修噪音", False),  # the complainant
+        ("会议由张伟主持，通报了小吃店拖欠工资问题", False),
+        ("张伟：小吃店门口又堆满了货", False),  # a chat line's sender
+        ("小吃店门口又堆满了货 @张伟 麻烦看一下", False),  # addressed in a chat
+        ("居民张伟占用公共绿地种菜", True),  # a resident who is the subject
+        ("小吃店店主张伟称系临时摆放", True),  # the subject speaking (称 is not reporting)
+    ],
+)
+def test_people_who_report_handle_or_chair_are_not_subjects(gz, text, subject):
+    m = extract(normalize_text(text), gz)
+    assert any(h.name == "张伟" for h in m.persons.values()) is subject

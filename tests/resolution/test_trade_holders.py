@@ -156,6 +156,7 @@ def test_caps_hold_a_surname_trade_firm_even_when_its_score_is_high(resolver, gz
         ("王建果", "王建国", True),
         ("开的进出口", "凯德进出口", False),  # "opened by" is speech, not a name heard wrong
         ("他的广告", "塔德广告", False),
+        ("一家网络科技", "亿佳网络科技", False),  # "a (firm)", an everyday word for both characters
     ],
 )
 def test_a_particle_never_stands_in_for_a_name_character(seen, key, close):
@@ -183,3 +184,47 @@ def test_a_zihao_shared_only_with_firms_of_other_cities_counts_as_unique_here(ex
     assert _key_sharers(ctx("330803"), gz, quzhou, "荣昶") == 1
     assert _key_sharers(ctx("330104"), gz, quzhou, "荣昶") == 2  # 杭州's one competes
     assert _key_sharers(ctx(None), gz, quzhou, "荣昶") == 4
+
+
+# ---------------------------------------------------------------- phone tails (尾号0973)
+@pytest.fixture(scope="module")
+def tail_ds(ds):
+    """The registry above with phones: 甲记面馆 0570-1230973 and 乙记五金店 13800000973 share the
+    tail 0973; 丙记五金店 is reached through its operator 喻海's mobile ending 5678."""
+    phones = {_uscc(0, 0): "0570-1230973", _uscc(1, 1): "13800000973"}
+    firms = [dataclasses.replace(f, phone=phones.get(f.uscc, f.phone)) for f in ds.firms]
+    persons = [dataclasses.replace(p, phone="13912345678") if p.name == "喻海" else p for p in ds.persons]
+    return dataclasses.replace(ds, firms=firms, persons=persons)
+
+
+def test_a_phone_tail_is_read_where_people_quote_it():
+    from resolution.codes_in_text import find_codes
+
+    found = [(c.kind, c.value) for c in find_codes(normalize_text("一家面馆（老板电话尾号0973）油烟扰民"))]
+    assert ("phone_tail", "0973") in found
+    assert ("phone_tail", "5678") in [(c.kind, c.value) for c in find_codes("手机后四位是5678")]
+    assert not [c for c in find_codes("门牌号0973") if c.kind == "phone_tail"]
+
+
+def test_a_phone_tail_with_its_trade_picks_the_shop_and_alone_is_only_a_guess(tail_ds):
+    from resolution.features import PHONE_TAIL
+
+    gz = Gazetteer(tail_ds)
+    t = normalize_text("一家面馆（老板电话尾号0973）油烟扰民")
+    pairs = build_pairs(RecordContext("events", "E1", t, t, REGION, None), extract(t, gz), gz)
+    rows = {gz.firms[fi].uscc: row for fi, row in zip(pairs.firm_idx, pairs.firm_rows, strict=True)}
+    phone, business = FIRM_NAMES.index("phone"), FIRM_NAMES.index("business")
+    assert rows[_uscc(0, 0)][phone] == PHONE_TAIL and rows[_uscc(1, 1)][phone] == PHONE_TAIL
+    assert rows[_uscc(0, 0)][business] == 2 and rows[_uscc(1, 1)][business] == 0  # 面馆 fits one
+
+    resolver = Resolver.from_dataset(tail_ds, ResolverConfig(fit_em=False))
+
+    def decided(text: str) -> dict[str, Decision]:
+        return {c.entity_id: c.decision for c in resolver.resolve_text(text, REGION)}
+
+    by_trade = decided("一家面馆（老板电话尾号0973）油烟扰民")
+    assert by_trade.get(_uscc(1, 1), Decision.REJECTED) is not Decision.AUTO_LINK
+    bare = decided("有家店（老板电话尾号5678）占道")
+    assert bare.get(_uscc(2, 1), Decision.REJECTED) is Decision.REJECTED  # only a tail: a guess
+    with_trade = decided("有家五金店（老板电话尾号5678）占道")
+    assert with_trade[_uscc(2, 1)] is not Decision.REJECTED  # the operator's phone and the trade

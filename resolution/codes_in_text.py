@@ -26,7 +26,9 @@ _LANDLINE = re.compile(r"(?<![\d])(?:\(0\d{2,3}\)|0\d{2,3})[ -]?[1-9]\d{2,3}[ -]
 # a mobile number as published with its middle hidden: 138****5678 (the 7 visible digits)
 _MASKED_MOBILE = re.compile(r"(?<![\d*])(1[3-9]\d)[*●•×xX]{4}(\d{4})(?![\d*])")
 # the last four digits of a phone, as people quote them: 老板电话尾号0973, 手机后四位是5678
-_PHONE_TAIL = re.compile(r"(?:尾号|尾数|后四位|末四位)(?:是|为|:|：)?\s*(\d{4})(?!\d)")
+_PHONE_TAIL = re.compile(
+    r"(?:电话|手机|号码|座机|联系方式)[^，。；,;0-9]{0,4}?(?:尾号|尾数|后四位|末四位)(?:是|为|:|：)?\s*(\d{4})(?!\d)"
+)  # only a phone's: 信用代码尾号1234 is a code's tail
 _PLATE = re.compile(
     r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z]"
     r"[·•.\- ]?[A-HJ-NP-Z0-9]{5,6}(?![A-Z0-9])"

@@ -204,6 +204,7 @@ def test_a_phone_tail_is_read_where_people_quote_it():
     assert ("phone_tail", "0973") in found
     assert ("phone_tail", "5678") in [(c.kind, c.value) for c in find_codes("手机后四位是5678")]
     assert not [c for c in find_codes("门牌号0973") if c.kind == "phone_tail"]
+    assert not [c for c in find_codes("统一社会信用代码尾号0973") if c.kind == "phone_tail"]
 
 
 def test_a_phone_tail_with_its_trade_picks_the_shop_and_alone_is_only_a_guess(tail_ds):

@@ -406,13 +406,18 @@ def _trade_holders(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> dict[int, 
     the level's weight (learned like any other) says how often one fitting firm is a coincidence."""
     if not m.business or not ctx.region_code:
         return {}
+    # a trade word inside a firm the text names (信昌化工公司（法人：朱某某）) is that firm's name
+    named = [(h.start, h.end) for h in m.firms.values() if h.level >= SHORT]
+    free = [w for w in m.business if not any(s < w.end and w.start < e for s, e in named)]
+    if not free:
+        return {}
     out: dict[int, tuple[int, str]] = {}
     spans: dict[tuple[int, int], list[int]] = {}
     for pi, h in m.persons.items():
         if h.level >= 4:  # on word boundaries: 金东 inside 金东区 is a place, not a person
             spans.setdefault((h.start, h.end), []).append(pi)
     for (s, e), pis in sorted(spans.items()):
-        words = _beside(m.business, [(s, e)], PERSON_BEFORE)
+        words = _beside(free, [(s, e)], PERSON_BEFORE)
         if not words:  # however common the name: the roles of its holders in the city are few
             continue
         fits = {
@@ -428,7 +433,7 @@ def _trade_holders(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> dict[int, 
         if sf.given or not sf.surname:
             continue
         roles = ROLE_WORDS.get(sf.role, ()) if sf.role else HOLDER_ROLES
-        words = _beside(m.business, [(sf.start, sf.end)], PERSON_BEFORE)
+        words = _beside(free, [(sf.start, sf.end)], PERSON_BEFORE)
         if not roles or not words:
             continue
         fits = {

@@ -229,3 +229,11 @@ def test_a_phone_tail_with_its_trade_picks_the_shop_and_alone_is_only_a_guess(ta
     assert bare.get(_uscc(2, 1), Decision.REJECTED) is Decision.REJECTED  # only a tail: a guess
     with_trade = decided("有家五金店（老板电话尾号5678）占道")
     assert with_trade[_uscc(2, 1)] is not Decision.REJECTED  # the operator's phone and the trade
+
+
+def test_a_trade_word_inside_a_named_firm_names_that_firm_only(gz):
+    # 己记面馆 is named and 面馆 is part of its name: 喻老板 beside it does not send us to 甲记面馆,
+    # the one noodle shop of the district with a 喻 in charge
+    levels = _person_levels(gz, "己记面馆（经营者：喻老板）油烟扰民")
+    assert "衢州市衢江区己记面馆" in levels
+    assert levels.get("衢州市衢江区甲记面馆", 0) < TRADE_SURNAME

@@ -204,7 +204,7 @@ class Explainer:
             c = contrib[ch_idx[ch]]
             if ch != "records" and np.abs(c).sum() < MIN_CONTRIBUTION:
                 continue
-            if ch == "profile" and (gnn_parts or any(_signal(r) for r in reasons)):
+            if ch == "profile" and any(_signal(r) for r in reasons):
                 continue  # registry facts explain a score only where no record, event or party does
             items = self._items(ch, i)
             if not items:
@@ -214,6 +214,11 @@ class Explainer:
         if gnn_parts:
             self._merge_gnn(i, reasons, gnn_parts)
         keep = [r for r in reasons if _tier(r) == 0 or r.get("contribution", 0.0) >= MIN_CONTRIBUTION]
+        if any("gnn_contribution" in r for r in keep):
+            # a party the GNN's occlusion names explains the score: registry facts step back. Only
+            # then: whether occlusion reached this subject depends on a wall-clock budget, and a
+            # subject whose occlusion named nobody keeps the reasons it would have had without it
+            keep = [r for r in keep if r.get("signal") != "profile"]
         if not any(_tier(r) < 2 for r in keep):  # no signal passed: the subject's plain signals, if any
             plain = self.plain(i, max_reasons)
             if plain:

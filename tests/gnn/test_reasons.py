@@ -86,3 +86,29 @@ def test_every_reason_has_a_dimension_a_grounded_flag_and_no_bare_feature(scored
     assert related and all(r["dimension"] == "related_parties" and r.get("path") for r in related)
     # a related party is grounded exactly when one of its listed records carries a document number
     assert all(r["grounded"] == any(p["document_no"] for p in r["party_records"]) for r in related)
+
+
+def test_an_occlusion_that_names_nobody_leaves_the_reasons_as_they_were(world):
+    """Whether the GNN's occlusion reached a subject depends on a wall-clock budget; a subject it
+    reached without naming a party must keep the reasons it has without occlusion (a rerun under
+    load once gave [] instead of its registry facts), and one it names a party for drops them."""
+    from gnn.explain import Explainer, explain_subjects
+
+    model, _, _ = fit_risk_model(world, T, CFG)
+    snap = make_snapshot(world, T, model.categories)
+    rows = np.arange(len(snap.features.frame))
+    contrib, cols, _ = model.contributions(snap, rows)
+    ex = Explainer(snap)
+    plain = explain_subjects(snap, contrib, cols, 5, rows, None, ex)
+    with_profile = [k for k, r in enumerate(plain) if any(x.get("signal") == "profile" for x in r)]
+    assert with_profile, "the world should have subjects explained by registry facts alone"
+    k = with_profile[0]
+    frame = snap.features.frame
+    firms = np.flatnonzero(frame["subject_label"].to_numpy() == str(NodeLabel.FIRM))
+    other = int(next(j for j in firms if j != k))
+    key = str(frame["subject"].iloc[other])
+    faint = explain_subjects(snap, contrib, cols, 5, rows, {k: [("firm", key, 1e-6)]}, ex)[k]
+    assert faint == plain[k]
+    strong = explain_subjects(snap, contrib, cols, 5, rows, {k: [("firm", key, 2.0)]}, ex)[k]
+    assert any("gnn_contribution" in r for r in strong)
+    assert not any(r.get("signal") == "profile" for r in strong)

@@ -153,7 +153,9 @@ def apply_caps(pairs: list[ScoredPair], review: float) -> None:
         elif p.row[_P_NAME] == 1 and p.decision is Decision.AUTO_LINK:
             by_trade.append(p)
         elif p.source != "credit_records" and bare_name_elsewhere(p.row):
-            _hold(p, review, "held at review: name only, and the record is not from their district")
+            if p.decision is not Decision.REJECTED:  # a guess a steward cannot settle from the text
+                p.decision = Decision.REJECTED
+                p.cap = "rejected: name only, and the record is not from their district"
     _no_surer_than_trade_firm(pairs, by_trade, review)
     if not by_code:
         return

@@ -237,3 +237,17 @@ def test_a_trade_word_inside_a_named_firm_names_that_firm_only(gz):
     levels = _person_levels(gz, "己记面馆（经营者：喻老板）油烟扰民")
     assert "衢州市衢江区己记面馆" in levels
     assert levels.get("衢州市衢江区甲记面馆", 0) < TRADE_SURNAME
+
+
+def test_a_bare_name_from_another_district_is_rejected_not_queued(example_ds):
+    """张伟 named alone in a record from 杭州 上城: the 张伟 of 衢州 is a guess no steward can settle
+    from the text, so it is rejected rather than crowding the review queue."""
+    from resolution.batch import score_batch
+
+    resolver = Resolver.from_dataset(example_ds, ResolverConfig(fit_em=False))
+    t = normalize_text("居民反映张伟占用公共绿地种菜")
+    pairs = score_batch(resolver, [RecordContext("events", "E1", t, t, "330106", None)], steward=False)
+    far = next(p for p in pairs if p.entity_id == "330821197803120318")
+    far.score, far.decision, far.cap = 0.95, Decision.AUTO_LINK, None
+    apply_caps(pairs, resolver.config.review_threshold)
+    assert far.decision is Decision.REJECTED and "not from their district" in (far.cap or "")

@@ -112,15 +112,21 @@ def _hold(p: ScoredPair, review: float, why: str) -> None:
         p.cap = why
 
 
+def _reject(p: ScoredPair, why: str) -> None:
+    """Reject a pair not rejected already (a rejected pair keeps its own reason)."""
+    if p.decision is not Decision.REJECTED:
+        p.decision = Decision.REJECTED
+        p.cap = why
+
+
 def _hold_or_reject(p: ScoredPair, review: float, why: str) -> None:
     """A firm only its holder points to: a steward looks when a trade word beside the mention fits
     its industry (the text may be about the business); otherwise the record is about the person
     (电鱼, 违章搭建, 宅基地) and the firm is rejected, not queued."""
     if p.row[_F_BUSINESS] == FITS:
         _hold(p, review, f"held at review: {why}")
-    elif p.decision is not Decision.REJECTED:
-        p.decision = Decision.REJECTED
-        p.cap = f"rejected: {why}, and no trade word beside it fits its industry"
+    else:
+        _reject(p, f"rejected: {why}, and no trade word beside it fits its industry")
 
 
 def apply_caps(pairs: list[ScoredPair], review: float) -> None:
@@ -137,9 +143,7 @@ def apply_caps(pairs: list[ScoredPair], review: float) -> None:
             continue
         if p.entity_type == "firm":
             if tail_only(p.row):
-                if p.decision is not Decision.REJECTED:
-                    p.decision = Decision.REJECTED
-                    p.cap = "rejected: only a phone tail points here, and no trade word beside it fits"
+                _reject(p, "rejected: only a phone tail points here, and no trade word beside it fits")
             elif trade_and_surname_only(p.row):
                 _hold(p, review, "held at review: only a surname form and the trade beside it point here")
             elif firm_not_named(p.row):
@@ -153,9 +157,8 @@ def apply_caps(pairs: list[ScoredPair], review: float) -> None:
         elif p.row[_P_NAME] == 1 and p.decision is Decision.AUTO_LINK:
             by_trade.append(p)
         elif p.source != "credit_records" and bare_name_elsewhere(p.row):
-            if p.decision is not Decision.REJECTED:  # a guess a steward cannot settle from the text
-                p.decision = Decision.REJECTED
-                p.cap = "rejected: name only, and the record is not from their district"
+            # a guess a steward cannot settle from the text
+            _reject(p, "rejected: name only, and the record is not from their district")
     _no_surer_than_trade_firm(pairs, by_trade, review)
     if not by_code:
         return

@@ -76,6 +76,15 @@ def normalize_resident_id(s: str | None) -> str | None:
     return code if ok else None
 
 
+def resident_id_from_15(old: str) -> str | None:
+    """The 18-digit form of a 15-digit ID issued before 1999 (birth year 19xx, check digit added),
+    or None when the birth date is not a date."""
+    if len(old) != 15 or not old.isdigit():
+        return None
+    body = old[:6] + "19" + old[6:]
+    return normalize_resident_id(body + ric.calc_check_digit(body + "0"))
+
+
 def birth_date_of(resident_id: str) -> date | None:
     """Birth date encoded in an 18-character resident ID, or None when it is not a real date."""
     try:

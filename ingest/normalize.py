@@ -21,6 +21,7 @@ from ingest.codes import (
     normalize_resident_id,
     normalize_uscc,
     parse_masked_id,
+    resident_id_from_15,
 )
 from ingest.phones import normalize_phone, normalize_phones
 from ingest.text import collapse_whitespace, normalize_address, normalize_text, to_halfwidth, to_simplified
@@ -41,6 +42,7 @@ __all__ = [
     "parse_datetime",
     "parse_float",
     "parse_masked_id",
+    "resident_id_from_15",
     "to_halfwidth",
     "to_simplified",
 ]

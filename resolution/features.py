@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from ingest.normalize import MaskedId
+from ingest.records import Person
 from resolution.business import FITS, BusinessWord
 from resolution.codes_in_text import masked_mobile
 from resolution.gazetteer import ALIAS, FULL, HOMOPHONE, SHORT, Gazetteer
@@ -154,7 +155,7 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
         for u in sorted(usccs):
             fi = gz.firm_index.get(u)
             if fi is not None:
-                firm_cands.setdefault(fi, f"USCC {u}")
+                firm_cands.setdefault(fi, f"USCC {u}{_slip_note(m, u)}")
         for ph in sorted(phones):
             for fi in gz.phone_firms.get(ph, ())[:MAX_EXPANSION]:
                 firm_cands.setdefault(fi, f"phone {ph}")
@@ -215,10 +216,10 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
         for r in sorted(rids):
             by_id = gz.person_index.get(r)
             if by_id is not None:
-                person_cands.setdefault(by_id, f"resident ID {r}")
+                person_cands.setdefault(by_id, f"resident ID {r}{_slip_note(m, r)}")
         for mk in masks:
-            if mk.kind == "uscc" or len(mk.suffix) < 3:
-                continue
+            if mk.kind == "uscc" or len(mk.suffix) < 3 or mk.pattern.startswith("*"):
+                continue  # an ID's tail alone (身份证后四位) fits dozens: it only checks names
             for pi in gz.person_by_last4.get(mk.suffix[-4:], ()) if len(mk.suffix) >= 4 else ():
                 if mk.matches(gz.persons[pi].person_id):
                     person_cands.setdefault(pi, f"masked {mk.pattern}")
@@ -313,8 +314,18 @@ def _homophone_hit(text: str, enc: str, enc_name: str, name: str) -> PersonHit:
     return PersonHit(2, start, end, text[start:end], _role_near(text, start, end))
 
 
+def _slip_note(m: Mentions, code: str) -> str:
+    """' (written …: one slip)' when the text's code was read from a slip, for the evidence."""
+    raw = next((c.raw for c in m.codes if c.corrected and c.value == code), None)
+    return f" (written {raw}: one slip)" if raw else ""
+
+
 def _masks(ctx: RecordContext, m: Mentions) -> list[MaskedId]:
+    """Masked codes of the text and the record, and the tails of codes (信用代码后六位) as masks
+    showing only their last characters."""
     out = [MaskedId(p, 18 if len(p) == 18 else None, None) for p in sorted(m.codes_of("masked_id"))]
+    out += [MaskedId("*" + t, None, "uscc") for t in sorted(m.codes_of("uscc_tail"))]
+    out += [MaskedId("*" + t, None, "resident_id") for t in sorted(m.codes_of("rid_tail"))]
     if ctx.masked is not None:
         out.append(ctx.masked)
     return out
@@ -513,6 +524,16 @@ def _exact_neutral(region: int, code: int, phone: int) -> int:
     return NULL if (code == 2 or phone == 2) and region < 3 else region
 
 
+def _name_sharers(ctx: RecordContext, gz: Gazetteer, p: Person, masks: list[MaskedId]) -> int:
+    """People of that name; where the text shows part of the person's ID (身份证后四位, a masked
+    number) and it fits, only the namesakes it also fits: the code's digits tell them apart."""
+    sharers = gz.person_names.get(p.name, ())
+    shown = [mk for mk in masks if mk.kind != "uscc"] if ctx.masked is None else []
+    if len(sharers) <= 1 or not shown or not any(mk.matches(p.person_id) for mk in shown):
+        return len(sharers)
+    return sum(1 for q in sharers if any(mk.matches(gz.persons[q].person_id) for mk in shown))
+
+
 def person_row(
     ctx: RecordContext,
     m: Mentions,
@@ -531,7 +552,7 @@ def person_row(
     sform = None
     if h is not None:
         name_lvl = h.level
-        rarity = _rarity(len(gz.person_names.get(p.name, ())), (1, 5))
+        rarity = _rarity(_name_sharers(ctx, gz, p, masks), (1, 5))
     elif ctx.subject_type == "person" and _masked_name_fits(ctx.text, p.name):
         name_lvl = 3  # a published list's 王*国 agrees with every visible character
         fits = {

@@ -108,6 +108,10 @@ class Gazetteer:
         self._build_person_keys()
         self._build_codes_and_graph(ds)
 
+    def is_registered(self, kind: str, code: str) -> bool:
+        """Whether `code` (kind "uscc" or "resident_id") is a registered firm's or person's."""
+        return code in (self.firm_index if kind == "uscc" else self.person_index)
+
     # ------------------------------------------------------------------ places and regions
     def _build_places(self) -> None:
         addrs = [f.address or "" for f in self.firms] + [p.address or "" for p in self.persons]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import jieba
 
 from resolution.business import BusinessWord
+from resolution.code_slips import read_slip
 from resolution.codes_in_text import CodeMention, find_codes
 from resolution.gazetteer import ALIAS, HOMOPHONE, Gazetteer, parse_address
 
@@ -396,10 +397,39 @@ def _boundaries(text: str) -> set[int]:
     return out
 
 
+_ID_WORDS = ("身份证", "证件", "公民身份")
+
+
+def _read_slips(text: str, codes: list[CodeMention], gz: Gazetteer) -> list[CodeMention]:
+    """Codes that fail their check read as the one registered code they are a slip of (the rest
+    dropped: an unreadable slip says nothing about who is meant); a digit string valid as both a
+    USCC and an ID is whichever the registry holds, else what the words before it call it."""
+    if not any(c.kind in ("slip", "uscc_or_rid") for c in codes):
+        return codes
+    out = []
+    for c in codes:
+        if c.kind == "uscc_or_rid":
+            if gz.is_registered("uscc", c.value):
+                kind = "uscc"
+            elif gz.is_registered("resident_id", c.value):
+                kind = "resident_id"
+            else:
+                before = text[max(0, c.start - 12) : c.start]
+                kind = "resident_id" if any(w in before for w in _ID_WORDS) else "uscc"
+            out.append(CodeMention(kind, c.value, c.start, c.end, c.raw))
+        elif c.kind == "slip":
+            read = read_slip(c.value, gz.is_registered)
+            if read is not None:
+                out.append(CodeMention(read[0], read[1], c.start, c.end, c.raw, corrected=True))
+        else:
+            out.append(c)
+    return out
+
+
 def extract(text: str, gz: Gazetteer, location: str | None = None) -> Mentions:
     """All mentions in one normalised text (and its location field, for places)."""
     m = Mentions(text)
-    m.codes = [c for c in find_codes(text) if not _reporters_code(text, c)]
+    m.codes = [c for c in _read_slips(text, find_codes(text), gz) if not _reporters_code(text, c)]
     # firm names: exact keys, then homophones for spans not already covered
     exact = _longest(_scan(gz.firm_auto, text))
     covered = [(s, e) for s, e, _ in exact]

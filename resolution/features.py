@@ -205,9 +205,11 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
         firm_rows.append(row)
         firm_notes.append(note)
         by_trade = row[6] in (TRADE_SURNAME, TRADE_NAMED)
+        # 学院路42号那家理发店的姚老板: the address, its trade and a holder of that surname agree
+        by_place = address >= 1 and row[6] >= 1 and row[7] == FITS and _at_its_address(ctx, gz, fi)
         if name_lvl >= 5 or code == 2 or phone == 2 or address >= 2 or by_trade:
             anchors.add(fi)
-        if name_lvl >= 5 or code == 2 or phone == 2 or by_trade:
+        if name_lvl >= 5 or code == 2 or phone == 2 or by_trade or by_place:
             named_firms.add(fi)
 
     # ---------------------------------------------------------------- person candidates
@@ -291,6 +293,17 @@ def _key_sharers(ctx: RecordContext, gz: Gazetteer, fi: int, key: str) -> int:
         return len(hits)
     city = ctx.region_code[:4]
     return 1 + sum(1 for fj, _lvl in hits if fj != fi and (gz.firms[fj].region_code or "")[:4] == city)
+
+
+def _at_its_address(ctx: RecordContext, gz: Gazetteer, fi: int) -> bool:
+    """The text gives the firm's road and number (中山路336号), and at most one other firm of the
+    record's city is registered there: every city has its 中山路, and only the city's compete."""
+    road_number = gz.firm_addr[fi].road_number
+    if not road_number or not ctx.region_code or road_number not in ctx.text + (ctx.location or ""):
+        return False
+    hits = gz.addr_hits[gz.addr_auto.get(road_number)[0]]
+    city = ctx.region_code[:4]
+    return sum(1 for fj in hits if (gz.firms[fj].region_code or "")[:4] == city) <= 2
 
 
 def _masked_name_fits(masked: str, name: str) -> bool:

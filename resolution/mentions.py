@@ -494,12 +494,10 @@ def extract(text: str, gz: Gazetteer, location: str | None = None) -> Mentions:
         for pi in gz.person_py_hits[kid]:
             if pi not in m.persons:
                 m.persons[pi] = PersonHit(2, s, e, text[s:e], _role_near(text, s, e))
+    forms = [sf for sf in _surname_forms(text, gz, raw_spans) if not not_subject(text, sf.start, sf.end)]
+    _forms_over_firm_keys(m, forms)
     firm_spans = [(h.start, h.end) for h in m.firms.values()]
-    m.surname_forms = [
-        sf
-        for sf in _surname_forms(text, gz, raw_spans)
-        if not not_subject(text, sf.start, sf.end) and not any(fs <= sf.start < fe for fs, fe in firm_spans)
-    ]
+    m.surname_forms = [sf for sf in forms if not any(fs <= sf.start < fe for fs, fe in firm_spans)]
     # places: road + number keys from the registry, and towns / roads / landmarks by pattern
     for _s, _e, kid in _scan(gz.addr_auto, text):
         for fi in gz.addr_hits[kid]:
@@ -521,6 +519,16 @@ def extract(text: str, gz: Gazetteer, location: str | None = None) -> Mentions:
                     (m.towns if v is parts.town else m.roads).add(v)
     m.business = gz.business.find(text)
     return m
+
+
+def _forms_over_firm_keys(m: Mentions, forms: list[SurnameForm]) -> None:
+    """A 字号 that is a surname form (老叶 of 老叶经营部), read bare with a role word beside it
+    (负责人老叶, 老叶老板) and nothing saying a business is meant, is the person: the firm hit goes."""
+    if not m.firms:
+        return
+    spans = {(sf.start, sf.end) for sf in forms if sf.role is not None}
+    for fi in [fi for fi, h in m.firms.items() if not h.cue and (h.start, h.end) in spans]:
+        del m.firms[fi]
 
 
 # characters that, right after 王某, begin the sentence's next word (王某称, 王某在场, 王某的店)

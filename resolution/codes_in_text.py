@@ -45,6 +45,10 @@ _GROUPED = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]{1,8}(?:[ \-][0-9A-Za-z]{1,8}
 _RID15 = re.compile(r"(?:身份证|证件)(?:号码?)?(?:是|为|:|：)?\s*([1-9]\d{7}[01]\d[0-3]\d{4})(?![0-9A-Za-z])")
 # code-shaped but failing its check: 17 to 19 letters and digits (see `_code_shaped`)
 _SLIP = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]{17,19}(?![0-9A-Za-z])")
+# a landline quoted without its area code, as callers within the city do: 电话3456789
+_LOCAL_LANDLINE = re.compile(
+    r"(?:电话|座机|固话|号码|联系方式)(?:是|为|:|：)?\s*([2-8]\d{2,3}[ \-]?\d{4})(?![\d\-])"
+)
 _PLATE = re.compile(
     r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z]"
     r"[·•.\- ]?[A-HJ-NP-Z0-9]{5,6}(?![A-Z0-9])"
@@ -54,8 +58,9 @@ _PLATE = re.compile(
 @dataclass(frozen=True, slots=True)
 class CodeMention:
     """A code found in text: kind (uscc, resident_id, masked_id, uscc_tail, rid_tail, slip,
-    uscc_or_rid, phone, masked_phone, phone_tail, plate), value, span. `slip` and `uscc_or_rid`
-    are settled against the registry by `resolution.mentions`."""
+    uscc_or_rid, phone, local_phone, masked_phone, phone_tail, plate), value, span. `slip` and
+    `uscc_or_rid` are settled against the registry by `resolution.mentions`; a local_phone (a
+    landline without its area code) becomes a phone once the record's city is known."""
 
     kind: str
     value: str
@@ -166,6 +171,10 @@ def find_codes(text: str) -> list[CodeMention]:
             if phone is not None:
                 out.append(CodeMention("phone", phone, m.start(), m.end(), m.group()))
                 work = _blank(work, m.start(), m.end())
+    for m in _LOCAL_LANDLINE.finditer(work):
+        number = re.sub(r"[ \-]", "", m.group(1))
+        out.append(CodeMention("local_phone", number, m.start(1), m.end(1), m.group(1)))
+        work = _blank(work, m.start(1), m.end(1))
     for m in _PHONE_TAIL.finditer(work):
         out.append(CodeMention("phone_tail", m.group(1), m.start(1), m.end(1), m.group()))
         work = _blank(work, m.start(1), m.end(1))

@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 from ingest.normalize import MaskedId
 from ingest.records import Person
 from resolution.business import FITS, BusinessWord
-from resolution.codes_in_text import masked_mobile
+from resolution.codes_in_text import CodeMention, masked_mobile
 from resolution.gazetteer import ALIAS, FULL, HOMOPHONE, SHORT, Gazetteer
 from resolution.mentions import ROLE_WORDS, FirmHit, Mentions, PersonHit, SurnameForm, _role_near, is_caller
 
@@ -143,6 +143,7 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
     """Candidates and comparison levels for one record."""
     want_firms = ctx.subject_type in (None, "firm")
     want_persons = ctx.subject_type in (None, "person")
+    _complete_local_phones(ctx, m, gz)
     phones = m.phones
     usccs = m.codes_of("uscc")
     rids = m.codes_of("resident_id")
@@ -277,6 +278,18 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
         person_rows.append(row)
         person_notes.append(note)
     return PairRows(firm_idx, firm_rows, firm_notes, person_idx, person_rows, person_notes)
+
+
+def _complete_local_phones(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> None:
+    """A landline quoted without its area code (电话3456789) gets the area code of the record's
+    city, and from then on is a phone like any other; without a known city it stays unread."""
+    area = gz.area_codes.get((ctx.region_code or "")[:4])
+    if area is None or not any(c.kind == "local_phone" for c in m.codes):
+        return
+    m.codes = [
+        CodeMention("phone", f"{area}-{c.value}", c.start, c.end, c.raw) if c.kind == "local_phone" else c
+        for c in m.codes
+    ]
 
 
 def _key_sharers(ctx: RecordContext, gz: Gazetteer, fi: int, key: str) -> int:

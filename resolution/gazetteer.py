@@ -9,7 +9,7 @@ canonical value to entity indices. Entities are referred to by their index in `f
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import ahocorasick
@@ -92,6 +92,23 @@ def _automaton(keys: dict[str, int]) -> ahocorasick.Automaton:
     if len(auto):
         auto.make_automaton()
     return auto
+
+
+def _area_codes(firms: list[Firm], phones: list[tuple[str, ...]]) -> dict[str, str]:
+    """City (first four digits of a region code) -> the landline area code most of its registered
+    landlines carry (0570 for 衢州), learned from the registry rather than listed."""
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for f, numbers in zip(firms, phones, strict=True):
+        if f.region_code:
+            for ph in numbers:
+                if ph.startswith("0") and "-" in ph:
+                    votes[f.region_code[:4]][ph.split("-", 1)[0]] += 1
+    out = {}
+    for city, counts in votes.items():
+        code, n = counts.most_common(1)[0]
+        if n * 2 > sum(counts.values()):
+            out[city] = code
+    return out
 
 
 class Gazetteer:
@@ -252,6 +269,7 @@ class Gazetteer:
             self.firm_phones.append(phones)
             for ph in phones:
                 self.phone_firms[ph].append(fi)
+        self.area_codes = _area_codes(self.firms, self.firm_phones)
         self.person_phones: list[tuple[str, ...]] = []
         for pi, p in enumerate(self.persons):
             phones = tuple(normalize_phones(p.phone)) if p.phone else ()

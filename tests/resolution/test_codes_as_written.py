@@ -157,3 +157,20 @@ def test_without_the_tail_the_namesakes_are_not_told_apart(resolver):
 
 def test_an_id_tail_alone_proposes_nobody(resolver):
     assert _linked(resolver, f"身份证后四位{NAMESAKES[1][-4:]}的当事人在路边摆摊") == {}
+
+
+# ---------------------------------------------------------------- landlines without an area code
+def test_a_landline_quoted_without_its_area_code_is_a_local_number():
+    assert _kinds("联系电话：345-6789，") == [("local_phone", "3456789")]
+    assert _kinds("座机0570-3456789") == [("phone", "0570-3456789")]
+
+
+def test_the_area_code_of_a_city_is_learned_from_its_registered_landlines(resolver):
+    assert resolver.gz.area_codes["3308"] == "0570"
+
+
+def test_a_local_number_links_the_firm_of_the_records_city(resolver):
+    food = "91330803MA2D00029P"  # 衢州杜泽食品有限公司, 0570-3456789
+    assert _linked(resolver, "一家食品厂，电话3456789，夜间噪音扰民").get(food) is Decision.AUTO_LINK
+    got = resolver.resolve_text("一家食品厂，电话3456789，夜间噪音扰民", "330106")  # 杭州: 0571-3456789
+    assert food not in {c.entity_id for c in got if c.decision is Decision.AUTO_LINK}

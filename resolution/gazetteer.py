@@ -183,6 +183,8 @@ class Gazetteer:
         for fi, f in enumerate(self.firms):
             add(cleaned[fi], fi, FULL)
             add(clean_name(f.name), fi, FULL)
+            if _has_bracket(f.name):
+                add(f.name, fi, FULL)  # written as registered, brackets and all: 华通建材(杭州)有限公司
             add(strip_org_form(cleaned[fi]), fi, CORE)
             add(cores[fi], fi, CORE)
             for short in self._short_keys(cores[fi], tails):

@@ -273,3 +273,19 @@ def test_a_street_before_its_house_number_is_an_address_unless_the_name_goes_on(
 def test_people_who_report_handle_or_chair_are_not_subjects(gz, text, subject):
     m = extract(normalize_text(text), gz)
     assert any(h.name == "张伟" for h in m.persons.values()) is subject
+
+
+def test_a_bracketed_name_written_as_registered_is_that_firm_in_full(example_ds):
+    import dataclasses
+
+    from resolution.gazetteer import FULL
+
+    f0 = example_ds.firms[0]
+    twins = [
+        dataclasses.replace(f0, uscc="91330106MA2E00011X", name="华通建材(杭州)有限公司", other_names=()),
+        dataclasses.replace(f0, uscc="91330106MA2E00022X", name="华通建材(宁波)有限公司", other_names=()),
+    ]
+    gz = Gazetteer(dataclasses.replace(example_ds, firms=[*example_ds.firms, *twins]))
+    m = extract(normalize_text("检查华通建材（杭州）有限公司仓库"), gz)
+    full = {gz.firms[i].name for i, h in m.firms.items() if h.level == FULL}
+    assert full == {"华通建材(杭州)有限公司"}

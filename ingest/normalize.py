@@ -24,7 +24,14 @@ from ingest.codes import (
     resident_id_from_15,
 )
 from ingest.phones import normalize_phone, normalize_phones
-from ingest.text import collapse_whitespace, normalize_address, normalize_text, to_halfwidth, to_simplified
+from ingest.text import (
+    collapse_whitespace,
+    join_cjk,
+    normalize_address,
+    normalize_text,
+    to_halfwidth,
+    to_simplified,
+)
 from ingest.values import parse_date, parse_datetime, parse_float
 
 __all__ = [
@@ -32,6 +39,7 @@ __all__ = [
     "birth_date_of",
     "collapse_whitespace",
     "is_masked",
+    "join_cjk",
     "normalize_address",
     "normalize_phone",
     "normalize_phones",

@@ -85,6 +85,16 @@ def normalize_text(s: str | None) -> str:
     return s
 
 
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])")
+
+
+def join_cjk(s: str) -> str:
+    """Normalised text without the spaces between two Chinese characters (博 诚物业, 王  芳):
+    Chinese puts no space between words, so such a space is a slip of typing, OCR or voice-to-text,
+    or padding in a form, and would cut the name it falls in. Spaces beside digits and Latin stay."""
+    return _CJK_GAP.sub("", s) if " " in s or "\u3000" in s else s
+
+
 def normalize_address(s: str | None) -> str | None:
     """Canonical key of an Address node: normalised text with every space removed.
 

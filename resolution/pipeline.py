@@ -133,12 +133,12 @@ def resolve_text(
 ) -> list[Candidate]:
     """Candidates for one free text, best first, scored exactly as a run scores an event with
     this text, region and location (POST /resolve; steward verdicts name records, not texts)."""
-    from ingest.normalize import normalize_text
+    from ingest.normalize import join_cjk, normalize_text
     from resolution.batch import score_batch
 
     loc = normalize_text(location) if location else None
     region = region_code or (resolver.gz.region_of_text(loc) if loc else None)
-    ctx = RecordContext("text", "-", normalize_text(text), text, region, loc)
+    ctx = RecordContext("text", "-", join_cjk(normalize_text(text)), text, region, loc)
     pairs = sorted(score_batch(resolver, [ctx], steward=False), key=lambda p: -p.score)
     return [p.to_candidate(resolver.gz) for p in pairs if p.score >= resolver.config.keep_floor]
 

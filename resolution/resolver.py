@@ -19,7 +19,7 @@ import numpy as np
 
 from ingest.atomic import write_text_atomic
 from ingest.errors import ModelError, StaleModelError
-from ingest.normalize import normalize_text, parse_masked_id
+from ingest.normalize import join_cjk, normalize_text, parse_masked_id
 from ingest.records import CreditRecord, Dataset, Event, SubjectType
 from resolution.batch import ScoredPair, score_batch
 from resolution.credit_batch import is_credit_person, score_credit_persons
@@ -138,7 +138,7 @@ class Resolver:
     # ------------------------------------------------------------------ contexts
     def event_context(self, e: Event) -> RecordContext:
         region = e.region_code or self.gz.region_of_text(e.location)
-        return RecordContext("events", e.event_id, e.text, e.raw_text, region, e.location)
+        return RecordContext("events", e.event_id, join_cjk(e.text), e.raw_text, region, e.location)
 
     def credit_context(self, r: CreditRecord) -> RecordContext:
         mask = parse_masked_id(r.masked_id) if r.masked_id else None
@@ -146,7 +146,7 @@ class Resolver:
         return RecordContext(
             "credit_records",
             r.record_id,
-            r.subject_name,
+            join_cjk(r.subject_name),  # lists pad two-character names: 王  芳
             r.subject_name,
             region,
             None,
@@ -196,7 +196,7 @@ class Resolver:
         self, text: str, region_code: str | None = None, occurred_at: datetime | None = None
     ) -> list[Candidate]:
         """Candidates for a free text, best first (occurred_at is accepted for the API; unused)."""
-        norm = normalize_text(text)
+        norm = join_cjk(normalize_text(text))
         ctx = RecordContext("text", "-", norm, text, region_code, None)
         pairs = sorted(score_batch(self, [ctx], steward=False), key=lambda p: -p.score)
         return [p.to_candidate(self.gz) for p in pairs if p.score >= self.config.keep_floor]

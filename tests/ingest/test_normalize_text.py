@@ -2,7 +2,7 @@
 
 import pytest
 
-from ingest.normalize import normalize_address, normalize_text, to_halfwidth, to_simplified
+from ingest.normalize import join_cjk, normalize_address, normalize_text, to_halfwidth, to_simplified
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,16 @@ def test_fast_halfwidth_path_agrees_with_nfkc() -> None:
     assert to_halfwidth(block) == unicodedata.normalize("NFKC", block)
     mixed = "统一社会信用代码：９１３３０８０３ＭＡ２Ｄ０００３７Ｊ①㈠"
     assert to_halfwidth(mixed) == unicodedata.normalize("NFKC", mixed)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("博 诚物业管理", "博诚物业管理"),  # a stray space inside a name
+        ("姓名：王  芳", "姓名:王芳"),  # a form's padding
+        ("万全公司 1月28日", "万全公司 1月28日"),  # beside digits: kept
+        ("电话 13857012345 王芳", "电话 13857012345 王芳"),
+    ],
+)
+def test_join_cjk_removes_only_spaces_between_chinese_characters(raw: str, expected: str) -> None:
+    assert join_cjk(normalize_text(raw)) == expected

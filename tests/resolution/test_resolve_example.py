@@ -79,3 +79,10 @@ def test_credit_record_with_masked_name_and_masked_id(example_ds):
     best = max(links, key=lambda lk: lk.score)
     assert best.entity_id == "330821196911200177"
     assert best.decision is Decision.AUTO_LINK
+
+
+def test_a_space_typed_inside_a_firm_name_does_not_cut_it(example_ds):
+    r = Resolver.from_dataset(example_ds, ResolverConfig())
+    cands = r.resolve_text("衢州宏达 物流有限公司车辆违停", region_code="330802")
+    assert cands and cands[0].entity_id == "91330802MA2D00053R"
+    assert cands[0].decision.value == "auto_link"

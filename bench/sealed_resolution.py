@@ -136,7 +136,7 @@ def _git(*args: str) -> str:
     return subprocess.run(["git", *args], capture_output=True, text=True).stdout.strip()
 
 
-def _machine() -> dict[str, str]:
+def _machine(code: str) -> dict[str, str]:
     cpu = next(
         (
             ln.split(":", 1)[1].strip()
@@ -145,9 +145,6 @@ def _machine() -> dict[str, str]:
         ),
         platform.processor(),
     )
-    diff = _git("diff", "HEAD", "--", "resolution", "ingest")
-    digest = hashlib.sha1(diff.encode()).hexdigest()[:10]
-    dirty = f" + uncommitted changes in resolution/ingest (diff sha1 {digest})"
     return {
         "machine": f"{os.cpu_count()} CPUs ({cpu}), {psutil.virtual_memory().total / 2**30:.0f} GiB RAM, "
         f"load average {os.getloadavg()[0]:.1f} at start (shared with other work: timings indicative)",
@@ -156,9 +153,17 @@ def _machine() -> dict[str, str]:
         + ", ".join(
             f"{p} {version(p)}" for p in ("jieba", "rapidfuzz", "pyahocorasick", "opencc", "pypinyin")
         ),
-        "commit": _git("rev-parse", "--short", "HEAD")
-        + (dirty if diff else " (resolution/ and ingest/ clean)"),
+        "commit": code,
     }
+
+
+def _code_under_test() -> str:
+    """The commit of the code this process imported, taken when it starts: an edit saved to disk
+    while a long run goes on is not part of the run and must not be reported as if it were."""
+    diff = _git("diff", "HEAD", "--", "resolution", "ingest")
+    digest = hashlib.sha1(diff.encode()).hexdigest()[:10]
+    dirty = f" + uncommitted changes in resolution/ingest (diff sha1 {digest})"
+    return _git("rev-parse", "--short", "HEAD") + (dirty if diff else " (resolution/ and ingest/ clean)")
 
 
 def _f(x: float | None) -> str:
@@ -299,8 +304,9 @@ def main() -> None:
     sizes = [] if a.report_only else a.size or ["20k"]
     store = RESULTS / "sealed_resolution.json"
     all_res = json.loads(store.read_text()) if store.exists() else {}
+    code = _code_under_test()
     for key in sizes:
-        meta = _machine()
+        meta = _machine(code)
         res = measure(key, SIZES[key], a.work)
         res["meta"] = meta
         all_res[key] = res

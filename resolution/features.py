@@ -208,9 +208,11 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
         by_trade = row[6] in (TRADE_SURNAME, TRADE_NAMED)
         # 学院路42号那家理发店的姚老板: the address, its trade and a holder of that surname agree
         by_place = address >= 1 and row[6] >= 1 and row[7] == FITS and _at_its_address(ctx, gz, fi)
-        if name_lvl >= 5 or code == 2 or phone == 2 or address >= 2 or by_trade:
+        # 彻站豆腐坊 heard for 车站豆腐坊: a slip of a name no other firm has still names the firm
+        heard = name_lvl == _HIT_LEVEL[HOMOPHONE] and row[1] == 2
+        if name_lvl >= 5 or code == 2 or phone == 2 or address >= 2 or by_trade or heard:
             anchors.add(fi)
-        if name_lvl >= 5 or code == 2 or phone == 2 or by_trade or by_place:
+        if name_lvl >= 5 or code == 2 or phone == 2 or by_trade or by_place or heard:
             named_firms.add(fi)
 
     # ---------------------------------------------------------------- person candidates
@@ -486,18 +488,30 @@ def _trade_holders(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> dict[int, 
 
 
 def _beside(
-    words: list[BusinessWord], spans: list[tuple[int, int]], before: int | None = None
+    words: list[BusinessWord],
+    spans: list[tuple[int, int]],
+    before: int | None = None,
+    text: str | None = None,
 ) -> list[BusinessWord]:
-    """Business words right after (or just before) one of the spans, not inside it."""
+    """Business words right after (or just before) one of the spans, not inside it; with `text`,
+    not across a word that starts another item of a list (荣宇豆腐店和意源运输公司: 运输 is the
+    next firm's trade, not 荣宇's)."""
     before = BESIDE_BEFORE if before is None else before
     out = []
     for w in words:
         for s, e in spans:
             inside = w.start < e and s < w.end
-            if not inside and (e <= w.start <= e + BESIDE_AFTER or s - before <= w.end <= s):
+            after = e <= w.start <= e + BESIDE_AFTER
+            if inside or not (after or s - before <= w.end <= s):
+                continue
+            gap = (text[e : w.start] if after else text[w.end : s]) if text is not None else ""
+            if not any(c in _LIST_BREAK for c in gap):
                 out.append(w)
                 break
     return out
+
+
+_LIST_BREAK = frozenset("和与及、，,;；或跟同")
 
 
 BESIDE_AFTER = 8  # 荣丰的农业开发公司, 顺鼎那家日用品店, 珍贝路489号照相馆: the trade follows the mention
@@ -519,7 +533,7 @@ def _words_beside(text: str, m: Mentions, fi: int, hit: FirmHit | None, gz: Gaze
     own_phones = set(gz.firm_phones[fi])
     spans += [(c.start, c.end) for c in m.codes if c.kind == "phone" and c.value in own_phones]
     tails = [(c.start, c.end) for c in m.codes if c.kind == "phone_tail" and c.value in gz.firm_tails[fi]]
-    near = _beside(m.business, spans)
+    near = _beside(m.business, spans, text=text)
     if tails:  # 一家面馆（老板电话尾号0973）: the trade comes a few words before the digits
         near += [w for w in _beside(m.business, tails, TAIL_BEFORE) if w not in near]
     return near

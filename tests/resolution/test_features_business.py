@@ -57,3 +57,11 @@ def test_no_trade_word_leaves_the_comparison_neutral(gz):
 def test_a_trade_word_inside_the_firms_own_name_is_not_counted_twice(gz):
     levels = _levels(gz, "荣昶面馆油烟扰民")
     assert levels["衢州市衢江区荣昶面馆"] == NULL  # 面馆 is part of the name hit itself
+
+
+@pytest.mark.parametrize("joiner", ["和", "、", "与", "，"])
+def test_the_next_firm_of_a_list_lends_the_first_no_trade(gz, joiner):
+    # 甲记 has a noodle shop and a hardware shop: 五金店 after 和 is the next firm's trade
+    levels = _levels(gz, f"荣昶{joiner}乙记五金店都在门口占道经营")
+    assert levels["衢州市衢江区荣昶面馆"] == NULL
+    assert levels["衢州市衢江区荣昶五金店"] == NULL

@@ -4,7 +4,7 @@ trade and a holder of that surname single out.
 Registry: the contract example plus ten barber shops of 衢江区 on 学院路 (so that 理发店 is learned
 as a trade word); 姚杰勇 runs the one at 学院路42号, 姚丽 another (so 姚老板的理发店 alone could be
 either) and 叶明 runs 乙记建材商行. Two firms of another city (杭州) are registered at a 学院路42号
-too, and 开化县老叶经营部 has the 字号 老叶.
+too, and 开化县老叶经营部 has the 字号 老叶. 徐波 runs 车站豆腐坊.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ ADDRESS = FIRM_NAMES.index("address")
 FIRM = PERSON_NAMES.index("firm")
 _ZIHAO = "甲乙丙丁戊己庚辛壬癸"
 YAO, YE, YAO2 = "330803198001010011", "330803198101010021", "330803198201010031"
+XU = "330803198301010041"
 
 
 def _uscc(i: int) -> str:
@@ -49,17 +50,19 @@ def gz(example_ds):
         firm(11, "开化县老叶经营部", "浙江省衢州市开化县华埠镇东街1号", "330824", "批发和零售业"),
         firm(12, "杭州甲子科技有限公司", "浙江省杭州市西湖区学院路42号", "330106", "软件和信息技术服务业"),
         firm(13, "杭州乙丑文化有限公司", "浙江省杭州市西湖区学院路42号", "330106", "文化艺术业"),
+        firm(14, "衢州市衢江区车站豆腐坊", "浙江省衢州市衢江区樟潭街道车站路3号", REGION, "农副食品加工业"),
     ]
     persons = [
         dataclasses.replace(person0, person_id=YAO, name="姚杰勇", phone=None),
         dataclasses.replace(person0, person_id=YE, name="叶明", phone=None),
         dataclasses.replace(person0, person_id=YAO2, name="姚丽", phone=None),
+        dataclasses.replace(person0, person_id=XU, name="徐波", phone=None),
     ]
     affs = [
         dataclasses.replace(
             aff0, holder_type=SubjectType.PERSON, holder_id=pid, firm_uscc=_uscc(i), role=Role.OPERATOR
         )
-        for pid, i in ((YAO, 1), (YE, 10), (YAO2, 4))
+        for pid, i in ((YAO, 1), (YE, 10), (YAO2, 4), (XU, 14))
     ]
     ds = dataclasses.replace(
         example_ds,
@@ -110,3 +113,9 @@ def test_a_road_and_number_is_counted_among_the_records_city(gz):
     t = normalize_text("学院路42号那家理发店的姚老板占道经营")
     no_region = build_pairs(RecordContext("events", "E1", t, t, None, None), extract(t, gz), gz)
     assert not no_region.person_idx  # without the record's city the address is not the shop's
+
+
+def test_a_firm_heard_by_a_name_no_other_firm_has_lends_its_holders_the_firm(gz):
+    # 彻站豆腐坊 is 车站豆腐坊 misheard: the firm is named, so 徐波 (and 徐老板) holds a role at it
+    assert _person_firm_levels(gz, "来电人反映徐波经营的彻站豆腐坊把泔水倒进雨水井")[XU] >= 1
+    assert _person_firm_levels(gz, "来电人反映彻站豆腐坊的徐老板把泔水倒进雨水井") == {XU: 2}

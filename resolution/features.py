@@ -393,6 +393,8 @@ def firm_row(
     if phones:
         same = phones.intersection(gz.firm_phones[fi])
         phone = 0 if not same else (1 if max(len(gz.phone_firms[x]) for x in same) >= 3 else 2)
+        if phone == 0 and phones.intersection(_holder_phones(gz, fi)):
+            phone = NULL  # the owner's own mobile (老板电话): the person's, no evidence against the shop
     phone = _masked_phone_level(phone, m, gz.firm_phones[fi])
     if phone in (NULL, 0) and m.codes_of("phone_tail") & gz.firm_tails[fi]:
         phone = PHONE_TAIL
@@ -434,6 +436,13 @@ TRADE_SURNAME = 5  # "person" levels given by `_trade_holders`
 TRADE_NAMED = 6
 PERSON_BEFORE = 6  # 一家五金店，经营者喻海: a role word may stand between the trade and the person
 HOLDER_ROLES = ("legal_rep", "operator")  # 老陈的快餐店 with no role word: the owner
+
+
+def _holder_phones(gz: Gazetteer, fi: int) -> set[str]:
+    """Own phones of the people who run the firm (legal representative, operator)."""
+    return {
+        ph for pi, role in gz.firm_roles.get(fi, ()) if role in HOLDER_ROLES for ph in gz.person_phones[pi]
+    }
 
 
 def _trade_holders(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> dict[int, tuple[int, str]]:
@@ -484,6 +493,21 @@ def _trade_holders(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> dict[int, 
         }
         if len(fits) == 1:
             out.setdefault(fits.pop(), (TRADE_SURNAME, sf.form))
+    for ph in sorted(m.phones):
+        # 一家面馆油烟扰民，老板电话138…: a mobile that is one person's own (not a firm's) names
+        # that person as surely as their full name, and the trade anywhere in the text picks their firm
+        owners = gz.phone_persons.get(ph, ())
+        if len(owners) != 1 or gz.phone_firms.get(ph):
+            continue
+        fits = {
+            fi
+            for fi, role in gz.person_roles.get(owners[0], ())
+            if role in HOLDER_ROLES
+            and region_level(ctx.region_code, (gz.firms[fi].region_code or "",)) >= 2
+            and gz.business.level(free, gz.firms[fi].industry) == FITS
+        }
+        if len(fits) == 1:
+            out.setdefault(fits.pop(), (TRADE_NAMED, f"phone {ph} of {gz.persons[owners[0]].name}"))
     return out
 
 

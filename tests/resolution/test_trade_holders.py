@@ -251,3 +251,28 @@ def test_a_bare_name_from_another_district_is_rejected_not_queued(example_ds):
     far.score, far.decision, far.cap = 0.95, Decision.AUTO_LINK, None
     apply_caps(pairs, resolver.config.review_threshold)
     assert far.decision is Decision.REJECTED and "not from their district" in (far.cap or "")
+
+
+@pytest.fixture(scope="module")
+def gz_phone(ds):
+    """陈东 (who runs 丁记面馆) with a mobile of his own, not the shop's."""
+    persons = [dataclasses.replace(p, phone="13912340001") if p.name == "陈东" else p for p in ds.persons]
+    return Gazetteer(dataclasses.replace(ds, persons=persons))
+
+
+def test_the_owners_own_mobile_and_a_trade_in_the_text_name_the_owners_shop(gz_phone):
+    levels = _person_levels(gz_phone, "群众反映一家面馆油烟扰民，老板电话13912340001")
+    assert levels["衢州市衢江区丁记面馆"] == TRADE_NAMED
+    t = normalize_text("群众反映一家面馆油烟扰民，老板电话13912340001")
+    pairs = build_pairs(RecordContext("events", "E1", t, t, REGION, None), extract(t, gz_phone), gz_phone)
+    phone = FIRM_NAMES.index("phone")
+    row = pairs.firm_rows[pairs.firm_idx.index(gz_phone.firm_index[_uscc(3, 0)])]
+    assert row[phone] == -1  # the owner's mobile is no evidence against the shop
+
+
+def test_the_owners_mobile_without_a_trade_names_only_the_owner(gz_phone):
+    assert _person_levels(gz_phone, "有人在小区内违章搭建，联系电话13912340001") == {}
+
+
+def test_a_trade_the_owner_does_not_run_names_nothing(gz_phone):
+    assert _person_levels(gz_phone, "群众反映一家五金店噪音扰民，老板电话13912340001") == {}

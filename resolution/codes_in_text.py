@@ -27,7 +27,7 @@ from ingest.normalize import (
 _USCC = re.compile(r"(?<![0-9A-Za-z])[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{2}\d{6}[0-9A-Za-z]{10}(?![0-9A-Za-z])")
 _RID = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}[01]\d[0-3]\d{4}[\dXx](?![0-9A-Za-z])")
 _MASK = re.compile(r"(?<![0-9A-Za-z*])[0-9A-Za-z]{2,17}[*●•×]{2,16}[0-9A-Za-z]{1,12}(?![0-9A-Za-z*])")
-_MOBILE = re.compile(r"(?<![\d])(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d){8}(?!\d)")
+_MOBILE = re.compile(r"(?<![\d.])(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d){8}(?![\d.])|(?<![\d.])1[3-9]\d\.\d{4}\.\d{4}(?![\d.])")
 _LANDLINE = re.compile(r"(?<![\d])(?:\(0\d{2,3}\)|0\d{2,3})[ -]?[1-9]\d{2,3}[ -]?\d{3,4}(?!\d)")
 # a mobile number as published with its middle hidden: 138****5678 (the 7 visible digits)
 _MASKED_MOBILE = re.compile(r"(?<![\d*])(1[3-9]\d)[*●•×xX]{4}(\d{4})(?![\d*])")
@@ -81,8 +81,8 @@ def _blank(text: str, start: int, end: int) -> str:
 
 
 # digits as a caller says them and voice-to-text writes them: 幺三八五七零幺二三四五
-_D = "零〇一幺二两三四五六七八九"
-_SPOKEN = str.maketrans(_D, "0011223456789")
+_D = "零〇洞一幺二两三四五六七拐八九"  # 洞 (0) and 拐 (7): digits as radio and phone talk says them
+_SPOKEN = str.maketrans(_D, "000112234567789")
 _SPOKEN_RUN = re.compile(rf"[{_D}][{_D} \-]{{6,}}[{_D}]")
 
 

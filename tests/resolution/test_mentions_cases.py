@@ -32,6 +32,9 @@ def gz(example_ds):
         ("他家电话是幺三八五七零幺二三四五你记一下", "phone", "13857012345"),  # a call transcript
         ("座机零五七零三四五六七八九", "phone", "0570-3456789"),
         ("电话一三九 零五七零 八八八八", "phone", "13905708888"),
+        ("电话138.5701.2345", "phone", "13857012345"),
+        ("他手机幺三八五拐零幺二三四五", "phone", "13857012345"),  # 拐 for 7, as phone talk says it
+        ("座机洞五拐洞三四五六拐八九", "phone", "0570-3456789"),
     ],
 )
 def test_codes_in_prose(text, kind, value):
@@ -46,6 +49,7 @@ def test_codes_in_prose(text, kind, value):
         "代码91330803MA2D00038J有误",
         "身份证330821196911200178",
         "一二三楼的住户说三五个人",  # spoken digits, but too few for a number
+        "单价13.5元，共138.50元",  # prices with decimal points are not phones
     ],
 )
 def test_invalid_codes_are_not_found(text):

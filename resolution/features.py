@@ -462,7 +462,9 @@ def _trade_holders(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> dict[int, 
     out: dict[int, tuple[int, str]] = {}
     spans: dict[tuple[int, int], list[int]] = {}
     for pi, h in m.persons.items():
-        if h.level >= 4:  # on word boundaries: 金东 inside 金东区 is a place, not a person
+        # on word boundaries (金东 inside 金东区 is a place, not a person), or a three-character
+        # name heard (钱桂蓉经营的饭店 for 钱桂荣)
+        if h.level >= 4 or (h.level == 2 and len(h.name) >= 3):
             spans.setdefault((h.start, h.end), []).append(pi)
     for (s, e), pis in sorted(spans.items()):
         words = _beside(free, [(s, e)], PERSON_BEFORE)

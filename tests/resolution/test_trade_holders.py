@@ -276,3 +276,9 @@ def test_the_owners_mobile_without_a_trade_names_only_the_owner(gz_phone):
 
 def test_a_trade_the_owner_does_not_run_names_nothing(gz_phone):
     assert _person_levels(gz_phone, "群众反映一家五金店噪音扰民，老板电话13912340001") == {}
+
+
+def test_a_full_name_heard_with_a_slip_and_its_trade_pick_the_shop(gz):
+    # 喻志墙 is 喻志强 as voice-to-text writes him
+    levels = _person_levels(gz, "居民反映，喻志墙经营的面馆油烟扰民")
+    assert levels["衢州市衢江区甲记面馆"] == TRADE_NAMED

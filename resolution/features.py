@@ -17,7 +17,7 @@ from ingest.normalize import MaskedId
 from ingest.records import Person
 from resolution.business import FITS, BusinessWord
 from resolution.codes_in_text import CodeMention, masked_mobile
-from resolution.gazetteer import ALIAS, FULL, HOMOPHONE, SHORT, Gazetteer
+from resolution.gazetteer import ALIAS, CORE, FULL, HOMOPHONE, SHORT, Gazetteer
 from resolution.mentions import ROLE_WORDS, FirmHit, Mentions, PersonHit, SurnameForm, _role_near, is_caller
 
 NULL = -1
@@ -294,6 +294,33 @@ def _complete_local_phones(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> No
     ]
 
 
+def _written_on(text: str, hit: FirmHit, core: str) -> str:
+    """The 字号 with what the text writes after it of the firm's own core, when that is at least
+    two characters (百邦 + 土菜 of 百邦土菜馆); '' otherwise."""
+    at = core.find(hit.key)
+    if at < 0:
+        return ""
+    rest = core[at + len(hit.key) :]
+    n = 0
+    while n < len(rest) and hit.end + n < len(text) and text[hit.end + n] == rest[n]:
+        n += 1
+    return hit.key + rest[:n] if n >= 2 else ""
+
+
+def _continued_sharers(ctx: RecordContext, gz: Gazetteer, fi: int, key: str, longer: str) -> int:
+    """Firms of the record's city (all, without a region) whose core holds `longer`: those the
+    字号 with its continuation could mean."""
+    found = gz.firm_auto.get(key) if key in gz.firm_auto else None
+    if found is None:
+        return 1
+    city = (ctx.region_code or "")[:4]
+    return 1 + sum(
+        1
+        for fj, _lvl in gz.firm_key_hits[found[0]]
+        if fj != fi and longer in gz.firm_core[fj] and (gz.firms[fj].region_code or "").startswith(city)
+    )
+
+
 def _key_sharers(ctx: RecordContext, gz: Gazetteer, fi: int, key: str) -> int:
     """How many firms a name key could mean here: the firm itself plus the others with that key in
     the record's city (all of them when the record has no region). Counting the whole registry
@@ -374,7 +401,11 @@ def firm_row(
     masks = _masks(ctx, m)
     f = gz.firms[fi]
     hit = m.firms.get(fi)
-    if hit is not None:
+    longer = _written_on(text, hit, gz.firm_core[fi]) if hit is not None and hit.level == SHORT else ""
+    if longer:  # 百邦土菜 for 百邦土菜馆: the 字号 and part of the firm's own industry words
+        name_lvl = _HIT_LEVEL[CORE]
+        rarity = _rarity(_continued_sharers(ctx, gz, fi, hit.key, longer), (1, 3))  # type: ignore[union-attr]
+    elif hit is not None:
         name_lvl = _HIT_LEVEL[hit.level] + (1 if hit.level == SHORT and hit.cue else 0)
         bare = hit.level == SHORT and len(hit.key) == 2 and not hit.cue  # unique among firms, not in speech
         rarity = NULL if bare else _rarity(_key_sharers(ctx, gz, fi, hit.key), (1, 3))

@@ -65,3 +65,20 @@ def test_the_next_firm_of_a_list_lends_the_first_no_trade(gz, joiner):
     levels = _levels(gz, f"荣昶{joiner}乙记五金店都在门口占道经营")
     assert levels["衢州市衢江区荣昶面馆"] == NULL
     assert levels["衢州市衢江区荣昶五金店"] == NULL
+
+
+def test_a_zihao_written_on_into_its_own_trade_words_is_that_firm_by_its_core(example_ds):
+    """百邦土菜 for 百邦土菜馆: the 字号 with part of the firm's own industry words names the firm by
+    more than its 字号, and outranks the 百邦 firms of other trades."""
+    base = example_ds.firms[0]
+    names = ["衢州市衢江区百邦土菜馆", "衢州市衢江区百邦五金店", "衢州市衢江区百邦建材商行"]
+    extra = [
+        dataclasses.replace(base, uscc=f"92330803MA2F{i:02d}000X", name=n, other_names=(), industry="餐饮业")
+        for i, n in enumerate(names)
+    ]
+    gz = Gazetteer(dataclasses.replace(example_ds, firms=[*example_ds.firms, *extra]))
+    t = normalize_text("执法人员对百邦土菜进行检查，发现食品原料未索证索票")
+    pairs = build_pairs(RecordContext("events", "E1", t, t, "330803", None), extract(t, gz), gz)
+    name = {gz.firms[fi].name: row[0] for fi, row in zip(pairs.firm_idx, pairs.firm_rows, strict=True)}
+    assert name["衢州市衢江区百邦土菜馆"] > name["衢州市衢江区百邦五金店"]
+    assert name["衢州市衢江区百邦五金店"] == name["衢州市衢江区百邦建材商行"]

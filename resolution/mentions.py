@@ -221,9 +221,20 @@ _FIRM_AFTER = (
 _FIRM_BEFORE = ("系", "为", "对", "企业", "单位", "店铺", "商家", "公司", "“", "「", "涉事")
 
 
+# 曾家那个美容美发店, 诚鼎家的店, 达辰的新材料科技公司: a business word ends the phrase after the name
+_FIRM_PHRASE_AFTER = re.compile(
+    r"(?:那个|这个|家的|的)[^，。；,;！!？?\s]{0,6}?(?:公司|店|厂|馆|部|行|场|社)"
+)
+
+
 def _firm_cue(text: str, start: int, end: int) -> bool:
-    """Words around a name hit that say a business is meant: 荣达公司, 那家荣达, 系荣达所为, “荣达”."""
-    return text.startswith(_FIRM_AFTER, end) or text[max(0, start - 4) : start].endswith(_FIRM_BEFORE)
+    """Words around a name hit that say a business is meant: 荣达公司, 那家荣达, 系荣达所为, “荣达”,
+    曾家那个美容美发店."""
+    return (
+        text.startswith(_FIRM_AFTER, end)
+        or text[max(0, start - 4) : start].endswith(_FIRM_BEFORE)
+        or _FIRM_PHRASE_AFTER.match(text, end) is not None
+    )
 
 
 # a place name's last word: 百山祖镇, 青山湖街道, 大麦屿街道城南村, 沈荡科技园

@@ -293,3 +293,26 @@ def test_a_bracketed_name_written_as_registered_is_that_firm_in_full(example_ds)
     m = extract(normalize_text("检查华通建材（杭州）有限公司仓库"), gz)
     full = {gz.firms[i].name for i, h in m.firms.items() if h.level == FULL}
     assert full == {"华通建材(杭州)有限公司"}
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("网格员走访时发现曾家那个美容美发店消防通道被占用", True),
+        ("被投诉方：曾家家的店，消防通道被占用", True),
+        ("来电人称曾家的美容美发店在门口摆桌子", True),
+        ("曾家的老板说会整改", False),  # 的 then a person, not a business word
+    ],
+)
+def test_a_phrase_ending_in_a_business_word_after_a_zihao_says_a_business_is_meant(example_ds, text, cue):
+    import dataclasses
+
+    f0 = example_ds.firms[0]
+    name = "衢州市衢江区曾家美容美发店"
+    shop = dataclasses.replace(f0, uscc="92330803MA2G00010X", name=name, other_names=())
+    gz = Gazetteer(dataclasses.replace(example_ds, firms=[*example_ds.firms, shop]))
+    hits = [h for i, h in extract(normalize_text(text), gz).firms.items() if gz.firms[i].uscc == shop.uscc]
+    if cue:
+        assert hits and all(h.cue for h in hits)
+    else:
+        assert not any(h.cue for h in hits)  # found or not, nothing says a business is meant

@@ -25,6 +25,7 @@ from typing import Any
 
 from ingest.codes import normalize_resident_id
 from ingest.errors import ConfigError
+from resolution.codes_in_text import find_codes
 
 
 class Role(StrEnum):
@@ -265,12 +266,40 @@ def mask_text(text: str) -> str:
         spans.append((m.start() + 3, m.start() + 7))
     for m in _TEXT_LANDLINE_RE.finditer(plain):
         spans.append(m.span(2))  # area code and last four stay visible, as mask_phone does
-    if not spans:
+    stars = [i for start, end in spans for i in range(start, end)]
+    stars += _read_code_digits(plain)
+    if not stars:
         return text
     chars = list(text)
-    for start, end in spans:
-        chars[start:end] = "*" * (end - start)
+    for i in stars:
+        chars[i] = "*"
     return "".join(chars)
+
+
+_SPOKEN_DIGITS = frozenset("零〇洞一幺二两三四五六七拐八九")
+
+
+def _read_code_digits(plain: str) -> list[int]:
+    """Positions to hide of every ID and phone the resolver itself reads in a text, however written
+    (330821 19780312 0318, an old 15-digit ID, 138 5701 2345, 幺三八五…, a landline without its area
+    code): what credgraph can read, a caller of the service role must not. The same characters stay
+    visible as in `mask_resident_id` / `mask_phone`: an ID's first six and last four, a mobile's first
+    three and last four, a landline's area code and last four."""
+    if not any(c.isdigit() or c in _SPOKEN_DIGITS for c in plain):
+        return []
+    out: list[int] = []
+    for code in find_codes(plain):
+        if code.kind not in ("resident_id", "uscc_or_rid", "phone", "local_phone"):
+            continue
+        digits = [i for i in range(code.start, code.end) if plain[i].isalnum() or plain[i] in _SPOKEN_DIGITS]
+        if code.kind in ("resident_id", "uscc_or_rid"):
+            head = 6
+        elif code.kind == "phone" and "-" in code.value:
+            head = len(code.value.split("-", 1)[0])
+        else:
+            head = 3 if code.kind == "phone" else 0
+        out += digits[head : max(head, len(digits) - 4)]
+    return out
 
 
 def people_in(value: Any, found: set[str]) -> None:

@@ -154,3 +154,17 @@ def test_run_on_neo4j_without_a_password_says_so_without_a_traceback(tmp_path, m
     result = CliRunner().invoke(app, ["run", str(example), "--out", "out", "--graph", "bolt://127.0.0.1:1"])
     assert result.exit_code == 2, result.output
     assert "NEO4J_PASSWORD is not set" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("身份证号 330821 19780312 0318，在路边摆摊", "身份证号 330821 ******** 0318，在路边摆摊"),
+        ("当事人（身份证号330821780312031）", "当事人（身份证号330821*****2031）"),  # an old 15-digit ID
+        ("电话138 5701 2345", "电话138 **** 2345"),
+        ("他手机幺三八五七零幺二三四五", "他手机幺三八****二三四五"),  # as voice-to-text writes it
+        ("电话3456789", "电话***6789"),  # a landline without its area code
+    ],
+)
+def test_ids_and_phones_the_resolver_reads_in_any_form_are_masked(text: str, masked: str) -> None:
+    assert mask_text(text) == masked

@@ -52,7 +52,7 @@ def registered_neighbours(
         if is_registered(kind, written):  # registered as written, check character and all
             return {(kind, written)}
     found: set[tuple[str, str]] = set()
-    if written[:1].isdigit() or written[:1] in USCC_ALPHABET:
+    if written[:1] in USCC_ALPHABET:  # digits included
         for cand in _edits(written, USCC_ALPHABET):
             code = normalize_uscc(cand)
             if code is not None and is_registered("uscc", code):

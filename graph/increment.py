@@ -52,6 +52,44 @@ def stored_links(tables: GraphTables, model_version: str | None = None) -> dict[
     return out
 
 
+def link_states(links: Iterable[Link], model_version: str | None = None) -> dict[RecordKey, LinkState]:
+    """Links per record as `stored_links` reads them from the tables (of one model version when
+    given; score rounded the same way), so links read back from a store's targeted reads
+    (`records_links`, `entity_links`) compare with fresh ones exactly as exported ones did."""
+    out: dict[RecordKey, LinkState] = {}
+    for lk in links:
+        if not lk.model_version or (model_version is not None and lk.model_version != model_version):
+            continue
+        out.setdefault((lk.source.value, lk.record_id), {})[(lk.entity_type.value, lk.entity_id)] = (
+            round(float(lk.score), 6),
+            lk.decision.value,
+        )
+    return out
+
+
+def links_before(store: Any, records: Iterable[RecordKey], model_version: str) -> dict[RecordKey, LinkState]:
+    """The stored links of `model_version` of these records (what an increment's link diff compares
+    with), read per source in one batched read each instead of exporting the whole graph."""
+    wanted: dict[str, list[str]] = {}
+    for source, record_id in records:
+        wanted.setdefault(source, []).append(record_id)
+    found = [lk for src, ids in sorted(wanted.items()) for lk in store.records_links(LinkSource(src), ids)]
+    return link_states(found, model_version)
+
+
+def links_naming(
+    store: Any, firms: Iterable[str], persons: Iterable[str], model_version: str
+) -> dict[RecordKey, LinkState]:
+    """The stored links of `model_version` of every record whose links name one of these firms or
+    persons (with all of those records' links to them): `linked_to` of it answers what
+    `linked_to(stored_links(...))` answers for these entities, without exporting the graph."""
+    found = [
+        *store.entity_links(NodeLabel.FIRM, sorted(set(firms))),
+        *store.entity_links(NodeLabel.PERSON, sorted(set(persons))),
+    ]
+    return link_states(found, model_version)
+
+
 def linked_to(links: dict[RecordKey, LinkState]) -> dict[EntityKey, set[RecordKey]]:
     """Entity -> the records whose links name it (any decision)."""
     out: dict[EntityKey, set[RecordKey]] = {}

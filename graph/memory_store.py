@@ -138,6 +138,27 @@ class MemoryStore:
         ]
         return sorted(links, key=link_order)
 
+    def records_links(self, source: LinkSource, record_ids: Sequence[str]) -> list[Link]:
+        return [lk for r in sorted(set(record_ids)) for lk in self.record_links(source, r)]
+
+    def entity_links(self, label: NodeLabel, keys: Sequence[str]) -> list[Link]:
+        label = NodeLabel(label)
+        if label not in _SUBJECTS:
+            return []
+        g, found = self.graph, []
+        for key in set(keys):
+            ref = (label, key)
+            if ref not in g:
+                continue
+            named = {"label": label, "key": key}
+            for _, rec, d in g.out_edges(ref, data=True):
+                if d["rel"] == RelType.SUBJECT_OF and d.get("model_version") is not None:
+                    found.append(record_link(LinkSource.CREDIT_RECORDS, rec[1], {**d, **named}))
+            for ev, _, d in g.in_edges(ref, data=True):
+                if d["rel"] == RelType.MENTIONS and d.get("model_version") is not None:
+                    found.append(record_link(LinkSource.EVENTS, ev[1], {**d, **named}))
+        return sorted(found, key=lambda lk: (lk.source.value, lk.record_id, *link_order(lk)))
+
     def _delete_links(self, deletes: dict[LinkSource, list[Row]]) -> int:
         g, removed = self.graph, 0
         for source, rows in deletes.items():

@@ -344,6 +344,28 @@ class Neo4jStore:
         rows = self._read(name, query(name), record_id=record_id)
         return sorted((record_link(source, record_id, native(r)) for r in rows), key=link_order)
 
+    def records_links(self, source: LinkSource, record_ids: Sequence[str]) -> list[Link]:
+        source = LinkSource(source)
+        name = "read/records_links_events" if source == LinkSource.EVENTS else "read/records_links_credit"
+        wanted, found = sorted(set(record_ids)), []
+        for i in range(0, len(wanted), _HOP_CHUNK):
+            for r in self._read(name, query(name), keys=wanted[i : i + _HOP_CHUNK]):
+                row = native(r)
+                found.append(record_link(source, str(row["record_id"]), row))
+        return sorted(found, key=lambda lk: (lk.record_id, *link_order(lk)))
+
+    def entity_links(self, label: NodeLabel, keys: Sequence[str]) -> list[Link]:
+        label = NodeLabel(label)
+        if label not in _SUBJECTS:
+            return []
+        wanted, found = sorted(set(keys)), []
+        text = query("read/entity_links", label=label)
+        for i in range(0, len(wanted), _HOP_CHUNK):
+            for r in self._read("read/entity_links", text, keys=wanted[i : i + _HOP_CHUNK]):
+                row = {**native(r), "label": str(label)}
+                found.append(record_link(LinkSource(row["source"]), str(row["record_id"]), row))
+        return sorted(found, key=lambda lk: (lk.source.value, lk.record_id, *link_order(lk)))
+
     def role_holders(self, keys: Sequence[str]) -> list[dict[str, Any]]:
         return self._ties("read/role_holders", query("read/role_holders"), keys, None)
 

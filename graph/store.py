@@ -62,6 +62,16 @@ class GraphStore(Protocol):
         """Every resolution link stored for one event or credit record (all model versions,
         rejected ones too), sorted: what a steward's verdict on that record must override."""
 
+    def records_links(self, source: LinkSource, record_ids: Sequence[str]) -> list[Link]:
+        """`record_links` of many records in one read, sorted by record_id then as record_links: an
+        increment compares the links it re-resolved with these instead of exporting the graph."""
+
+    def entity_links(self, label: NodeLabel, keys: Sequence[str]) -> list[Link]:
+        """Every resolution link naming these firms or persons (MENTIONS of events and resolved
+        SUBJECT_OF of credit records, all model versions, rejected ones too), sorted by source and
+        record_id then as record_links: the old records an increment must recheck when it touches
+        an entity, read without exporting the graph. Unknown keys give nothing."""
+
     def reset_subjects(self, label: NodeLabel, keys: Sequence[str]) -> int:
         """Drop every property of these Firm/Person nodes but the key and risk_*, and their
         REGISTERED_AT / HAS_PHONE relationships (before a changed row is merged again, so cleared

@@ -153,6 +153,8 @@ def resolve_increment(
             recheck |= {("credit_records", r.record_id) for r in old_credit}
         codes = firms | persons
         for r in old_credit:
+            if ("credit_records", r.record_id) in recheck:
+                continue  # already rechecked (every one, when the registry grew): no mask test needed
             mask = parse_masked_id(r.masked_id) if r.masked_id else None
             if mask is not None and any(mask.matches(x) for x in codes):
                 recheck.add(("credit_records", r.record_id))

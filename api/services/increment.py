@@ -5,7 +5,9 @@ One increment, in stages (each timed for the report):
    nothing changed (the same increment again) means nothing more is done;
 2. resolve: the increment's records and the old records its registry changes reach, with the
    fixed matcher, steward verdicts applied (resolution.increment); records a steward decided are
-   re-resolved too, so a verdict given since the last increment reaches the graph;
+   re-resolved too, so a verdict given since the last increment reaches the graph; the stored
+   links it needs (those naming a touched entity, those of the re-resolved records) are read from
+   the store directly (records_links, entity_links), not from an export of the whole graph;
 3. load: the new and changed rows upserted (graph writes are MERGEs, so a repeat is a no-op);
 4. links: each re-resolved record's links replaced; one left with no candidate loses its links;
 5. rescore: the risk model scores the graph at `as_of` and only the scope is written: subjects of
@@ -24,7 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from graph.increment import LinkDiff, link_diff, linked_to, rescore_scope, stored_links
+from graph.increment import LinkDiff, link_diff, linked_to, links_before, links_naming, rescore_scope
 from graph.model import NodeLabel, RiskScore
 from ingest.increment import Changes, merge_increment
 from ingest.records import Dataset, Firm, Person, SubjectType
@@ -130,12 +132,14 @@ def apply_increment(
         return merged, report
     with report.stage("resolve"):
         resolver = make_resolver(merged)
-        report.matcher_version = resolver.model_version
-        before_tables = store.export_tables()
-        before = stored_links(before_tables, resolver.model_version)
+        version = report.matcher_version = resolver.model_version
+        # targeted reads, not an export of the whole graph: only the links naming a touched entity
+        # decide what is rechecked, and only the re-resolved records' links are compared
+        named = links_naming(store, *touched_entities(changes, merged), version)
         res: IncrementResolution = resolve_increment(
-            resolver, merged, changes, linked_to(before), extra=_steward_records(resolver)
+            resolver, merged, changes, linked_to(named), extra=_steward_records(resolver)
         )
+        before = links_before(store, res.records, version)
         report.records_new, report.records_rechecked = res.new_records, res.rechecked
     with report.stage("load"):
         # a changed subject is rewritten whole: fields it no longer has and contacts it left go

@@ -254,3 +254,29 @@ def test_record_links_reads_back_every_version_of_one_record(loaded: GraphStore)
         assert sorted(got, key=key) == sorted(want, key=key)
     assert loaded.record_links(LinkSource.CREDIT_RECORDS, "C3") == []  # published with its code
     assert loaded.record_links(LinkSource.EVENTS, "E404") == []
+
+
+def test_records_links_is_record_links_of_many_records_in_one_read(loaded: GraphStore) -> None:
+    """What an increment compares its re-resolved links with: the same links record_links reads,
+    one read for many records; unknown records and published SUBJECT_OF give nothing."""
+    loaded.write_links(_links("m1", 0.9) + _links("m2", 0.7))
+    for source, ids in ((LinkSource.EVENTS, ["E1", "E404", "E1"]), (LinkSource.CREDIT_RECORDS, ["C3", "C2"])):
+        want = [lk for r in sorted(set(ids)) for lk in loaded.record_links(source, r)]
+        assert want and loaded.records_links(source, ids) == want
+    assert loaded.records_links(LinkSource.EVENTS, []) == []
+
+
+def test_entity_links_reads_the_resolution_links_naming_a_subject(loaded: GraphStore) -> None:
+    """What an increment rechecks when it touches a subject: every record linked to it by the
+    matcher, both sources, every version; the published SUBJECT_OF (C3 of 廿里新材料) is not one."""
+    written = _links("m1", 0.9) + _links("m2", 0.7)
+    loaded.write_links(written)
+    got = loaded.entity_links(P, [ZHANG_WEI_QZ, WANG_JIANGUO, "110101199001010000"])
+    persons = [lk for lk in written if lk.entity_type == SubjectType.PERSON]
+    key = lambda lk: (lk.source.value, lk.record_id, lk.model_version, lk.entity_id)  # noqa: E731
+    assert sorted(got, key=key) == sorted(persons, key=key) and len(got) == 4
+    order = [(lk.source.value, lk.record_id) for lk in got]
+    assert order == sorted(order)
+    shop = [lk for lk in written if lk.entity_type == SubjectType.FIRM]
+    assert loaded.entity_links(F, ["92330803MA2D00010P"]) == shop
+    assert loaded.entity_links(F, [XINCAILIAO]) == [] and loaded.entity_links(NodeLabel.ADDRESS, ["x"]) == []

@@ -9,6 +9,7 @@ neutral). The levels feed the Fellegi–Sunter model; the labels feed the eviden
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -53,6 +54,7 @@ FIRM_LEVELS: dict[str, tuple[str, ...]] = {
         "named person holds that role here",
         "surname form holds a role at the one firm in the district of the trade named beside it",
         "named person holds a role at their one firm of the trade named beside the name",
+        "named person holds a role at their one firm in the city, spoken of as theirs (张伟开的店, 店主张伟)",
     ),
     "business": (
         "trade named beside it is another industry",
@@ -205,7 +207,7 @@ def build_pairs(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> PairRows:
         firm_idx.append(fi)
         firm_rows.append(row)
         firm_notes.append(note)
-        by_trade = row[6] in (TRADE_SURNAME, TRADE_NAMED)
+        by_trade = row[6] in (TRADE_SURNAME, TRADE_NAMED, OWN_BUSINESS)
         # 学院路42号那家理发店的姚老板: the address, its trade and a holder of that surname agree
         by_place = address >= 1 and row[6] >= 1 and row[7] == FITS and _at_its_address(ctx, gz, fi)
         # 彻站豆腐坊 heard for 车站豆腐坊: a slip of a name no other firm has still names the firm
@@ -465,6 +467,15 @@ def firm_row(
 
 TRADE_SURNAME = 5  # "person" levels given by `_trade_holders`
 TRADE_NAMED = 6
+OWN_BUSINESS = 7
+# a full name's own business without a trade word: 张伟开的店, 投诉张伟老板的店, 店主张伟. Left out:
+# 业主 (业主张伟投诉: the flat's owner complaining), 个体户 (a status: 个体户张伟在楼道内充电 is about
+# her, not her shop), and roles that do not run a business
+OWNER_WORDS = ("老板娘", "老板", "店主", "摊主", "经营者", "经营户", "法定代表人", "法人", "负责人", "厂长")
+_SHOP_AFTER = re.compile(
+    r"(?:老板娘?|店主)?(?:开的|开办的|开设的|经营的|名下的|家的|家|的)(?:那家|这家|那个|这个|一家|个)?"
+    r"(?:小)?(?:店|铺|门店|门面|摊|档口|作坊|厂|公司|生意|买卖)"
+)
 PERSON_BEFORE = 6  # 一家五金店，经营者喻海: a role word may stand between the trade and the person
 HOLDER_ROLES = ("legal_rep", "operator")  # 老陈的快餐店 with no role word: the owner
 
@@ -483,13 +494,11 @@ def _trade_holders(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> dict[int, 
     record's district with a holder of that surname in the role the text names. Only a mention
     that leaves exactly one such firm gives one: two fitting firms say nothing about which, and
     the level's weight (learned like any other) says how often one fitting firm is a coincidence."""
-    if not m.business or not ctx.region_code:
+    if not ctx.region_code:
         return {}
     # a trade word inside a firm the text names (信昌化工公司（法人：朱某某）) is that firm's name
     named = [(h.start, h.end) for h in m.firms.values() if h.level >= SHORT]
     free = [w for w in m.business if not any(s < w.end and w.start < e for s, e in named)]
-    if not free:
-        return {}
     out: dict[int, tuple[int, str]] = {}
     spans: dict[tuple[int, int], list[int]] = {}
     for pi, h in m.persons.items():
@@ -500,6 +509,15 @@ def _trade_holders(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> dict[int, 
     for (s, e), pis in sorted(spans.items()):
         words = _beside(free, [(s, e)], PERSON_BEFORE)
         if not words:  # however common the name: the roles of its holders in the city are few
+            own = _own_business_roles(ctx.text, m.persons[pis[0]], named)
+            mine = {
+                fi
+                for pi in pis
+                for fi, role in gz.person_roles.get(pi, ())
+                if role in own and region_level(ctx.region_code, (gz.firms[fi].region_code or "",)) >= 2
+            }
+            if len(mine) == 1:
+                out[mine.pop()] = (OWN_BUSINESS, gz.persons[pis[0]].name)
             continue
         fits = {
             fi
@@ -510,6 +528,8 @@ def _trade_holders(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> dict[int, 
         }
         if len(fits) == 1:
             out[fits.pop()] = (TRADE_NAMED, gz.persons[pis[0]].name)
+    if not free:
+        return out
     for sf in m.surname_forms:
         if sf.given or not sf.surname:
             continue
@@ -542,6 +562,17 @@ def _trade_holders(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> dict[int, 
         if len(fits) == 1:
             out.setdefault(fits.pop(), (TRADE_NAMED, f"phone {ph} of {gz.persons[owners[0]].name}"))
     return out
+
+
+def _own_business_roles(text: str, h: PersonHit, named: list[tuple[int, int]]) -> tuple[str, ...]:
+    """The roles a full name's own business is held in when the text speaks of one without its
+    trade (张伟开的店, 投诉张伟老板的店, 店主张伟); () when it does not, or when a firm the text names
+    is the business meant (its own name decides then)."""
+    if h.level < 4 or named or is_caller(text, h.end):
+        return ()
+    if h.role in OWNER_WORDS:
+        return tuple(r for r in ROLE_WORDS[h.role] if r in HOLDER_ROLES) or HOLDER_ROLES
+    return HOLDER_ROLES if _SHOP_AFTER.match(text, h.end) else ()
 
 
 def _beside(

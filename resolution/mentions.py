@@ -243,6 +243,7 @@ _PLACE_CHARS = ("镇", "乡", "街道", "村")
 # characters that end a place name in the making: 白龙在路边 is a firm by the road, not 白龙在路
 _NOT_IN_PLACE = frozenset("的在和与对把被从到向及里门前旁边说称将已未是有")
 _FIRM_END = ("公司", "店", "厂", "社", "馆", "部", "行", "场")
+_ROAD_END = ("街", "路", "巷", "弄", "大道", "村")
 
 
 def _in_place_name(text: str, s: int, e: int, key: str, cue: bool, gz: Gazetteer) -> bool:
@@ -251,6 +252,8 @@ def _in_place_name(text: str, s: int, e: int, key: str, cue: bool, gz: Gazetteer
     青山湖街道), or a bare town name with nothing saying a business is meant (沈荡科技园)."""
     if key.endswith(_FIRM_END):
         return False
+    if key.endswith(_ROAD_END) and text[:s].endswith(_PLACE_CHARS):
+        return True  # 新市镇老街: the road of the town just named, whatever shop shares its name
     for a in range(max(0, s - 3), s + 1):
         for b in range(e, min(len(text), e + 4) + 1):
             if b - a > e - s and text[a:b] in gz.towns:

@@ -50,7 +50,10 @@ FIRM_START: dict[str, tuple[list[float], list[float]]] = {
     "address": ([0.33, 0.33, 0.24, 0.10], [0.65, 0.30, 0.049, 0.001]),
     # the last two: a person and their trade leave one firm (a surname form in the district: some
     # coincidences; a full name in the city: few)
-    "person": ([0.33, 0.09, 0.05, 0.28, 0.18, 0.03, 0.04], [0.60, 0.05, 0.33, 0.015, 0.005, 0.003, 0.0005]),
+    "person": (
+        [0.30, 0.09, 0.05, 0.28, 0.18, 0.03, 0.04, 0.03],
+        [0.60, 0.05, 0.33, 0.015, 0.005, 0.003, 0.0005, 0.001],
+    ),
     # a text's business words: the subject's trade is usually among them, a competitor's often not
     "business": ([0.10, 0.20, 0.70], [0.45, 0.25, 0.30]),
 }

@@ -155,3 +155,27 @@ def test_named_persons_phone_does_not_auto_link_the_shop(example_ds):
     assert "330821197803120318" in _auto(cands, "person")
     assert shop not in _auto(cands, "firm")
     assert shop in _auto(r.resolve_text("杜泽老街小吃店店主张伟（电话13857012345）占道经营", "330803"))
+
+
+def test_a_road_right_after_its_town_is_a_place_not_a_shop_of_that_name(example_ds):
+    """新市镇老街有住户装修: 老街 is the town's old street, not 新市老街烟酒店 (字号 老街) in that town."""
+    shop = "92330803MA2D0006XX"
+    ds = _with_firm(
+        example_ds,
+        uscc=shop,
+        name="衢州市衢江区新市老街烟酒店",
+        other_names=(),
+        address="浙江省衢州市衢江区新市镇老街18号",
+        phone="0570-3000016",
+        legal_rep_name=None,
+        legal_rep_id=None,
+    )
+    from resolution.mentions import extract
+
+    r = Resolver.from_dataset(ds, ResolverConfig())
+    fi = r.gz.firm_index[shop]
+    for text in ("新市镇老街有住户深夜装修噪音扰民", "巡查发现新市镇老街路灯损坏多日"):
+        assert fi not in extract(text, r.gz).firms, text
+        assert shop not in _auto(r.resolve_text(text, "330803")), text
+    assert fi in extract("老街烟酒店出售假冒卷烟", r.gz).firms
+    assert shop in _auto(r.resolve_text("老街烟酒店出售假冒卷烟", "330803"))

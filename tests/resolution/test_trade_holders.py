@@ -15,7 +15,14 @@ import pytest
 from ingest.normalize import normalize_text
 from ingest.records import Role, SubjectType
 from resolution.caps import apply_caps
-from resolution.features import FIRM_NAMES, TRADE_NAMED, TRADE_SURNAME, RecordContext, build_pairs
+from resolution.features import (
+    FIRM_NAMES,
+    OWN_BUSINESS,
+    TRADE_NAMED,
+    TRADE_SURNAME,
+    RecordContext,
+    build_pairs,
+)
 from resolution.gazetteer import Gazetteer
 from resolution.links import Decision
 from resolution.mentions import _close_spelling, extract
@@ -171,8 +178,9 @@ def test_a_zihao_shared_only_with_firms_of_other_cities_counts_as_unique_here(ex
     base = example_ds.firms[0]
     codes = ["330803", "330102", "330205", "330302"]
     shops = [
-        dataclasses.replace(base, uscc=f"92{c}MA2D0088{i}X", name=f"荣昶面馆{i}", region_code=c,
-                            other_names=())  # fmt: skip
+        dataclasses.replace(
+            base, uscc=f"92{c}MA2D0088{i}X", name=f"荣昶面馆{i}", region_code=c, other_names=()
+        )  # fmt: skip
         for i, c in enumerate(codes)
     ]
     gz = Gazetteer(dataclasses.replace(example_ds, firms=[*example_ds.firms, *shops]))
@@ -282,3 +290,35 @@ def test_a_full_name_heard_with_a_slip_and_its_trade_pick_the_shop(gz):
     # 喻志墙 is 喻志强 as voice-to-text writes him
     levels = _person_levels(gz, "居民反映，喻志墙经营的面馆油烟扰民")
     assert levels["衢州市衢江区甲记面馆"] == TRADE_NAMED
+
+
+# ---------------------------------------------------------------- a full name's own business
+@pytest.mark.parametrize(
+    "text",
+    ["投诉陈东老板的店晚上噪音扰民", "居民反映陈东开的店门口堆放杂物", "店主陈东占道经营"],
+)
+def test_a_full_name_spoken_of_with_their_business_names_their_one_firm(gz, text):
+    assert _person_levels(gz, text)["衢州市衢江区丁记面馆"] == OWN_BUSINESS
+
+
+def test_a_person_with_two_businesses_says_nothing_about_which(gz):
+    # 喻志强 runs a noodle shop and a hardware shop: 喻志强开的店 could be either
+    assert not any(v == OWN_BUSINESS for v in _person_levels(gz, "居民反映喻志强开的店占道").values())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "业主陈东投诉楼上漏水",  # 业主 of a flat: a resident complaining, not a business
+        "陈东在小区内违章搭建",  # no business spoken of
+        "陈东来电反映楼下的店噪音扰民",  # the caller, whoever's shop it is
+    ],
+)
+def test_no_business_of_theirs_no_such_level(gz, text):
+    assert not any(v == OWN_BUSINESS for v in _person_levels(gz, text).values())
+
+
+def test_a_full_name_with_their_business_links_their_shop_and_them(resolver):
+    got = _decisions(resolver, "投诉陈东老板的店晚上噪音扰民")
+    assert got["衢州市衢江区丁记面馆"] is Decision.AUTO_LINK
+    assert got["陈东"] is Decision.AUTO_LINK

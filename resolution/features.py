@@ -462,7 +462,25 @@ def firm_row(
     if trade_level is not None and name_lvl < 3 and code != 2 and phone != 2:
         person = trade_level
     business = gz.business.level(_words_beside(ctx.text, m, fi, hit, gz), f.industry)
+    if address == 1 and business == FITS and parts.road_number:
+        address = _one_of_its_trade_at(ctx.text, m, gz, fi, parts.road_number)
     return [name_lvl, rarity, code, phone, region, address, person, business]
+
+
+def _one_of_its_trade_at(text: str, m: Mentions, gz: Gazetteer, fi: int, road_number: str) -> int:
+    """Address level 2 (road and number) when the trade written beside a road and number that
+    several firms share fits this firm and no other registered there (新安路56号建筑工程公司 in a
+    tower of forty offices): the number and the trade together single it out. 1 otherwise."""
+    at = text.find(road_number)
+    found = gz.addr_auto.get(road_number) if road_number in gz.addr_auto else None
+    if at < 0 or found is None:
+        return 1
+    words = _beside(m.business, [(at, at + len(road_number))], text=text)
+    if not words:
+        return 1
+    there = gz.addr_hits[found[0]]
+    fitting = [fj for fj in there if gz.business.level(words, gz.firms[fj].industry) == FITS]
+    return 2 if fitting == [fi] else 1
 
 
 TRADE_SURNAME = 5  # "person" levels given by `_trade_holders`

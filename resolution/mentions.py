@@ -19,7 +19,7 @@ import jieba
 from resolution.business import BusinessWord
 from resolution.code_slips import read_slip
 from resolution.codes_in_text import CodeMention, find_codes
-from resolution.gazetteer import ALIAS, HOMOPHONE, Gazetteer, parse_address
+from resolution.gazetteer import ALIAS, FULL, HOMOPHONE, SHORT, Gazetteer, parse_address
 
 jieba.setLogLevel(60)
 
@@ -513,7 +513,9 @@ def extract(text: str, gz: Gazetteer, location: str | None = None) -> Mentions:
     firm_spans = [(h.start, h.end) for h in m.firms.values()]
     m.surname_forms = [sf for sf in forms if not any(fs <= sf.start < fe for fs, fe in firm_spans)]
     # places: road + number keys from the registry, and towns / roads / landmarks by pattern
-    for _s, _e, kid in _scan(gz.addr_auto, text):
+    address_spans = []
+    for s_, e_, kid in _scan(gz.addr_auto, text):
+        address_spans.append((s_, e_))
         for fi in gz.addr_hits[kid]:
             m.address_firms[fi] = gz.addr_key_list[kid]
     for src in (text, location or ""):
@@ -532,7 +534,24 @@ def extract(text: str, gz: Gazetteer, location: str | None = None) -> Mentions:
                 if v:
                     (m.towns if v is parts.town else m.roads).add(v)
     m.business = gz.business.find(text)
+    _drop_keys_inside(m, address_spans)
     return m
+
+
+def _drop_keys_inside(m: Mentions, address_spans: list[tuple[int, int]]) -> None:
+    """A name key inside a registered road and number the text gives (老街 of 衢山老街338号) is the
+    address; a short key inside a trade word (家政服 of 家政服务部, 图文 of 图文快印店) is the trade.
+    Neither names a firm: both are read for what they are (the address and business comparisons)."""
+    trade = [(w.start, w.end) for w in m.business]
+
+    def inside(h: FirmHit, spans: list[tuple[int, int]]) -> bool:
+        return any(s <= h.start and h.end <= e for s, e in spans)
+
+    m.firms = {
+        fi: h
+        for fi, h in m.firms.items()
+        if not (h.level < FULL and inside(h, address_spans)) and not (h.level <= SHORT and inside(h, trade))
+    }
 
 
 def _forms_over_firm_keys(m: Mentions, forms: list[SurnameForm]) -> None:

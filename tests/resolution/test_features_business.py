@@ -82,3 +82,50 @@ def test_a_zihao_written_on_into_its_own_trade_words_is_that_firm_by_its_core(ex
     name = {gz.firms[fi].name: row[0] for fi, row in zip(pairs.firm_idx, pairs.firm_rows, strict=True)}
     assert name["衢州市衢江区百邦土菜馆"] > name["衢州市衢江区百邦五金店"]
     assert name["衢州市衢江区百邦五金店"] == name["衢州市衢江区百邦建材商行"]
+
+
+ADDRESS = FIRM_NAMES.index("address")
+
+
+@pytest.fixture(scope="module")
+def tower(example_ds):
+    """The twenty shops again, four of them in one tower (新安路56号): 甲记面馆 and the 乙/丙/丁
+    hardware shops; the others on roads of their own."""
+    base = example_ds.firms[0]
+    extra = []
+    for i, z in enumerate(_ZIHAO):
+        for j, (tail, industry) in enumerate((("面馆", "餐饮业"), ("五金店", "批发和零售业"))):
+            in_tower = (i, j) in {(0, 0), (1, 1), (2, 1), (3, 1)}
+            where = f"新安路56号望松大厦{i}{j}01室" if in_tower else f"樟潭路{100 + 2 * i + j}号"
+            extra.append(
+                dataclasses.replace(
+                    base,
+                    uscc=f"92330803MA2D{i:02d}{j}00X",
+                    name=f"衢州市衢江区{z}记{tail}",
+                    other_names=(),
+                    industry=industry,
+                    address=f"浙江省衢州市衢江区樟潭街道{where}",
+                )
+            )
+    return Gazetteer(dataclasses.replace(example_ds, firms=[*example_ds.firms, *extra]))
+
+
+def _address_levels(gz: Gazetteer, text: str) -> dict[str, int]:
+    t = normalize_text(text)
+    pairs = build_pairs(RecordContext("events", "E1", t, t, "330803", None), extract(t, gz), gz)
+    return {gz.firms[fi].name: row[ADDRESS] for fi, row in zip(pairs.firm_idx, pairs.firm_rows, strict=True)}
+
+
+def test_a_shared_road_and_number_with_the_one_trade_there_names_that_firm(tower):
+    levels = _address_levels(tower, "新安路56号面馆油烟扰民")
+    assert levels["衢州市衢江区甲记面馆"] == 2  # the one noodle shop of the tower
+    assert levels["衢州市衢江区乙记五金店"] == 1
+
+
+def test_a_shared_road_and_number_with_a_trade_several_there_share_names_none(tower):
+    levels = _address_levels(tower, "新安路56号五金店占道经营")
+    assert {levels[f"衢州市衢江区{z}记五金店"] for z in "乙丙丁"} == {1}
+
+
+def test_a_shared_road_and_number_alone_names_none(tower):
+    assert set(_address_levels(tower, "新安路56号门口占道经营").values()) <= {1}

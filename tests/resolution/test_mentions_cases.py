@@ -316,3 +316,52 @@ def test_a_phrase_ending_in_a_business_word_after_a_zihao_says_a_business_is_mea
         assert hits and all(h.cue for h in hits)
     else:
         assert not any(h.cue for h in hits)  # found or not, nothing says a business is meant
+
+
+@pytest.fixture(scope="module")
+def gz_keys(example_ds):
+    """Keys that are also everyday words of addresses and trades: 老街 (an other name of 老街面馆,
+    which is not on any 老街) and 图文 (the 字号 left of 图文设计部 and 图文广告设计工作室 once their
+    trade is cut off); 森远建材店 sits at 衢山老街338号, and eight 图文快印店 make 图文快印 a trade word."""
+    import dataclasses
+
+    base = example_ds.firms[0]
+    named = [
+        ("92330803MA2D0A001X", "衢州市衢江区老街面馆", ("老街",), "樟潭路1号"),
+        ("92330803MA2D0A002X", "衢州市衢江区图文设计部", (), "樟潭路2号"),
+        ("92330803MA2D0A003X", "衢州市衢江区图文广告设计工作室", (), "樟潭路3号"),
+        ("92330803MA2D0A004X", "衢州市衢江区森远建材店", (), "衢山老街338号"),
+    ]
+    firms = [
+        dataclasses.replace(base, uscc=u, name=n, other_names=o, address=f"浙江省衢州市衢江区樟潭街道{a}")
+        for u, n, o, a in named
+    ]
+    trade = [
+        dataclasses.replace(
+            base,
+            uscc=f"92330803MA2D0B00{i}X",
+            name=f"衢州市衢江区{z}记图文快印店",
+            other_names=(),
+            industry="租赁和商务服务业",
+            address=f"浙江省衢州市衢江区樟潭街道樟潭路{10 + i}号",
+        )
+        for i, z in enumerate("甲乙丙丁戊己庚辛")
+    ]
+    return Gazetteer(dataclasses.replace(example_ds, firms=[*example_ds.firms, *firms, *trade]))
+
+
+def _named(gz: Gazetteer, text: str) -> set[str]:
+    return {gz.firms[fi].uscc for fi in extract(normalize_text(text), gz).firms}
+
+
+def test_a_key_inside_the_road_and_number_the_text_gives_is_the_address(gz_keys):
+    assert "92330803MA2D0A001X" not in _named(gz_keys, "衢山老街338号建材公司油烟扰民")
+    assert "92330803MA2D0A001X" in _named(gz_keys, "老街面馆油烟扰民")
+
+
+def test_a_short_key_inside_a_trade_word_is_the_trade(gz_keys):
+    assert [w.word for w in gz_keys.business.find("那家图文快印店")] == ["图文快印"]
+    assert not {"92330803MA2D0A002X", "92330803MA2D0A003X"} & _named(
+        gz_keys, "樟潭路那家图文快印店收费不合理"
+    )
+    assert "92330803MA2D0A002X" in _named(gz_keys, "图文设计部收费不合理")

@@ -28,10 +28,11 @@ _USCC = re.compile(r"(?<![0-9A-Za-z])[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{2}\d{6}[0
 _RID = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}[01]\d[0-3]\d{4}[\dXx](?![0-9A-Za-z])")
 _MASK = re.compile(r"(?<![0-9A-Za-z*])[0-9A-Za-z]{2,17}[*●•×]{2,16}[0-9A-Za-z]{1,12}(?![0-9A-Za-z*])")
 _MOBILE = re.compile(
-    r"(?<![\d.])(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d){8}(?!\.?\d)"
+    r"(?<![\d.])(?:\+?86[ -]?)?1[3-9]\d(?:[ \-—–]?\d){8}(?!\.?\d)"
     r"|(?<![\d.])1[3-9]\d\.\d{4}\.\d{4}(?!\.?\d)"  # 138.5701.2345
 )
-_LANDLINE = re.compile(r"(?<![\d])(?:\(0\d{2,3}\)|0\d{2,3})[ -]?[1-9]\d{2,3}[ -]?\d{3,4}(?!\d)")
+# dashes as typed in Chinese text too (0571—88886666): normalisation keeps the em and en dash
+_LANDLINE = re.compile(r"(?<![\d])(?:\(0\d{2,3}\)|0\d{2,3})[ \-—–]?[1-9]\d{2,3}[ \-—–]?\d{3,4}(?!\d)")
 # a mobile number as published with its middle hidden: 138****5678 (the 7 visible digits)
 _MASKED_MOBILE = re.compile(r"(?<![\d*])(1[3-9]\d)[*●•×xX]{4}(\d{4})(?![\d*])")
 # the last four digits of a phone, as people quote them: 老板电话尾号0973, 手机后四位是5678

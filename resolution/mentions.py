@@ -312,6 +312,9 @@ def _reporters_code(text: str, code: CodeMention) -> bool:
     （13812345678）反映): it names who called, not the subject, and must not count against one."""
     if code.kind not in ("phone", "masked_phone", "resident_id", "masked_id"):
         return False
+    opened = text[code.start - 1 : code.start] in ("(", "（")
+    if opened and text.startswith(_REPORTS_AFTER, _past_bracketed_code(text, code.start - 1)):
+        return True  # 冯先生(15241265163)反映: the number of whoever reports, whatever their title
     before = text[max(0, code.start - 16) : code.start]
     for marker in _REPORTER_CODE:
         at = before.rfind(marker)
@@ -378,6 +381,18 @@ _NOT_SUBJECT_AFTER = ("投诉", "举报", "反映", "来电", "来访", "求助"
                       "参加", "出席", "列席", "签收", "审核", "核实", "回访", "调解", "带队")  # fmt: skip
 
 
+# what a reporter does right after their bracketed number (not 核实 or 记录: officials do those to
+# the subject's number too, 请联系合锐公司(0571-…)核实)
+_REPORTS_AFTER = ("投诉", "举报", "反映", "来电", "来访", "求助", "报料", "报警", "称")
+_BRACKETED_CODE = re.compile(r"[(（][\d\s\-*]{4,24}[)）]")
+
+
+def _past_bracketed_code(text: str, end: int) -> int:
+    """Where the text goes on after a phone or ID in brackets right at `end` (王先生(138…)反映)."""
+    m = _BRACKETED_CODE.match(text, end)
+    return m.end() if m else end
+
+
 def not_subject(text: str, start: int, end: int) -> bool:
     """Whether the name at text[start:end] is someone other than a record's subject: a reporter or
     official by title (网格员王伟, 承办人：李娜, 检查人员：王伟、李娜), a person who reported,
@@ -385,8 +400,8 @@ def not_subject(text: str, start: int, end: int) -> bool:
     in a chat (@李娜) or a chat line's sender (王伟：门口又堆满了货)."""
     if _reporter(text, start) or is_caller(text, end):
         return True
-    if text.startswith(_NOT_SUBJECT_AFTER, end):
-        return True
+    if text.startswith(_NOT_SUBJECT_AFTER, _past_bracketed_code(text, end)):
+        return True  # 梁鹏国反映, 梁鹏国(15886509914)反映
     if start > 0 and text[start - 1] in "@＠":
         return True
     return (start == 0 or text[start - 1] == "\n") and text[end : end + 1] in (":", "：")

@@ -80,6 +80,7 @@ def test_surname_forms(gz, text, form, role):
 def test_reporter_and_firm_names_are_not_subjects(gz):
     assert extract("网格员王某巡查发现", gz).surname_forms == []
     assert extract("市民张伟反映噪音", gz).persons == {}
+    assert extract("张伟（13905708888）反映噪音", gz).persons == {}  # with their number between
 
 
 @pytest.mark.parametrize(
@@ -168,6 +169,9 @@ def test_everyday_word_is_not_a_trade_name_unless_something_says_so(gz_everyday,
         ("来电人许女士（13905708888）反映杜泽老街小吃店油烟扰民", False),
         ("来电人反映杜泽老街小吃店（13905708888）油烟扰民", True),  # said about the shop
         ("杜泽老街小吃店，联系电话13905708888，油烟扰民", True),
+        ("冯先生(13905708888)反映:杜泽老街小吃店油烟扰民", False),  # whoever reports, by any title
+        ("梁鹏国（139 0570 8888）反映杜泽老街小吃店油烟扰民", False),
+        ("请联系杜泽老街小吃店(13905708888)核实", True),  # an official checks with the shop
     ],
 )
 def test_the_reporters_own_phone_is_not_the_subjects(gz, text, kept):

@@ -23,7 +23,8 @@ import ahocorasick
 from ingest.codes import parse_masked_id
 from ingest.increment import Changes
 from ingest.records import Dataset, SubjectType
-from resolution.features import RecordContext
+from ingest.text import join_cjk
+from resolution.features import MAX_SHARED_KEY, RecordContext
 from resolution.links import Link
 from resolution.resolver import Resolver
 
@@ -45,54 +46,90 @@ def touched_entities(changes: Changes, merged: Dataset) -> tuple[set[str], set[s
     return firms, persons
 
 
-def entity_keys(resolver: Resolver, firms: set[str], persons: set[str], changes: Changes) -> set[str]:
+KeyScope = dict[str, frozenset[str] | None]  # key -> the cities where it can matter (None: anywhere)
+
+
+def _widest(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
+    return None if a is None or b is None else a | b
+
+
+def entity_keys(resolver: Resolver, firms: set[str], persons: set[str], changes: Changes) -> KeyScope:
     """The strings candidate generation would match for these entities in the current gazetteer,
-    plus the old names of renamed firms and persons."""
+    plus the old names of renamed firms and persons, each with where it can change a link.
+
+    A firm name key that more than `MAX_SHARED_KEY` other firms share, before and after the
+    increment, makes candidates of the firms of the record's city only (and counts only those in
+    its rarity), so it can change a record's links only in the touched firms' cities (old ones
+    too) or in a record with no region; every other key, anywhere."""
     gz = resolver.gz
     fis = {gz.firm_index[u] for u in firms if u in gz.firm_index}
     pis = {gz.person_index[p] for p in persons if p in gz.person_index}
-    keys: set[str] = set()
+    old_city = {u: (f.region_code or "")[:4] for u, f in changes.old_firms.items()}
+    scope: KeyScope = {}
+
+    def add(key: str, cities: frozenset[str] | None = None) -> None:
+        if len(key) >= 2:
+            scope[key] = _widest(scope[key], cities) if key in scope else cities
+
     for key, hits in zip(gz.firm_key_list, gz.firm_key_hits, strict=True):
-        if any(fi in fis for fi, _ in hits):
-            keys.add(key)
+        mine = {fi for fi, _ in hits if fi in fis}
+        if not mine:
+            continue
+        others = len({fi for fi, _ in hits}) - len(mine)
+        cities = {(gz.firms[fi].region_code or "")[:4] for fi in mine}
+        cities |= {old_city[gz.firms[fi].uscc] for fi in mine if gz.firms[fi].uscc in old_city}
+        add(key, frozenset(cities) if others > MAX_SHARED_KEY and "" not in cities else None)
     for road, at in zip(gz.addr_key_list, gz.addr_hits, strict=True):
         if any(fi in fis for fi in at):
-            keys.add(road)
+            add(road)
     for fi in fis:
-        keys.add(gz.firms[fi].uscc)
-        keys.update(gz.firm_phones[fi])
+        add(gz.firms[fi].uscc)
+        for ph in gz.firm_phones[fi]:
+            add(ph)
     for pi in pis:
         p = gz.persons[pi]
-        keys.update((p.name, p.person_id, *gz.person_phones[pi]))
+        for k in (p.name, p.person_id, *gz.person_phones[pi]):
+            add(k)
     for old in changes.old_firms.values():
-        keys.update((old.name, *old.other_names))
+        for k in (old.name, *old.other_names):
+            add(k)
     for oldp in changes.old_persons.values():
-        keys.add(oldp.name)
-    return {k for k in keys if len(k) >= 2}
+        add(oldp.name)
+    return scope
 
 
-def texts_hit(texts: Iterable[tuple[RecordKey, str, str | None]], keys: set[str]) -> set[RecordKey]:
-    """The records whose text or location contains any of `keys` (one automaton, one pass)."""
+OldText = tuple[RecordKey, str, str | None, str | None]  # record, text, location, region
+
+
+def texts_hit(texts: Iterable[OldText], keys: KeyScope | set[str]) -> set[RecordKey]:
+    """The records whose text (as resolution reads it) or location contains one of `keys`, where
+    that key can matter: in a record of one of its cities, or of no known region (one automaton,
+    one pass)."""
     if not keys:
         return set()
+    scope: KeyScope = keys if isinstance(keys, dict) else dict.fromkeys(keys)
     auto = ahocorasick.Automaton()
-    for k in keys:
+    for k in scope:
         auto.add_word(k, k)
     auto.make_automaton()
     out = set()
-    for rec, text, location in texts:
-        if any(True for _ in auto.iter(text)) or (location and any(True for _ in auto.iter(location))):
-            out.add(rec)
+    for rec, text, location, region in texts:
+        city = (region or "")[:4]
+        for src in (join_cjk(text), location or ""):
+            if any(scope[k] is None or not city or city in scope[k] for _, k in auto.iter(src)):  # type: ignore[operator]
+                out.add(rec)
+                break
     return out
 
 
-def _old_texts(ds: Dataset, skip: set[RecordKey]) -> Iterator[tuple[RecordKey, str, str | None]]:
+def _old_texts(ds: Dataset, skip: set[RecordKey], resolver: Resolver) -> Iterator[OldText]:
     for e in ds.events:
         if ("events", e.event_id) not in skip:
-            yield ("events", e.event_id), e.text, e.location
+            region = e.region_code or resolver.gz.region_of_text(e.location)
+            yield ("events", e.event_id), e.text, e.location, region
     for r in ds.credit_records:
         if r.needs_resolution and ("credit_records", r.record_id) not in skip:
-            yield ("credit_records", r.record_id), r.subject_name, None
+            yield ("credit_records", r.record_id), r.subject_name, None, None
 
 
 @dataclass
@@ -141,7 +178,9 @@ def resolve_increment(
         for i in ids:
             recheck |= linked_to.get((etype, i), set())
     if firms or persons:
-        recheck |= texts_hit(_old_texts(merged, fresh_keys), entity_keys(resolver, firms, persons, changes))
+        recheck |= texts_hit(
+            _old_texts(merged, fresh_keys, resolver), entity_keys(resolver, firms, persons, changes)
+        )
         old_credit = [
             r
             for r in merged.credit_records

@@ -5,7 +5,8 @@ on the same graph at the same as-of date with the same model, so the snapshot (g
 the GNN's view) is built over the whole graph and every subject is scored (cheap); only the
 expensive part, the reasons (TreeSHAP, GNN occlusion, plain reasons), is limited to the scope.
 Which subjects get attributed reasons follows the full run's rule (the riskiest share of all
-subjects), so a scope subject gets the same kind of reasons it would get in a full run.
+subjects), so a scope subject gets the same kind of reasons it would get in a full run; the GNN's
+occlusion reasons get the full run's time per subject (`scope_budget`), not its whole budget.
 """
 
 from __future__ import annotations
@@ -24,6 +25,18 @@ from gnn.snapshots import make_snapshot
 from graph.model import NodeLabel, RiskScore
 from graph.tables import GraphTables
 from ingest.records import SubjectType
+
+MIN_EXPLAIN_BUDGET_S = 1.0
+
+
+def scope_budget(cfg: RiskConfig, scope: int, subjects: int) -> float:
+    """Wall-clock seconds for the GNN's occlusion reasons of a scope: the full run's budget in
+    proportion to the scope's share of all subjects (at least a second), so an increment spends
+    per subject what a full run spends, not the full run's whole budget on a day's few thousand.
+    Subjects the budget does not reach keep their graph-feature reasons until the next full
+    rescore gives them the GNN's too."""
+    share = scope / subjects if subjects else 1.0
+    return max(MIN_EXPLAIN_BUDGET_S, cfg.gnn_explain_budget_s * min(1.0, share))
 
 
 def score_scope(
@@ -56,7 +69,7 @@ def score_scope(
         cand = rows[gnn_term[rows] >= MIN_CONTRIBUTION]
         cand = cand[np.argsort(-score[cand], kind="stable")][: cfg.gnn_explain_max]
         gnn_parts, _ = gnn_party_effects(
-            model.gnn, snap, cand, model.blend[2], proj, time_budget_s=cfg.gnn_explain_budget_s
+            model.gnn, snap, cand, model.blend[2], proj, time_budget_s=scope_budget(cfg, len(idx), len(frame))
         )
     ex = Explainer(snap)
     text: dict[int, str] = {int(i): dumps([]) for i in idx}

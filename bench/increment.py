@@ -16,14 +16,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import platform
 import shutil
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from api.pipeline import run_pipeline
 from api.services.increment import apply_increment
 from api.settings import Settings
+from bench.api_load import machine
 from bench.increment_split import split_by_date
 from gnn.config import RiskConfig
 from gnn.scoped import score_scope
@@ -55,6 +58,7 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path("/tmp/credgraph-bench-increment"))
     ap.add_argument("--out", type=Path, default=Path("bench/results/increment.md"))
     a = ap.parse_args()
+    load0 = os.getloadavg()[0]
     shutil.rmtree(a.work, ignore_errors=True)
     a.work.mkdir(parents=True)
     t = {}
@@ -107,10 +111,14 @@ def main() -> None:
         "# A day's increment against the full rerun (bench/increment.py)",
         "",
         f"World: `credgraph synth --firms {a.firms} --seed {a.seed}` (embedded store), cut at {cut}: the "
-        f"increment holds the rows dated from that day on. Machine: shared 2-core box, other jobs running.",
+        f"increment holds the rows dated from that day on.",
         "",
         f"Command: `.venv/bin/python -m bench.increment --firms {a.firms} --seed {a.seed} "
         f"--events-in-day {a.events_in_day}`",
+        "",
+        f"Run finished {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}; Python "
+        f"{platform.python_version()}; load average (1 min) {load0:.1f} at start, "
+        f"{os.getloadavg()[0]:.1f} at the end.",
         "",
         "| what | value |",
         "|---|---|",

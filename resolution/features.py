@@ -509,7 +509,9 @@ def _trade_holders(ctx: RecordContext, m: Mentions, gz: Gazetteer) -> dict[int, 
     """Firms a person mention and the trade beside it point to: 陈燕颖经营的早餐店, 喻老板的照相馆,
     快餐店经营者谢某某. For a full name, the firms in the record's city where a person of that name
     holds a role and whose industry the trade word fits; for a surname form, the firms of the
-    record's district with a holder of that surname in the role the text names. Only a mention
+    record's district with a holder of that surname in the role the text names; for a full name
+    with no trade beside it but spoken of as running a business (张伟开的店, 店主张伟), the one firm in
+    the city a person of that name runs. Only a mention
     that leaves exactly one such firm gives one: two fitting firms say nothing about which, and
     the level's weight (learned like any other) says how often one fitting firm is a coincidence."""
     if not ctx.region_code:

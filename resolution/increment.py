@@ -109,14 +109,14 @@ def texts_hit(texts: Iterable[OldText], keys: KeyScope | set[str]) -> set[Record
         return set()
     scope: KeyScope = keys if isinstance(keys, dict) else dict.fromkeys(keys)
     auto = ahocorasick.Automaton()
-    for k in scope:
-        auto.add_word(k, k)
+    for k, cities in scope.items():
+        auto.add_word(k, cities)
     auto.make_automaton()
     out = set()
     for rec, text, location, region in texts:
         city = (region or "")[:4]
         for src in (join_cjk(text), location or ""):
-            if any(scope[k] is None or not city or city in scope[k] for _, k in auto.iter(src)):  # type: ignore[operator]
+            if any(cities is None or not city or city in cities for _, cities in auto.iter(src)):
                 out.add(rec)
                 break
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import pytest
 
@@ -16,24 +17,34 @@ BUSINESS = FIRM_NAMES.index("business")
 _ZIHAO = "甲乙丙丁戊己庚辛壬癸"
 
 
+_TRADES = (("面馆", "餐饮业"), ("五金店", "批发和零售业"))
+
+
+def _with_shops(
+    example_ds, zihao: Callable[[int, str], str], address: Callable[[int, int], str] | None = None
+):
+    """The example registry plus a noodle shop and a hardware shop for each of `_ZIHAO`, named
+    衢州市衢江区{zihao(i, z)}{trade}, at `address(i, j)` when given."""
+    base = example_ds.firms[0]
+    extra = [
+        dataclasses.replace(
+            base,
+            uscc=f"92330803MA2D{i:02d}{j}00X",
+            name=f"衢州市衢江区{zihao(i, z)}{tail}",
+            other_names=(),
+            industry=industry,
+            **({"address": address(i, j)} if address else {}),
+        )
+        for i, z in enumerate(_ZIHAO)
+        for j, (tail, industry) in enumerate(_TRADES)
+    ]
+    return Gazetteer(dataclasses.replace(example_ds, firms=[*example_ds.firms, *extra]))
+
+
 @pytest.fixture(scope="module")
 def gz(example_ds):
     """The example registry plus ten noodle shops and ten hardware shops, two of them both 荣昶."""
-    base = example_ds.firms[0]
-    extra = []
-    for i, z in enumerate(_ZIHAO):
-        for j, (tail, industry) in enumerate((("面馆", "餐饮业"), ("五金店", "批发和零售业"))):
-            zihao = "荣昶" if i == 0 else z + "记"
-            extra.append(
-                dataclasses.replace(
-                    base,
-                    uscc=f"92330803MA2D{i:02d}{j}00X",
-                    name=f"衢州市衢江区{zihao}{tail}",
-                    other_names=(),
-                    industry=industry,
-                )
-            )
-    return Gazetteer(dataclasses.replace(example_ds, firms=[*example_ds.firms, *extra]))
+    return _with_shops(example_ds, lambda i, z: "荣昶" if i == 0 else z + "记")
 
 
 def _levels(gz: Gazetteer, text: str) -> dict[str, int]:
@@ -91,23 +102,13 @@ ADDRESS = FIRM_NAMES.index("address")
 def tower(example_ds):
     """The twenty shops again, four of them in one tower (新安路56号): 甲记面馆 and the 乙/丙/丁
     hardware shops; the others on roads of their own."""
-    base = example_ds.firms[0]
-    extra = []
-    for i, z in enumerate(_ZIHAO):
-        for j, (tail, industry) in enumerate((("面馆", "餐饮业"), ("五金店", "批发和零售业"))):
-            in_tower = (i, j) in {(0, 0), (1, 1), (2, 1), (3, 1)}
-            where = f"新安路56号望松大厦{i}{j}01室" if in_tower else f"樟潭路{100 + 2 * i + j}号"
-            extra.append(
-                dataclasses.replace(
-                    base,
-                    uscc=f"92330803MA2D{i:02d}{j}00X",
-                    name=f"衢州市衢江区{z}记{tail}",
-                    other_names=(),
-                    industry=industry,
-                    address=f"浙江省衢州市衢江区樟潭街道{where}",
-                )
-            )
-    return Gazetteer(dataclasses.replace(example_ds, firms=[*example_ds.firms, *extra]))
+
+    def address(i: int, j: int) -> str:
+        in_tower = (i, j) in {(0, 0), (1, 1), (2, 1), (3, 1)}
+        where = f"新安路56号望松大厦{i}{j}01室" if in_tower else f"樟潭路{100 + 2 * i + j}号"
+        return f"浙江省衢州市衢江区樟潭街道{where}"
+
+    return _with_shops(example_ds, lambda i, z: z + "记", address)
 
 
 def _address_levels(gz: Gazetteer, text: str) -> dict[str, int]:

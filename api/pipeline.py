@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from api.settings import Settings
 from graph.features_cut import default_as_of
@@ -24,6 +25,11 @@ from ingest.atomic import atomic_open, write_text_atomic
 from ingest.dataset import read_dataset, write_quarantine_report
 from ingest.errors import ConfigError
 from resolution.links import Link
+
+if TYPE_CHECKING:
+    from ingest.records import Dataset
+    from resolution.resolver import Resolver
+    from resolution.review_queue import ReviewQueue
 
 RESOLUTION_COLUMNS = ["source", "record_id", "entity_type", "entity_id", "score", "decision", "evidence"]
 RISK_COLUMNS = [
@@ -43,6 +49,7 @@ class RunSummary:
     model_version: str = ""
     matcher: str = ""  # which matcher resolved: the promoted version, or the unsupervised fit
     matcher_version: str = ""
+    engine: dict[str, object] = field(default_factory=lambda: {"name": "local"})  # where resolution ran
     seconds: dict[str, float] = field(default_factory=dict)
 
     @contextmanager
@@ -106,7 +113,7 @@ def run_pipeline(
     A store passed in is used and left open (`credgraph serve --data` serves it afterwards);
     otherwise one is opened from the settings and closed at the end."""
     from gnn.pipeline import RiskConfig, score_risk
-    from resolution.pipeline import active_resolver, resolve_with
+    from resolution.pipeline import active_resolver
     from resolution.registry import MatcherRegistry
     from resolution.resolver import ResolverConfig
     from resolution.review_queue import ReviewQueue
@@ -132,7 +139,7 @@ def run_pipeline(
         )
         summary.matcher_version = resolver.model_version
         resolver.save(out_dir / "matcher")  # the matcher that wrote these links (serve --data uses it)
-        links = resolve_with(resolver, ds, queue)
+        links = resolve_links(resolver, ds, queue, settings, summary)
         write_resolutions(links, out_dir / "resolutions.csv")
         for link in links:
             summary.links[link.decision.value] = summary.links.get(link.decision.value, 0) + 1
@@ -160,6 +167,27 @@ def run_pipeline(
             store.close()
     write_text_atomic(out_dir / "summary.json", json.dumps(summary.__dict__, ensure_ascii=False, indent=2))
     return summary
+
+
+def resolve_links(
+    resolver: Resolver, ds: Dataset, queue: ReviewQueue, settings: Settings, summary: RunSummary
+) -> list[Link]:
+    """Every record's links, on this machine or on the Spark master the settings name (same rows)."""
+    if settings.engine != "spark":
+        from resolution.pipeline import resolve_with
+
+        return resolve_with(resolver, ds, queue)
+    from resolution.spark_engine import SparkOptions, resolve_dataset_on_spark
+
+    links, stats = resolve_dataset_on_spark(
+        resolver, ds, SparkOptions(master=settings.spark_master, conf=settings.spark_conf), queue
+    )
+    summary.engine = {
+        "name": "spark", "master": settings.spark_master, "units": stats.units,
+        "partitions": stats.partitions, "executors": stats.executors_seen,
+        "scoring_processes": stats.scoring_processes, "seconds": stats.seconds,
+    }
+    return links
 
 
 def write_resolutions(links: list[Link], path: Path) -> None:

@@ -8,6 +8,7 @@ password: a Neo4j graph without NEO4J_PASSWORD is a ConfigError that says where 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -38,6 +39,11 @@ class Settings(BaseSettings):
     load_batch_size: int = 5000
     # refuse a run the embedded store cannot hold (graph.memory_budget); off = try anyway
     memory_check: bool = True
+    # where `credgraph run` resolves: "local" (this process, forked workers) or "spark" (a Spark
+    # master: local[*], spark://host:7077...; resolution.spark_engine), with extra spark.* settings
+    engine: Literal["local", "spark"] = "local"
+    spark_master: str = "local[*]"
+    spark_conf: dict[str, str] = Field(default_factory=dict)
     review_db_url: str = "sqlite:///credgraph-review.db"
     model_dir: Path = Path("models")
     # the matcher registry; default MODEL_DIR/matcher, fixed when the settings are read, so a run

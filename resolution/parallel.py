@@ -10,8 +10,7 @@ import multiprocessing as mp
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from resolution.batch import score_batch
-from resolution.links import Decision, Link
+from resolution.links import Link
 
 if TYPE_CHECKING:
     from resolution.features import RecordContext
@@ -23,12 +22,7 @@ _VERSION = ""
 
 def _work(chunk: Sequence[RecordContext]) -> list[Link]:
     assert _RESOLVER is not None
-    floor = _RESOLVER.config.keep_floor
-    return [
-        sp.to_link(_VERSION)
-        for sp in score_batch(_RESOLVER, chunk)
-        if not (sp.decision is Decision.REJECTED and sp.score < floor and sp.steward is None)
-    ]
+    return _RESOLVER.unit_links(chunk, _VERSION)
 
 
 def resolve_parallel(resolver: Resolver, contexts: Sequence[RecordContext], version: str) -> list[Link]:

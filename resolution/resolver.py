@@ -64,6 +64,13 @@ class Candidate:
     mention: str
 
 
+def split_units(contexts: Sequence[RecordContext]) -> tuple[list[RecordContext], list[RecordContext]]:
+    """(masked person credit records, the rest), each in input order: the two are scored by
+    different models, the first all together against one fitted credit model."""
+    credit = [c for c in contexts if is_credit_person(c)]
+    return credit, [c for c in contexts if not is_credit_person(c)]
+
+
 class Resolver:
     """Resolves events and masked credit records against one registry."""
 
@@ -162,19 +169,29 @@ class Resolver:
         return self.resolve_contexts([self.credit_context(r) for r in records if r.needs_resolution])
 
     def resolve_contexts(self, contexts: Sequence[RecordContext]) -> list[Link]:
-        credit = [c for c in contexts if is_credit_person(c)]
+        credit, others = split_units(contexts)
         if credit:
             self.credit_scorer(credit)
-            contexts = [c for c in contexts if not is_credit_person(c)]
         version = self.model_version
-        out = self._resolve_credit(credit, version) if credit else []
-        return out + self._resolve_others(contexts, version)
+        out = self.credit_unit_links(credit, version) if credit else []
+        return out + self._resolve_others(others, version)
 
-    def _resolve_credit(self, contexts: Sequence[RecordContext], version: str) -> list[Link]:
+    def credit_unit_links(self, contexts: Sequence[RecordContext], version: str) -> list[Link]:
+        """Links of masked person credit records, scored by the credit model (fitted beforehand)."""
         floor = self.config.keep_floor
         return [
             sp.to_link(version)
             for sp in score_credit_persons(self, contexts)
+            if not (sp.decision is Decision.REJECTED and sp.score < floor and not sp.steward)
+        ]
+
+    def unit_links(self, contexts: Sequence[RecordContext], version: str) -> list[Link]:
+        """Links of one unit of work: at most `batch_size` records, scored together (the unit the
+        forked workers and the Spark executors get, so every engine writes the same rows)."""
+        floor = self.config.keep_floor
+        return [
+            sp.to_link(version)
+            for sp in score_batch(self, contexts)
             if not (sp.decision is Decision.REJECTED and sp.score < floor and not sp.steward)
         ]
 
@@ -186,10 +203,7 @@ class Resolver:
         out: list[Link] = []
         step = self.config.batch_size
         for i in range(0, len(contexts), step):
-            for sp in score_batch(self, contexts[i : i + step]):
-                if sp.decision is Decision.REJECTED and sp.score < self.config.keep_floor and not sp.steward:
-                    continue
-                out.append(sp.to_link(version))
+            out.extend(self.unit_links(contexts[i : i + step], version))
         return out
 
     def resolve_text(

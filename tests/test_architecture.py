@@ -1,7 +1,8 @@
 """House style, enforced: imports point one way, drivers and torch stay in their packages.
 
 ingest ← resolution ← graph ← gnn ← api: a package may import only packages to its left.
-The neo4j driver is imported only in graph/, torch and torch_geometric only in gnn/.
+The neo4j driver is imported only in graph/, torch and torch_geometric only in gnn/, pyspark only in
+resolution/ (its Spark engine).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 ORDER = ["ingest", "resolution", "graph", "gnn", "api"]
-ONLY_IN = {"neo4j": {"graph"}, "torch": {"gnn"}, "torch_geometric": {"gnn"}}
+ONLY_IN = {"neo4j": {"graph"}, "torch": {"gnn"}, "torch_geometric": {"gnn"}, "pyspark": {"resolution"}}
 
 
 def imported_roots(path: Path) -> set[str]:

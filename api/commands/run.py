@@ -1,4 +1,4 @@
-"""`credgraph run DATA_DIR --out OUT_DIR [--as-of DATE] [--graph URI]`."""
+"""`credgraph run DATA_DIR --out OUT_DIR [--as-of DATE] [--graph URI] [--engine spark --spark-master URL]`."""
 
 from __future__ import annotations
 
@@ -27,6 +27,13 @@ def register(app: typer.Typer) -> None:
         graph: Annotated[str | None, typer.Option("--graph", help="memory or bolt://host:port")] = None,
         quiet: Annotated[bool, typer.Option("--quiet", help="no progress bars")] = False,
         strict: Annotated[bool, typer.Option("--strict", help="exit 3 if any row was quarantined")] = False,
+        engine: Annotated[
+            str | None, typer.Option("--engine", help="where to resolve: local (default) or spark")
+        ] = None,
+        spark_master: Annotated[
+            str | None,
+            typer.Option("--spark-master", help="Spark master URL for --engine spark (default local[*])"),
+        ] = None,
         no_memory_check: Annotated[
             bool, typer.Option("--no-memory-check", help="run on the embedded store even if it looks too big")
         ] = False,
@@ -35,6 +42,16 @@ def register(app: typer.Typer) -> None:
         settings = Settings()
         if graph:
             settings = settings.model_copy(update={"graph_uri": graph})
+        if engine is not None:
+            if engine not in ("local", "spark"):
+                console.print(f"[red]error:[/red] --engine {engine!r}: choose local or spark")
+                raise typer.Exit(2)
+            settings = settings.model_copy(update={"engine": engine})
+        if spark_master is not None:
+            if settings.engine != "spark":
+                console.print("[red]error:[/red] --spark-master needs --engine spark")
+                raise typer.Exit(2)
+            settings = settings.model_copy(update={"spark_master": spark_master})
         if no_memory_check:
             settings = settings.model_copy(update={"memory_check": False})
         if "model_dir" not in settings.model_fields_set:

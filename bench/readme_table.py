@@ -118,6 +118,13 @@ def num(cell: str) -> float:
     return float(match.group().replace(",", ""))
 
 
+def section_from(text: str, marker: str) -> str:
+    """`text` from the first `marker` on (the whole text when it is absent): where a file names
+    other dates (a world's cut day) before the run's own."""
+    at = text.find(marker)
+    return text[at:] if at >= 0 else text
+
+
 def date_of(text: str, name: str = "") -> str:
     match = re.search(r"\d{4}-\d{2}-\d{2}", text)
     if not match:
@@ -504,7 +511,7 @@ def increment() -> list[Row]:
             f"applied and served in {applied_s:.1f} s; {same[1]} rescored subjects equal the full run's",
             f"full rerun {num(full[1]):,.1f} s, same run",
             f"< 30 s at 200,000 firms: not measured at that size (here {met(applied_s < 30)})",
-            f"{date_of(text, name)}, {load_of(text)}",
+            f"{date_of(section_from(text, 'Run finished'), name)}, {load_of(text)}",
         )
     ]
 

@@ -44,12 +44,12 @@ PHASE_EVENT_CREDIT, PHASE_EVENTS, PHASE_CREDIT_PERSONS, PHASE_CREDIT_OTHERS = ra
 _CREDIT_PHASES = (PHASE_EVENT_CREDIT, PHASE_CREDIT_PERSONS)
 
 RECORD_SCHEMA = (
-    "phase int, unit int, seq int, source string, record_id string, text string, raw_text string, "
+    "gid int, phase int, unit int, seq int, source string, record_id string, text string, raw_text string, "
     "region_code string, location string, subject_type string, mask_pattern string, "
     "mask_length int, mask_kind string"
 )
 LINK_SCHEMA = (
-    "phase int, unit int, pos int, source string, record_id string, entity_type string, "
+    "gid int, phase int, unit int, pos int, source string, record_id string, entity_type string, "
     "entity_id string, score double, decision string, evidence string, model_version string, scored_by string"
 )
 
@@ -101,12 +101,13 @@ def plan_units(
 
 
 def _record_rows(units: Sequence[_Unit]) -> dict[str, list[Any]]:
+    """One row per record; `gid` is its unit's place in the run (the order links are written in)."""
     cols: dict[str, list[Any]] = {c.split()[0]: [] for c in RECORD_SCHEMA.split(", ")}
-    for u in units:
+    for gid, u in enumerate(units):
         for seq, c in enumerate(u.contexts):
             m = c.masked
             for key, value in (
-                ("phase", u.phase), ("unit", u.number), ("seq", seq), ("source", c.source),
+                ("gid", gid), ("phase", u.phase), ("unit", u.number), ("seq", seq), ("source", c.source),
                 ("record_id", c.record_id), ("text", c.text), ("raw_text", c.raw_text),
                 ("region_code", c.region_code), ("location", c.location), ("subject_type", c.subject_type),
                 ("mask_pattern", m.pattern if m else None), ("mask_length", m.total_length if m else None),
@@ -135,8 +136,9 @@ def score_unit(resolver: Resolver, phase: int, contexts: Sequence[RecordContext]
     return resolver.unit_links(contexts, version)
 
 
-def _link_batch(phase: int, unit: int, links: Sequence[Link]) -> dict[str, list[Any]]:
+def _link_batch(gid: int, phase: int, unit: int, links: Sequence[Link]) -> dict[str, list[Any]]:
     return {
+        "gid": [gid] * len(links),
         "phase": [phase] * len(links),
         "unit": [unit] * len(links),
         "pos": list(range(len(links))),
@@ -152,26 +154,29 @@ def _link_batch(phase: int, unit: int, links: Sequence[Link]) -> dict[str, list[
     }
 
 
-def _scorer(broadcast: Any, version: str) -> Any:
-    """The mapInArrow function: rows of one partition, sorted by (phase, unit, seq), in; the
-    links of each whole unit out. A unit may span Arrow batches, never partitions."""
+def _scorer(broadcast: Any, version: str, busy: Any) -> Any:
+    """The mapInArrow function: rows of one partition, sorted by (gid, seq), in; the links of
+    each whole unit out. A unit may span Arrow batches, never partitions. `busy` (an accumulator)
+    adds up the seconds spent scoring, to tell the work from Spark's overheads."""
 
     def score_partition(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
 
         resolver = broadcast.value  # unpickled once per executor process, then cached
         schema = _arrow_link_schema()
-        key: tuple[int, int] | None = None
+        key: tuple[int, int, int] | None = None
         pending: list[RecordContext] = []
 
         def flush() -> Iterator[Any]:
             if key is not None and pending:
-                links = score_unit(resolver, key[0], pending, version)
-                yield pa.RecordBatch.from_pydict(_link_batch(key[0], key[1], links), schema=schema)
+                t0 = time.perf_counter()
+                links = score_unit(resolver, key[1], pending, version)
+                busy.add(time.perf_counter() - t0)
+                yield pa.RecordBatch.from_pydict(_link_batch(*key, links), schema=schema)
 
         for batch in batches:
             for row in batch.to_pylist():
-                k = (row["phase"], row["unit"])
+                k = (row["gid"], row["phase"], row["unit"])
                 if k != key:
                     yield from flush()
                     key, pending = k, []
@@ -186,9 +191,9 @@ def _arrow_link_schema() -> Any:
 
     s, i = pa.string(), pa.int32()
     return pa.schema([
-        ("phase", i), ("unit", i), ("pos", i), ("source", s), ("record_id", s), ("entity_type", s),
-        ("entity_id", s), ("score", pa.float64()), ("decision", s), ("evidence", s), ("model_version", s),
-        ("scored_by", s),
+        ("gid", i), ("phase", i), ("unit", i), ("pos", i), ("source", s), ("record_id", s),
+        ("entity_type", s), ("entity_id", s), ("score", pa.float64()), ("decision", s), ("evidence", s),
+        ("model_version", s), ("scored_by", s),
     ])
 
 
@@ -235,16 +240,20 @@ def resolve_units_on_spark(
     stats.seconds["broadcast"] = round(time.perf_counter() - t0, 3)
     t0 = time.perf_counter()
     records = pa.table(_record_rows(units))
-    parts = options.partitions or max(1, min(len(units), 2 * sc.defaultParallelism))
+    # contiguous runs of whole units (range partitioning never splits one key), several tasks per
+    # core so that a slow unit does not leave the other executors idle at the end
+    parts = options.partitions or max(1, min(len(units), 4 * sc.defaultParallelism))
     stats.units, stats.partitions = len(units), parts
+    busy = sc.accumulator(0.0)
     df = session.createDataFrame(records, schema=RECORD_SCHEMA)
     out = (
-        df.repartition(parts, "phase", "unit")
-        .sortWithinPartitions("phase", "unit", "seq")
-        .mapInArrow(_scorer(broadcast, version), LINK_SCHEMA)
+        df.repartitionByRange(parts, "gid")
+        .sortWithinPartitions("gid", "seq")
+        .mapInArrow(_scorer(broadcast, version, busy), LINK_SCHEMA)
     )
-    table = out.toArrow().sort_by([("phase", "ascending"), ("unit", "ascending"), ("pos", "ascending")])
+    table = out.toArrow().sort_by([("gid", "ascending"), ("pos", "ascending")])
     stats.seconds["score"] = round(time.perf_counter() - t0, 3)
+    stats.seconds["scoring_in_executors"] = round(busy.value, 3)
     stats.executors_seen = max(0, sc._jsc.sc().getExecutorMemoryStatus().size() - 1)  # noqa: SLF001
     broadcast.unpersist()
     cols = table.to_pydict()
@@ -279,7 +288,9 @@ def resolve_dataset_on_spark(
         resolver.credit_scorer(persons)  # fitted here, once, as the single-machine path does
     units = plan_units(resolver, events, credit)
     owned = session is None
+    t0 = time.perf_counter()
     session = session if session is not None else open_session(options)
+    stats.seconds["session"] = round(time.perf_counter() - t0, 3)
     try:
         links = resolve_units_on_spark(resolver, units, session, options, stats)
     finally:

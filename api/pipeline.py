@@ -27,6 +27,7 @@ from ingest.errors import ConfigError
 from resolution.links import Link
 
 if TYPE_CHECKING:
+    from graph.bulk_load import ManagedServer
     from ingest.records import Dataset
     from resolution.resolver import Resolver
     from resolution.review_queue import ReviewQueue
@@ -50,6 +51,7 @@ class RunSummary:
     matcher: str = ""  # which matcher resolved: the promoted version, or the unsupervised fit
     matcher_version: str = ""
     engine: dict[str, object] = field(default_factory=lambda: {"name": "local"})  # where resolution ran
+    load: dict[str, object] = field(default_factory=lambda: {"by": "bolt"})  # how the graph was filled
     seconds: dict[str, float] = field(default_factory=dict)
 
     @contextmanager
@@ -118,6 +120,8 @@ def run_pipeline(
     from resolution.resolver import ResolverConfig
     from resolution.review_queue import ReviewQueue
 
+    if settings.first_load == "import":
+        import_server(settings)  # refuse now, not after resolving
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = RunSummary()
     with summary.stage("ingest"):
@@ -148,9 +152,12 @@ def run_pipeline(
     store = store if store is not None else store_from_settings(settings)
     try:
         with summary.stage("load"):
-            store.ensure_schema()
-            store.load_dataset(ds, progress=progress)
-            store.write_links(links)
+            if settings.first_load == "import":
+                summary.load = first_load_by_import(store, ds, links, out_dir, settings)
+            else:
+                store.ensure_schema()
+                store.load_dataset(ds, progress=progress)
+                store.write_links(links)
         with summary.stage("risk"):
             tables = store.export_tables()
             # one rule for run, train and score: the latest credit-record or event date (not founding dates)
@@ -188,6 +195,36 @@ def resolve_links(
         "scoring_processes": stats.scoring_processes, "seconds": stats.seconds,
     }
     return links
+
+
+def import_server(settings: Settings) -> ManagedServer:
+    """The server `--first-load import` works on; refused before any work when there is none."""
+    from graph.bulk_load import ManagedServer
+
+    server = ManagedServer()
+    if not settings.uses_neo4j or not server.serves(settings.graph_uri):
+        raise ConfigError(
+            f"--first-load import needs the Neo4j server scripts/neo4j.sh runs on this machine "
+            f"(--graph bolt://127.0.0.1:{server.bolt_port}, its NEO4J_BOLT_PORT), not {settings.graph_uri}"
+        )
+    return server
+
+
+def first_load_by_import(
+    store: GraphStore, ds: Dataset, links: list[Link], out_dir: Path, settings: Settings
+) -> dict[str, object]:
+    """Fill an empty Neo4j database with neo4j-admin's importer, then create the schema (graph.bulk_load)."""
+    import shutil
+
+    from graph.bulk_load import bulk_first_load
+
+    server = import_server(settings)
+    work = out_dir / "neo4j-import"
+    report = bulk_first_load(store.counts(), ds, links, work, server, settings.neo4j_database)
+    store.ensure_schema()
+    shutil.rmtree(work, ignore_errors=True)  # the database holds it now; the files only cost disk
+    return {"by": "neo4j-admin import", "nodes": report.nodes, "relationships": report.relationships,
+            "seconds": report.seconds}
 
 
 def write_resolutions(links: list[Link], path: Path) -> None:

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     # where `credgraph run` resolves: "local" (this process, forked workers) or "spark" (a Spark
     # master: local[*], spark://host:7077...; resolution.spark_engine), with extra spark.* settings
     engine: Literal["local", "spark"] = "local"
+    # how `credgraph run` fills an empty Neo4j database: MERGE over Bolt, or build it with
+    # neo4j-admin's offline importer (the server scripts/neo4j.sh runs here; graph.bulk_load)
+    first_load: Literal["bolt", "import"] = "bolt"
     spark_master: str = "local[*]"
     spark_conf: dict[str, str] = Field(default_factory=dict)
     review_db_url: str = "sqlite:///credgraph-review.db"

@@ -34,6 +34,10 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option("--spark-master", help="Spark master URL for --engine spark (default local[*])"),
         ] = None,
+        first_load: Annotated[
+            str | None,
+            typer.Option("--first-load", help="fill an empty Neo4j: bolt (default) or import (neo4j-admin)"),
+        ] = None,
         no_memory_check: Annotated[
             bool, typer.Option("--no-memory-check", help="run on the embedded store even if it looks too big")
         ] = False,
@@ -52,6 +56,11 @@ def register(app: typer.Typer) -> None:
                 console.print("[red]error:[/red] --spark-master needs --engine spark")
                 raise typer.Exit(2)
             settings = settings.model_copy(update={"spark_master": spark_master})
+        if first_load is not None:
+            if first_load not in ("bolt", "import"):
+                console.print(f"[red]error:[/red] --first-load {first_load!r}: choose bolt or import")
+                raise typer.Exit(2)
+            settings = settings.model_copy(update={"first_load": first_load})
         if no_memory_check:
             settings = settings.model_copy(update={"memory_check": False})
         if "model_dir" not in settings.model_fields_set:

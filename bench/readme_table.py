@@ -516,6 +516,32 @@ def increment() -> list[Row]:
     ]
 
 
+def spark_scale() -> list[Row]:
+    name = "spark_scale.md"
+    text = read(name)
+    rows = [c for c in table_rows(text) if len(c) == 10 and c[0][:1].isdigit()]
+    if not rows:
+        raise ResultsError(f"bench/results/{name}: no measured rows")
+    largest = max(rows, key=lambda c: num(c[0]))[0]
+    at = {c[1]: c for c in rows if c[0] == largest}
+
+    def rate(engine: str) -> str:
+        c = at.get(engine)
+        return f"{engine} {num(c[6]):,.0f} rec/s, peak {num(c[8]):.1f} GB" if c else f"{engine} not run"
+
+    same = all(c[9] in ("yes", "-") for c in rows)
+    return [
+        Row(
+            f"resolution engines, {largest} firms ({link('spark_scale')})",
+            "; ".join(rate(e) for e in ("spark2", "spark1")),
+            "; ".join(rate(e) for e in ("local", "forked2")),
+            f"Spark's links identical to the single machine's at every size: {met(same)}; "
+            "1,000,000 firms through Spark and Neo4j: **not met** (not run)",
+            f"{date_of(text, name)}, {load_of(text)}",
+        )
+    ]
+
+
 def machine_sharing() -> list[Row]:
     name = "machine_sharing.md"
     text = read(name)
@@ -599,6 +625,7 @@ BUILDERS: list[Callable[[], list[Row]]] = [
     credit_resolution,
     steward_loop,
     increment,
+    spark_scale,
     risk,
     reasons,
     api_load,

@@ -250,7 +250,16 @@ def main() -> None:
     ap.add_argument("--engines", nargs="+", default=list(ENGINES), choices=ENGINES)
     ap.add_argument("--child", nargs=4, metavar=("DATA", "ENGINE", "MASTER", "OUT"), help=argparse.SUPPRESS)
     ap.add_argument("--out", type=Path, default=RESULTS / "spark_scale.md")
+    ap.add_argument("--report-only", action="store_true",
+                    help="rewrite the report from the .json of the last run (after a run was cut short)")
     args = ap.parse_args()
+    if args.report_only:
+        rows = [Measured(**r) for r in json.loads(args.out.with_suffix(".json").read_text())]
+        chart(rows, args.out.with_suffix(".png"))
+        load = os.getloadavg()[0]
+        args.out.write_text(report(rows, args.seed, (load, load), args.out))
+        print(args.out.read_text())
+        return
     if args.child:
         data, engine, master, out = args.child
         run_engine(Path(data), engine, master or None, Path(out))

@@ -124,6 +124,7 @@ def test_no_pyspark_is_a_config_error_that_says_what_to_install(monkeypatch: pyt
     [
         (["--engine", "flink"], "choose local or spark"),
         (["--spark-master", "spark://127.0.0.1:7077"], "--spark-master needs --engine spark"),
+        (["--first-load", "fast"], "choose bolt or import"),
     ],
 )
 def test_run_refuses_engine_options_that_cannot_work(

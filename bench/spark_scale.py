@@ -264,7 +264,7 @@ def report(rows: list[Measured], seed: int, load: tuple[float, float], path: Pat
         "",
         f"`python -m bench.spark_scale --firms {' '.join(str(f) for f in sorted({r.firms for r in rows}))}"
         f" --seed {seed}` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {_machine()}; {_versions()}; "
-        f"load average {load[0]:.1f} at the start, {load[1]:.1f} at the end.",
+        f"load average at start {load[0]:.1f}, at end {load[1]:.1f}.",
         "",
         "Each engine in a fresh process, the same world, the product's own path (read, fit, resolve). "
         "Spark: a standalone cluster on loopback (one core per worker), driver in the measured process. "

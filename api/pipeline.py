@@ -139,7 +139,7 @@ def run_pipeline(
         queue = ReviewQueue(settings.review_db_url)
         registry = MatcherRegistry(matcher_dir(settings))
         resolver, summary.matcher = active_resolver(
-            ds, ResolverConfig(), queue.steward_decisions(), registry.root
+            ds, ResolverConfig(workers=settings.resolve_workers), queue.steward_decisions(), registry.root
         )
         summary.matcher_version = resolver.model_version
         resolver.save(out_dir / "matcher")  # the matcher that wrote these links (serve --data uses it)

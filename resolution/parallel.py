@@ -6,6 +6,7 @@ milliseconds and share the registry's memory pages. Only contexts go out and lin
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -33,8 +34,16 @@ def resolve_parallel(resolver: Resolver, contexts: Sequence[RecordContext], vers
     chunks = [contexts[i : i + step] for i in range(0, len(contexts), step)]
     out: list[Link] = []
     ctx = mp.get_context("fork")
-    with ctx.Pool(resolver.config.workers) as pool:
-        for links in pool.imap(_work, chunks, chunksize=1):
-            out.extend(links)
-    _RESOLVER = None
+    # Frozen objects are left out of every collection, so a worker's garbage collector does not
+    # write to the headers of the registry's millions of objects and copy their pages: at 200,000
+    # firms that copying cost the workers 40 % more CPU than the serial path (60,000 events: 58.7
+    # CPU-s forked, 42.9 frozen, 41.3 serial; wall 30.7 -> 22.0 s on 2 cores).
+    gc.freeze()
+    try:
+        with ctx.Pool(resolver.config.workers) as pool:
+            for links in pool.imap(_work, chunks, chunksize=1):
+                out.extend(links)
+    finally:
+        gc.unfreeze()
+        _RESOLVER = None
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -61,6 +62,12 @@ def record_contexts(resolver: Resolver, ds: Dataset) -> list[RecordContext]:
     ]
 
 
+def _run_with(resolver: Resolver, config: ResolverConfig) -> Resolver:
+    """A saved matcher keeps its model and thresholds; how many processes score is this run's."""
+    resolver.config = replace(resolver.config, workers=config.workers)
+    return resolver
+
+
 def active_resolver(
     ds: Dataset,
     config: ResolverConfig | None = None,
@@ -76,9 +83,9 @@ def active_resolver(
 
         found, origin = MatcherRegistry(matcher_dir).active(ds, decisions)
         if found is not None:
-            return found, origin
+            return _run_with(found, config), origin
     if model_dir is not None and (Path(model_dir) / "resolver.json").exists():
-        return Resolver.load(model_dir, ds, decisions), f"saved resolver in {model_dir}"
+        return _run_with(Resolver.load(model_dir, ds, decisions), config), f"saved resolver in {model_dir}"
     resolver = Resolver.from_dataset(ds, config, decisions)
     if config.fit_em:
         fit_resolver(resolver, record_contexts(resolver, ds))

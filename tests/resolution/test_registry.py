@@ -89,3 +89,16 @@ def test_a_matcher_fitted_on_other_comparison_levels_is_stale_not_misread(exampl
     reg.promote(v1, "old")
     found, origin = reg.active(example_ds)
     assert found is None and origin.startswith("promoted v0001 is stale (retrain it)")
+
+
+def test_a_saved_matcher_scores_with_this_runs_worker_count(example_ds, tmp_path):
+    from resolution.pipeline import active_resolver
+    from resolution.resolver import ResolverConfig
+
+    saved = Resolver.from_dataset(example_ds, ResolverConfig(auto_threshold=0.9))
+    saved.save(tmp_path / "saved")
+    loaded, origin = active_resolver(example_ds, ResolverConfig(workers=2), model_dir=tmp_path / "saved")
+    assert origin.startswith("saved resolver")
+    assert loaded.config.workers == 2  # how many processes score is the run's choice
+    assert loaded.config.auto_threshold == 0.9  # what the matcher decides stays the saved one's
+    assert loaded.model_version == saved.model_version

@@ -205,6 +205,10 @@ def open_session(options: SparkOptions) -> Any:
         raise ConfigError(
             "--engine spark needs pyspark, which is not installed: pip install 'credgraph[spark]'"
         ) from exc
+    # PySpark starts its Python workers with PYSPARK_PYTHON (default: whatever `python3` is on PATH),
+    # not with spark.pyspark.python, when the driver is a plain Python process: unset, the workers
+    # would run another interpreter without credgraph's packages
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = (
         SparkSession.builder.master(options.master)
         .appName(options.app_name)

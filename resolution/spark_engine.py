@@ -5,7 +5,7 @@ name, an address, a phone tail anywhere in free text), not with an equi-join on 
 so the registry side cannot be split by key the way Splink's Spark backend splits record pairs:
 every record may meet any registered firm. What Spark distributes is the other side. The fitted
 resolver (gazetteer, automata, Fellegi-Sunter and credit models, steward verdicts) is built once on
-the driver and broadcast; each executor process unpickles it once. Records travel as Arrow
+the driver and broadcast; each executor's Python worker unpickles it once. Records travel as Arrow
 batches, partitioned by the unit the single-machine path scores (`batch_size` records in input
 order, the chunks the forked workers get), and every unit is scored by the same
 `Resolver.unit_links` inside a `mapInArrow` UDF. Output rows carry their unit and their place in

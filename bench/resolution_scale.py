@@ -106,6 +106,7 @@ def main() -> None:
     from resolution.pipeline import blocking_report, fit_resolver
     from resolution.resolver import Resolver, ResolverConfig
 
+    load0 = os.getloadavg()[0]
     data = Path(f"bench/.work/scale_f{args.firms}_e{args.events}_s{args.seed}")
     t0 = time.perf_counter()
     if not (data / "events.jsonl").exists():
@@ -161,15 +162,15 @@ def main() -> None:
     lines = [
         "# Resolution at scale",
         "",
-        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {_machine()}; workers {args.workers}. "
-        "The machine's 2 cores were shared with other agents' work while this ran (nice 10).",
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {_machine()}; workers {args.workers}; "
+        f"load average at start {load0:.1f}, at end {os.getloadavg()[0]:.1f}.",
         f"World: {len(ds.firms):,} firms, {len(ds.persons):,} persons, {len(ds.events):,} events, "
         f"{n_records - len(ds.events):,} masked credit records; seed {args.seed} (not a tuning seed).",
         f"Times: generate {t_gen:.0f} s, read {t_read:.0f} s; resolution end to end {t_res:.0f} s wall "
         f"({cpu_res:.0f} s CPU, all processes) = gazetteer {t_gaz:.0f} s + EM fit {t_em:.0f} s "
         f"(on at most 50,000 records, a fixed cost) + scoring {t_score:.0f} s wall "
         f"({cpu_score:.0f} s CPU in 2 workers: {len(contexts) / max(cpu_score, 1e-9):.0f} records per "
-        f"CPU-second, {len(contexts) / t_score:.0f} records/s wall on the shared machine).",
+        f"CPU-second, {len(contexts) / t_score:.0f} records/s wall).",
         "",
         "| measure | credgraph | target | ratio | met |",
         "|---|---|---|---|---|",

@@ -79,7 +79,9 @@ class SparkRunStats:
 
 
 @dataclass(frozen=True, slots=True)
-class _Unit:
+class WorkUnit:
+    """One unit of work: records scored together, `number`-th of its phase (the run's order)."""
+
     phase: int
     number: int
     contexts: Sequence[RecordContext]
@@ -87,20 +89,21 @@ class _Unit:
 
 def plan_units(
     resolver: Resolver, events: Sequence[RecordContext], credit: Sequence[RecordContext]
-) -> list[_Unit]:
+) -> list[WorkUnit]:
     """The single-machine path's units of work, in its order (see `Resolver.resolve_contexts`)."""
     step = resolver.config.batch_size
-    units: list[_Unit] = []
+    units: list[WorkUnit] = []
     for phases, contexts in (
         ((PHASE_EVENT_CREDIT, PHASE_EVENTS), events),
         ((PHASE_CREDIT_PERSONS, PHASE_CREDIT_OTHERS), credit),
     ):
         for phase, part in zip(phases, split_units(contexts), strict=True):
-            units.extend(_Unit(phase, n, part[i : i + step]) for n, i in enumerate(range(0, len(part), step)))
+            starts = range(0, len(part), step)
+            units.extend(WorkUnit(phase, n, part[i : i + step]) for n, i in enumerate(starts))
     return units
 
 
-def _record_rows(units: Sequence[_Unit]) -> dict[str, list[Any]]:
+def _record_rows(units: Sequence[WorkUnit]) -> dict[str, list[Any]]:
     """One row per record; `gid` is its unit's place in the run (the order links are written in)."""
     cols: dict[str, list[Any]] = {c.split()[0]: [] for c in RECORD_SCHEMA.split(", ")}
     for gid, u in enumerate(units):
@@ -230,7 +233,7 @@ def open_session(options: SparkOptions) -> Any:
 
 
 def resolve_units_on_spark(
-    resolver: Resolver, units: Sequence[_Unit], session: Any, options: SparkOptions, stats: SparkRunStats
+    resolver: Resolver, units: Sequence[WorkUnit], session: Any, options: SparkOptions, stats: SparkRunStats
 ) -> list[Link]:
     """Score `units` on the cluster and return their links in the single-machine order."""
     import pyarrow as pa

@@ -47,20 +47,16 @@ def register(app: typer.Typer) -> None:
         if graph:
             settings = settings.model_copy(update={"graph_uri": graph})
         if engine is not None:
-            if engine not in ("local", "spark"):
-                console.print(f"[red]error:[/red] --engine {engine!r}: choose local or spark")
-                raise typer.Exit(2)
-            settings = settings.model_copy(update={"engine": engine})
+            settings = settings.model_copy(update={"engine": one_of("--engine", engine, ("local", "spark"))})
         if spark_master is not None:
             if settings.engine != "spark":
                 console.print("[red]error:[/red] --spark-master needs --engine spark")
                 raise typer.Exit(2)
             settings = settings.model_copy(update={"spark_master": spark_master})
         if first_load is not None:
-            if first_load not in ("bolt", "import"):
-                console.print(f"[red]error:[/red] --first-load {first_load!r}: choose bolt or import")
-                raise typer.Exit(2)
-            settings = settings.model_copy(update={"first_load": first_load})
+            settings = settings.model_copy(
+                update={"first_load": one_of("--first-load", first_load, ("bolt", "import"))}
+            )
         if no_memory_check:
             settings = settings.model_copy(update={"memory_check": False})
         if "model_dir" not in settings.model_fields_set:
@@ -88,6 +84,14 @@ def register(app: typer.Typer) -> None:
             console.print(f"[yellow]{summary.quarantined} rows quarantined: see {report}[/yellow]")
             if strict:
                 raise typer.Exit(3)
+
+
+def one_of(flag: str, value: str, allowed: tuple[str, ...]) -> str:
+    """`value` when it is one of `allowed`; otherwise exit 2 with a line naming the choices."""
+    if value not in allowed:
+        console.print(f"[red]error:[/red] {flag} {value!r}: choose {' or '.join(allowed)}")
+        raise typer.Exit(2)
+    return value
 
 
 def input_encodings(warnings_csv: Path) -> list[tuple[str, str]]:

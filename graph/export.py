@@ -50,6 +50,8 @@ def edge_columns(rel: RelType) -> tuple[str, ...]:
 def _typed(df: pd.DataFrame) -> pd.DataFrame:
     for col in df.columns:
         if col in DATE_COLUMNS:
+            if df[col].dtype == "datetime64[ns]":
+                continue  # already typed by the frame: converting again walks every value (slow)
             df[col] = pd.to_datetime(df[col], errors="coerce")
         elif col in NUMBER_COLUMNS:
             df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
@@ -62,25 +64,44 @@ def _cell(value: Any) -> Any:
 
 def node_frame(label: NodeLabel, rows: Iterable[tuple[str, Mapping[str, Any]]]) -> pd.DataFrame:
     cols = NODE_COLUMNS[label]
-    data = sorted(([key, *(_cell(p.get(c)) for c in cols)] for key, p in rows), key=lambda r: r[0])
+    pairs = list(rows)
+    data: dict[str, list[Any]] = {"key": [key for key, _ in pairs]}
+    for c in cols:
+        data[c] = _column([p.get(c) for _, p in pairs])
     if label == NodeLabel.FIRM:
-        oi = 1 + cols.index("other_names")
-        for r in data:
-            r[oi] = r[oi] or ""
-    return _typed(pd.DataFrame(data, columns=["key", *cols]))
+        data["other_names"] = [v or "" for v in data["other_names"]]
+    return _typed(_sorted(pd.DataFrame(data, columns=["key", *cols]), ["key"]))
+
+
+def _column(values: list[Any]) -> list[Any]:
+    """One column's cells: lists joined with | (column by column: a call per cell was slow)."""
+    if any(isinstance(v, list | tuple) for v in values):
+        return [_cell(v) for v in values]
+    return values
+
+
+def _sorted(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Rows in the order of `by` (stable), sorted by pandas: a Python sort over millions of row
+    lists was most of an export's time at city size. Keys are strings, so the order is the same."""
+    if len(df) < 2:
+        return df
+    return df.sort_values(by, kind="mergesort", ignore_index=True)
 
 
 def edge_frame(rel: RelType, rows: Iterable[RawEdge]) -> pd.DataFrame:
     cols = edge_columns(rel)
-    data = sorted(
-        (
-            [str(sl), s, str(dl), d, *(p.get(c) for c in cols), str(p.get("rid", ""))]
-            for sl, s, dl, d, p in rows
-        ),
-        key=lambda r: (r[0], r[1], r[2], r[3], r[-1]),
-    )
-    df = pd.DataFrame([r[:-1] for r in data], columns=[*EDGE_BASE, *cols])
-    return _typed(df)
+    edges = list(rows)
+    data: dict[str, list[Any]] = {
+        "src_label": [str(e[0]) for e in edges],
+        "src": [e[1] for e in edges],
+        "dst_label": [str(e[2]) for e in edges],
+        "dst": [e[3] for e in edges],
+    }
+    for c in cols:
+        data[c] = [e[4].get(c) for e in edges]
+    data["_rid"] = [str(e[4].get("rid", "")) for e in edges]
+    df = _sorted(pd.DataFrame(data, columns=[*EDGE_BASE, *cols, "_rid"]), [*EDGE_BASE, "_rid"])
+    return _typed(df.drop(columns="_rid"))
 
 
 def build_tables(

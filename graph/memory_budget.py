@@ -9,7 +9,9 @@ The estimate is linear in input rows, with the slope measured on the one city-si
 (issue 10: a world of 200,000 firms, 332,000 persons, about 620,000 affiliations, 214,000 events
 and 250,000 credit records peaked at 12.4 GB end to end, i.e. about 7.8 kB per input row). It is
 an estimate, not a bound: text-heavy events cost more than registry rows, so the refusal leaves
-a margin and can be overridden.
+a margin and can be overridden. A second measurement agrees (2026-12-04, bench/increment_scale.py's
+prepare phase): 2.3 million rows, 995,000 of them events, peaked at 20.8 GiB with a spare fitted
+matcher of about 3 GiB alive beside the run, i.e. about 7.8 kB per row for the run itself.
 """
 
 from __future__ import annotations

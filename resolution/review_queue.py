@@ -23,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     func,
+    insert,
     select,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
@@ -157,42 +158,52 @@ class ReviewQueue:
     # ------------------------------------------------------------------ items
     def enqueue(self, items: Iterable[Mapping[str, object]]) -> int:
         """Add items (dicts with the pair key, score, evidence ...); pairs already queued are left
-        as they are. Returns how many were new."""
-        new = 0
+        as they are (and a pair given twice is added once, the first time). Returns how many were new.
+
+        Which pairs exist is read per chunk of records and the new rows go in as one bulk insert: a
+        query and a flush per item made a city-size run's pool (about 930,000 pairs) take 12 minutes."""
+        rows: dict[tuple[str, str, str, str], dict[str, object]] = {}
+        for it in items:
+            key = (str(it["source"]), str(it["record_id"]), str(it["entity_type"]), str(it["entity_id"]))
+            if key in rows:
+                continue
+            score = float(it.get("score", 0.5))  # type: ignore[arg-type]
+            rows[key] = {
+                "source": key[0],
+                "record_id": key[1],
+                "entity_type": key[2],
+                "entity_id": key[3],
+                "record_text": str(it.get("record_text", "")),
+                "mention": str(it.get("mention", "")),
+                "candidate_name": str(it.get("candidate_name", "")),
+                "score": score,
+                "uncertainty": abs(score - 0.5),
+                "impact": (2 if key[2] == "firm" else 1) + (1 if key[0] == "credit_records" else 0),
+                "evidence": str(it.get("evidence", "")),
+                "model_version": str(it.get("model_version", "")),
+                "created_at": _now(),
+                "status": "pending",
+            }
+        if not rows:
+            return 0
         with Session(self.engine) as s, s.begin():
-            for it in items:
-                key = (str(it["source"]), str(it["record_id"]), str(it["entity_type"]), str(it["entity_id"]))
-                exists = s.scalar(
-                    select(_Item.id).where(
-                        _Item.source == key[0],
-                        _Item.record_id == key[1],
-                        _Item.entity_type == key[2],
-                        _Item.entity_id == key[3],
-                    )
-                )
-                if exists is not None:
-                    continue
-                score = float(it.get("score", 0.5))  # type: ignore[arg-type]
-                impact = (2 if key[2] == "firm" else 1) + (1 if key[0] == "credit_records" else 0)
-                s.add(
-                    _Item(
-                        source=key[0],
-                        record_id=key[1],
-                        entity_type=key[2],
-                        entity_id=key[3],
-                        record_text=str(it.get("record_text", "")),
-                        mention=str(it.get("mention", "")),
-                        candidate_name=str(it.get("candidate_name", "")),
-                        score=score,
-                        uncertainty=abs(score - 0.5),
-                        impact=impact,
-                        evidence=str(it.get("evidence", "")),
-                        model_version=str(it.get("model_version", "")),
-                        created_at=_now(),
-                    )
-                )
-                new += 1
-        return new
+            for existing in self._existing(s, {k[1] for k in rows}):
+                rows.pop(existing, None)
+            if rows:
+                s.execute(insert(_Item), list(rows.values()))
+        return len(rows)
+
+    @staticmethod
+    def _existing(s: Session, record_ids: set[str], chunk: int = 500) -> set[tuple[str, str, str, str]]:
+        """The queued pair keys of these records (read in chunks: a bound-parameter list has limits)."""
+        ids = sorted(record_ids)
+        found: set[tuple[str, str, str, str]] = set()
+        for at in range(0, len(ids), chunk):
+            q = select(_Item.source, _Item.record_id, _Item.entity_type, _Item.entity_id).where(
+                _Item.record_id.in_(ids[at : at + chunk])
+            )
+            found.update((r[0], r[1], r[2], r[3]) for r in s.execute(q))
+        return found
 
     def enqueue_links(self, links: Iterable[Link], texts: Mapping[str, str] | None = None) -> int:
         """Enqueue review-band links, with the record text when known."""

@@ -30,6 +30,21 @@ def test_enqueue_is_idempotent_and_round_trips(tmp_path):
     assert {it.record_id for it in again.pending(10, 0)} == {"E1", "E2"}
 
 
+def test_enqueue_in_bulk_skips_queued_pairs_across_chunks_and_repeats_within_a_batch(tmp_path):
+    q = ReviewQueue(f"sqlite:///{tmp_path / 'q.db'}")
+    first = [_item(f"E{i:04d}", "P1", 0.6) for i in range(1200)]  # more records than one lookup chunk
+    assert q.enqueue(first) == 1200
+    # the old pairs (every chunk) are skipped, a pair given twice goes in once, with its first score
+    batch = [*first[::-1], _item("E0007", "P2", 0.9), _item("E0007", "P2", 0.1), _item("E9999", "P1", 0.55)]
+    assert q.enqueue(batch) == 2
+    items = {(it.record_id, it.entity_id): it for it in q.pool()}
+    assert len(items) == 1202
+    assert items[("E0007", "P2")].score == 0.9
+    assert items[("E0000", "P1")].score == 0.6
+    assert [it.record_id for it in q.pool()[:2]] == ["E0000", "E0001"]  # queue order is input order
+    assert q.enqueue([]) == 0
+
+
 def test_pending_orders_most_uncertain_first_then_impact(tmp_path):
     q = ReviewQueue(f"sqlite:///{tmp_path / 'q.db'}")
     q.enqueue(

@@ -187,22 +187,29 @@ class ReviewQueue:
         if not rows:
             return 0
         with Session(self.engine) as s, s.begin():
-            for existing in self._existing(s, {k[1] for k in rows}):
+            for existing in self._existing(s, {(k[0], k[1]) for k in rows}):
                 rows.pop(existing, None)
             if rows:
                 s.execute(insert(_Item), list(rows.values()))
         return len(rows)
 
     @staticmethod
-    def _existing(s: Session, record_ids: set[str], chunk: int = 500) -> set[tuple[str, str, str, str]]:
-        """The queued pair keys of these records (read in chunks: a bound-parameter list has limits)."""
-        ids = sorted(record_ids)
+    def _existing(
+        s: Session, records: set[tuple[str, str]], chunk: int = 500
+    ) -> set[tuple[str, str, str, str]]:
+        """The queued pair keys of these (source, record id) records, read per source and chunk of
+        ids: the pair's unique index leads with (source, record_id), so each read is an index range,
+        and a bound-parameter list has limits."""
+        by_source: dict[str, list[str]] = {}
+        for source, rid in sorted(records):
+            by_source.setdefault(source, []).append(rid)
         found: set[tuple[str, str, str, str]] = set()
-        for at in range(0, len(ids), chunk):
-            q = select(_Item.source, _Item.record_id, _Item.entity_type, _Item.entity_id).where(
-                _Item.record_id.in_(ids[at : at + chunk])
-            )
-            found.update((r[0], r[1], r[2], r[3]) for r in s.execute(q))
+        for source, ids in by_source.items():
+            for at in range(0, len(ids), chunk):
+                q = select(_Item.source, _Item.record_id, _Item.entity_type, _Item.entity_id).where(
+                    _Item.source == source, _Item.record_id.in_(ids[at : at + chunk])
+                )
+                found.update((r[0], r[1], r[2], r[3]) for r in s.execute(q))
         return found
 
     def enqueue_links(self, links: Iterable[Link], texts: Mapping[str, str] | None = None) -> int:

@@ -495,6 +495,12 @@ def api_load() -> list[Row]:
     ]
 
 
+def firms_of(text: str) -> str:
+    """The world's size as a report's command gives it (`--firms N`)."""
+    world = re.search(r"--firms (\d+)", text)
+    return f"{int(world.group(1)):,} firms" if world else "a generated world"
+
+
 def increment() -> list[Row]:
     name = "increment.md"
     text = read(name)
@@ -502,8 +508,7 @@ def increment() -> list[Row]:
     full = row(text, "full rerun over the whole world (s)", name=name)
     events = row(text, "rows in increment: events.jsonl", name=name)
     same = row(text, "rescored with the full run's score", name=name)
-    world = re.search(r"--firms (\d+)", text)
-    firms = f"{int(world.group(1)):,} firms" if world else "a generated world"
+    firms = firms_of(text)
     applied_s = num(applied[1])
     return [
         Row(
@@ -523,8 +528,7 @@ def increment_scale() -> list[Row]:
     base = row(text, "base run over the world without the day (s)", name=name)
     events = row(text, "rows in increment: events.jsonl", name=name)
     rechecked = row(text, "records resolved (new / rechecked)", name=name)
-    world = re.search(r"--firms (\d+)", text)
-    firms = f"{int(world.group(1)):,} firms" if world else "a generated world"
+    firms = firms_of(text)
     applied_s = num(applied[1])
     return [
         Row(

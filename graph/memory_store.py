@@ -4,6 +4,12 @@ Nodes are `(label, key)` tuples whose attributes are the node's properties (key 
 included, as Neo4j's `properties(n)` returns it). Edges are keyed `(rel, rid)` with attributes
 `rel`, `rid` and the relationship's properties: one edge per (src, rel, rid, dst), like the MERGE
 pattern the Neo4j store uses, so both stores hold the same graph after the same writes.
+
+A served store that applies daily increments exports the whole graph after each one (the risk
+model needs the whole graph); at city size that export is a minute. With `keep_tables` the store
+keeps its last export and the nodes every write touched since, and the next export rebuilds only
+those nodes' rows and their relationships' rows (graph.export_patch): the same tables, in a
+fraction of the time, for the memory of one export kept alive.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import networkx as nx
 
 from graph.answers import entity_answer, hit, hit_order, link_order, record_link, search_rank
 from graph.export import RawEdge, build_tables
+from graph.export_patch import patch_tables
 from graph.model import (
     AFFILIATION_RELS,
     NODE_KEY,
@@ -50,14 +57,18 @@ from resolution.links import Link, LinkSource
 
 _CONTACT_RELS = (RelType.REGISTERED_AT, RelType.HAS_PHONE)
 _SUBJECTS = (NodeLabel.FIRM, NodeLabel.PERSON)
+PATCH_SHARE = 0.2  # more nodes touched than this share of the graph: a whole export is quicker
 
 
 class MemoryStore:
     """GraphStore over networkx; see graph.store.GraphStore for each method's contract."""
 
-    def __init__(self, batch_size: int = 5000) -> None:
+    def __init__(self, batch_size: int = 5000, keep_tables: bool = False) -> None:
         self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
         self.batch_size = batch_size
+        self.keep_tables = keep_tables
+        self._tables: GraphTables | None = None  # the last export (kept only with keep_tables)
+        self._touched: set[NodeRef] = set()  # nodes written since that export (themselves or an edge)
 
     # -- writes -------------------------------------------------------------------------------
     def ensure_schema(self) -> None:
@@ -72,6 +83,7 @@ class MemoryStore:
                 g.nodes[ref].update(p)
             else:
                 g.add_node(ref, **{key_prop: row["key"]}, **p)
+            self._touch(ref)
         return len(rows)
 
     def _merge_edges(self, group: EdgeGroup, rows: Sequence[Row]) -> int:
@@ -88,6 +100,7 @@ class MemoryStore:
                 g.add_edge(a, b, key=ekey, rel=rel, rid=row["rid"], **p)
             else:
                 data.update(p)
+            self._touch(a, b)
             written += 1
         return written
 
@@ -177,6 +190,7 @@ class MemoryStore:
                     if d["rel"] == rel and d.get("model_version") == row["model_version"]
                 ]
                 g.remove_edges_from(doomed)
+                self._touch(*(end for u, v, _ in doomed for end in (u, v)))
                 removed += len(doomed)
         return removed
 
@@ -186,8 +200,10 @@ class MemoryStore:
             ref = (label, key)
             if ref not in g:
                 continue
-            g.remove_edges_from([(u, v, k) for u, v, k, rel in g.out_edges(ref, keys=True, data="rel")
-                                 if rel in _CONTACT_RELS])
+            doomed = [(u, v, k) for u, v, k, rel in g.out_edges(ref, keys=True, data="rel")
+                      if rel in _CONTACT_RELS]
+            g.remove_edges_from(doomed)
+            self._touch(ref, *(v for _, v, _ in doomed))
             kept = {k: v for k, v in g.nodes[ref].items() if k in RISK_PROPS}
             g.nodes[ref].clear()
             g.nodes[ref].update({NODE_KEY[label]: key, **kept})
@@ -199,6 +215,7 @@ class MemoryStore:
         refs = [(NodeLabel(label), key) for key in dict.fromkeys(keys)]
         doomed = [ref for ref in refs if ref in g and g.degree(ref) == 0]
         g.remove_nodes_from(doomed)
+        self._touch(*doomed)
         return len(doomed)
 
     def write_risk_scores(self, scores: Sequence[RiskScore]) -> int:
@@ -386,7 +403,27 @@ class MemoryStore:
         ]
         return sorted(rows, key=lambda r: r["key"])
 
+    def _touch(self, *refs: NodeRef) -> None:
+        if self._tables is not None:
+            self._touched.update(refs)
+
     def export_tables(self) -> GraphTables:
+        """The whole graph as GraphTables; with `keep_tables`, the last export patched where writes
+        touched it (each caller gets its own frames: changing them does not change the kept ones)."""
+        if not self.keep_tables:
+            self._tables = None
+            return self._export_all()
+        if self._tables is None or len(self._touched) > PATCH_SHARE * self.graph.number_of_nodes():
+            self._tables = self._export_all()
+        elif self._touched:
+            self._tables = patch_tables(self._tables, self.graph, self._touched)
+        self._touched = set()
+        return GraphTables(
+            nodes={k: df.copy() for k, df in self._tables.nodes.items()},
+            edges={k: df.copy() for k, df in self._tables.edges.items()},
+        )
+
+    def _export_all(self) -> GraphTables:
         nodes: dict[NodeLabel, list[tuple[str, dict[str, Any]]]] = {label: [] for label in NodeLabel}
         for (label, key), p in self.graph.nodes(data=True):
             nodes[label].append((key, p))
@@ -397,6 +434,7 @@ class MemoryStore:
 
     def clear(self) -> None:
         self.graph.clear()
+        self._tables, self._touched = None, set()
 
     def save(self, path: str | Path) -> Path:
         """Write the whole graph to one file (the embedded store's state between CLI runs)."""
@@ -408,9 +446,9 @@ class MemoryStore:
         return path
 
     @classmethod
-    def load(cls, path: str | Path, batch_size: int = 5000) -> MemoryStore:
+    def load(cls, path: str | Path, batch_size: int = 5000, keep_tables: bool = False) -> MemoryStore:
         """A store holding the graph `save` wrote (a file this program wrote: trusted)."""
-        store = cls(batch_size=batch_size)
+        store = cls(batch_size=batch_size, keep_tables=keep_tables)
         with Path(path).open("rb") as fh:
             store.graph = pickle.load(fh)  # noqa: S301 - our own snapshot, never user input
         return store

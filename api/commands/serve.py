@@ -107,9 +107,12 @@ def register(app: typer.Typer) -> None:
         try:
             if data is not None:  # resolve, load and score first, then serve that very store
                 from api.pipeline import run_pipeline, store_from_settings
+                from graph.memory_store import MemoryStore
 
                 console.print(f"running the pipeline on {data} (resolve, load, score) before serving")
                 store = store_from_settings(settings)
+                if isinstance(store, MemoryStore):
+                    store.keep_tables = True  # daily increments (POST /jobs/ingest) patch its export
                 out = Path(tempfile.mkdtemp(prefix="credgraph-serve-"))
                 run_pipeline(data, out, settings, store=store)
             app = create_app(settings, store=store, keyring=keyring)

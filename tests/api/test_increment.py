@@ -151,7 +151,7 @@ def assert_same_as_full(w: World, store: Any, reports: list[IncrementReport]) ->
 def memory_run(
     world: World, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[MemoryStore, Dataset, list[IncrementReport]]]:
-    store = MemoryStore()
+    store = MemoryStore(keep_tables=True)  # as a served store: each increment patches the last export
     current, reports = incremental(world, store, tmp_path_factory.mktemp("mem"))
     yield store, current, reports
 

@@ -11,7 +11,8 @@ base run takes about 40 minutes. So this bench has two phases over one work fold
   (bench.increment_split, as bench/increment.py does), fit and promote the matcher on the base,
   run `credgraph run`'s pipeline over the base into the embedded store (timed per stage) and save
   the graph; meta.json keeps the cut, the as-of date, the timings and the machine;
-- `apply`: load the saved graph and the base dataset (the state a served process holds; timed
+- `apply`: load the saved graph and the base dataset, and export the graph's tables once (the
+  state a served process holds: `serve --data` keeps its store's last export to patch; timed
   apart, not counted), then apply the day as `credgraph ingest` does (api.services.increment,
   the same matcher and as-of date), timed per stage; the report sets it against the base run.
 
@@ -103,9 +104,12 @@ def apply(work: Path, out: Path) -> str:
     t0 = time.perf_counter()
     if not (work / "graph.pickle").is_file():
         raise SystemExit(f"{work} has no saved graph: run `prepare` first")
-    store = MemoryStore.load(work / "graph.pickle")
+    store = MemoryStore.load(work / "graph.pickle", keep_tables=True)
     base_ds = read_dataset(Path(meta["base"]))
     t_state = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    store.export_tables()  # a served store keeps its last export (serve --data sets keep_tables)
+    t_tables = time.perf_counter() - t0
     t0 = time.perf_counter()
     inc = read_increment(
         Path(meta["inc"]), {f.uscc for f in base_ds.firms}, {p.person_id for p in base_ds.persons}
@@ -122,6 +126,10 @@ def apply(work: Path, out: Path) -> str:
     t0 = time.perf_counter()
     _, rep = apply_increment(store, base_ds, inc, make, scope_scores, as_of, settings.tier_thresholds)
     total = time.perf_counter() - t0 + t_read
+    t0 = time.perf_counter()
+    store.save(work / "graph-after.pickle")  # `credgraph ingest` then saves the state; served already
+    t_save = time.perf_counter() - t0
+    (work / "graph-after.pickle").unlink()
     base_s = float(meta["t"]["base_run"])
     stages = meta.get("base_stages") or {}
     lines = [
@@ -158,6 +166,8 @@ def apply(work: Path, out: Path) -> str:
         f"| target: a day applied in under {TARGET_S:.0f} s | "
         f"{'met' if total < TARGET_S else '**not met**'} |",
         f"| state loaded before the increment (graph and dataset, not counted) (s) | {t_state:.1f} |",
+        f"| the served store's kept export, made before the increment (not counted) (s) | {t_tables:.1f} |",
+        f"| graph state saved after the increment (served before it; not counted) (s) | {t_save:.1f} |",
         "",
     ]
     text = "\n".join(lines)

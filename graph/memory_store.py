@@ -7,8 +7,8 @@ pattern the Neo4j store uses, so both stores hold the same graph after the same 
 
 A served store that applies daily increments exports the whole graph after each one (the risk
 model needs the whole graph); at city size that export is a minute. With `keep_tables` the store
-keeps its last export and the nodes every write touched since, and the next export rebuilds only
-those nodes' rows and their relationships' rows (graph.export_patch): the same tables, in a
+keeps its last export and the nodes and relationships every write touched since, and the next
+export rebuilds only their rows (graph.export_patch): the same tables, in a
 fraction of the time, for the memory of one export kept alive.
 """
 
@@ -26,7 +26,7 @@ import networkx as nx
 
 from graph.answers import entity_answer, hit, hit_order, link_order, record_link, search_rank
 from graph.export import RawEdge, build_tables
-from graph.export_patch import patch_tables
+from graph.export_patch import EdgeRef, patch_tables
 from graph.model import (
     AFFILIATION_RELS,
     NODE_KEY,
@@ -57,7 +57,7 @@ from resolution.links import Link, LinkSource
 
 _CONTACT_RELS = (RelType.REGISTERED_AT, RelType.HAS_PHONE)
 _SUBJECTS = (NodeLabel.FIRM, NodeLabel.PERSON)
-PATCH_SHARE = 0.2  # more nodes touched than this share of the graph: a whole export is quicker
+PATCH_SHARE = 0.2  # more of the graph touched than this share: a whole export is quicker
 
 
 class MemoryStore:
@@ -68,7 +68,8 @@ class MemoryStore:
         self.batch_size = batch_size
         self.keep_tables = keep_tables
         self._tables: GraphTables | None = None  # the last export (kept only with keep_tables)
-        self._touched: set[NodeRef] = set()  # nodes written since that export (themselves or an edge)
+        self._touched: set[NodeRef] = set()  # nodes whose properties were written since that export
+        self._touched_edges: set[EdgeRef] = set()  # (rel, src, dst) of relationships written since
 
     # -- writes -------------------------------------------------------------------------------
     def ensure_schema(self) -> None:
@@ -100,7 +101,7 @@ class MemoryStore:
                 g.add_edge(a, b, key=ekey, rel=rel, rid=row["rid"], **p)
             else:
                 data.update(p)
-            self._touch(a, b)
+            self._touch_edge(rel, a, b)
             written += 1
         return written
 
@@ -190,7 +191,8 @@ class MemoryStore:
                     if d["rel"] == rel and d.get("model_version") == row["model_version"]
                 ]
                 g.remove_edges_from(doomed)
-                self._touch(*(end for u, v, _ in doomed for end in (u, v)))
+                for u, v, k in doomed:
+                    self._touch_edge(k[0], u, v)
                 removed += len(doomed)
         return removed
 
@@ -200,10 +202,13 @@ class MemoryStore:
             ref = (label, key)
             if ref not in g:
                 continue
-            doomed = [(u, v, k) for u, v, k, rel in g.out_edges(ref, keys=True, data="rel")
-                      if rel in _CONTACT_RELS]
+            doomed = [
+                (u, v, k) for u, v, k, rel in g.out_edges(ref, keys=True, data="rel") if rel in _CONTACT_RELS
+            ]
             g.remove_edges_from(doomed)
-            self._touch(ref, *(v for _, v, _ in doomed))
+            self._touch(ref)
+            for u, v, k in doomed:
+                self._touch_edge(k[0], u, v)
             kept = {k: v for k, v in g.nodes[ref].items() if k in RISK_PROPS}
             g.nodes[ref].clear()
             g.nodes[ref].update({NODE_KEY[label]: key, **kept})
@@ -345,30 +350,51 @@ class MemoryStore:
             if d["rel"] != RelType.SUBJECT_OF or g.nodes[v].get("kind") not in wanted:
                 continue
             rec, subj = g.nodes[v], g.nodes[u]
-            values = {f: rec.get(f) for f in ("record_id", "kind", "document_no", "authority",
-                                              "decided_on", "expires_on")}
-            values |= {"subject_label": str(u[0]), "subject_key": u[1], "subject_name": subj.get("name"),
-                       "region_code": subj.get("region_code"), "rid": d.get("rid"),
-                       "decision": d.get("decision"), "model_version": d.get("model_version")}
+            values = {
+                f: rec.get(f)
+                for f in ("record_id", "kind", "document_no", "authority", "decided_on", "expires_on")
+            }
+            values |= {
+                "subject_label": str(u[0]),
+                "subject_key": u[1],
+                "subject_name": subj.get("name"),
+                "region_code": subj.get("region_code"),
+                "rid": d.get("rid"),
+                "decision": d.get("decision"),
+                "model_version": d.get("model_version"),
+            }
             out.append(shaped(LISTING_FIELDS, values))
         return sorted(out, key=listing_order)
 
     def _tie(self, u: NodeRef, v: NodeRef, d: dict[str, Any]) -> dict[str, Any]:
         h, f = self.graph.nodes[u], self.graph.nodes[v]
-        return shaped(TIE_FIELDS, {
-            "holder_label": str(u[0]), "holder_key": u[1], "holder_name": h.get("name"), "rel": str(d["rel"]),
-            "rid": d.get("rid"), "firm_key": v[1], "firm_name": f.get("name"),
-            "firm_region_code": f.get("region_code"), "share_pct": d.get("share_pct"),
-            "start_date": d.get("start_date"), "end_date": d.get("end_date"),
-        })
+        return shaped(
+            TIE_FIELDS,
+            {
+                "holder_label": str(u[0]),
+                "holder_key": u[1],
+                "holder_name": h.get("name"),
+                "rel": str(d["rel"]),
+                "rid": d.get("rid"),
+                "firm_key": v[1],
+                "firm_name": f.get("name"),
+                "firm_region_code": f.get("region_code"),
+                "share_pct": d.get("share_pct"),
+                "start_date": d.get("start_date"),
+                "end_date": d.get("end_date"),
+            },
+        )
 
     def role_ties(self, label: NodeLabel, keys: Sequence[str]) -> list[dict[str, Any]]:
         out = []
         for key in dict.fromkeys(keys):
             ref = (NodeLabel(label), key)
             if ref in self.graph:
-                out += [self._tie(u, v, d) for u, v, d in self.graph.out_edges(ref, data=True)
-                        if d["rel"] in AFFILIATION_RELS and v[0] == NodeLabel.FIRM]
+                out += [
+                    self._tie(u, v, d)
+                    for u, v, d in self.graph.out_edges(ref, data=True)
+                    if d["rel"] in AFFILIATION_RELS and v[0] == NodeLabel.FIRM
+                ]
         return sorted(out, key=tie_order)
 
     def role_holders(self, keys: Sequence[str]) -> list[dict[str, Any]]:
@@ -376,14 +402,24 @@ class MemoryStore:
         for key in dict.fromkeys(keys):
             ref = (NodeLabel.FIRM, key)
             if ref in self.graph:
-                out += [self._tie(u, v, d) for u, v, d in self.graph.in_edges(ref, data=True)
-                        if d["rel"] in AFFILIATION_RELS and u[0] in _SUBJECTS]
+                out += [
+                    self._tie(u, v, d)
+                    for u, v, d in self.graph.in_edges(ref, data=True)
+                    if d["rel"] in AFFILIATION_RELS and u[0] in _SUBJECTS
+                ]
         return sorted(out, key=tie_order)
 
     def firm_regions(self) -> list[dict[str, Any]]:
         rows = [
-            shaped(REGION_FIELDS, {"key": k, "name": p.get("name"), "region_code": p.get("region_code"),
-                                   "risk_score": p.get("risk_score")})
+            shaped(
+                REGION_FIELDS,
+                {
+                    "key": k,
+                    "name": p.get("name"),
+                    "region_code": p.get("region_code"),
+                    "risk_score": p.get("risk_score"),
+                },
+            )
             for (label, k), p in self.graph.nodes(data=True)
             if label == NodeLabel.FIRM
         ]
@@ -396,8 +432,15 @@ class MemoryStore:
     def scored_subjects(self, label: NodeLabel) -> list[dict[str, Any]]:
         want = NodeLabel(label)
         rows = [
-            shaped(REGION_FIELDS, {"key": k, "name": p.get("name"), "region_code": p.get("region_code"),
-                                   "risk_score": p.get("risk_score")})
+            shaped(
+                REGION_FIELDS,
+                {
+                    "key": k,
+                    "name": p.get("name"),
+                    "region_code": p.get("region_code"),
+                    "risk_score": p.get("risk_score"),
+                },
+            )
             for (lab, k), p in self.graph.nodes(data=True)
             if lab == want and p.get("risk_score") is not None
         ]
@@ -407,17 +450,24 @@ class MemoryStore:
         if self._tables is not None:
             self._touched.update(refs)
 
+    def _touch_edge(self, rel: RelType, src: NodeRef, dst: NodeRef) -> None:
+        if self._tables is not None:
+            self._touched_edges.add((rel, src, dst))
+
     def export_tables(self) -> GraphTables:
         """The whole graph as GraphTables; with `keep_tables`, the last export patched where writes
         touched it (each caller gets its own frames: changing them does not change the kept ones)."""
         if not self.keep_tables:
             self._tables = None
             return self._export_all()
-        if self._tables is None or len(self._touched) > PATCH_SHARE * self.graph.number_of_nodes():
+        touched = len(self._touched) + len(self._touched_edges)
+        if self._tables is None or touched > PATCH_SHARE * (
+            self._tables.node_count() + self._tables.edge_count()
+        ):
             self._tables = self._export_all()
-        elif self._touched:
-            self._tables = patch_tables(self._tables, self.graph, self._touched)
-        self._touched = set()
+        elif touched:
+            self._tables = patch_tables(self._tables, self.graph, self._touched, self._touched_edges)
+        self._touched, self._touched_edges = set(), set()
         return GraphTables(
             nodes={k: df.copy() for k, df in self._tables.nodes.items()},
             edges={k: df.copy() for k, df in self._tables.edges.items()},
@@ -434,7 +484,7 @@ class MemoryStore:
 
     def clear(self) -> None:
         self.graph.clear()
-        self._tables, self._touched = None, set()
+        self._tables, self._touched, self._touched_edges = None, set(), set()
 
     def save(self, path: str | Path) -> Path:
         """Write the whole graph to one file (the embedded store's state between CLI runs)."""

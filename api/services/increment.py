@@ -10,7 +10,8 @@ One increment, in stages (each timed for the report):
    the store directly (records_links, entity_links), not from an export of the whole graph;
 3. load: the new and changed rows upserted (graph writes are MERGEs, so a repeat is a no-op);
 4. links: each re-resolved record's links replaced; one left with no candidate loses its links;
-5. rescore: the risk model scores the graph at `as_of` and only the scope is written: subjects of
+5. tables and rescore: the graph exported (a served embedded store patches its last export:
+   graph.export_patch), the risk model scores it at `as_of` and only the scope is written: subjects of
    changed links, records and registry rows, their affiliation neighbours within the model's
    reach and their shared-contact neighbours (graph.increment.rescore_scope). Scores that move only
    because time passes are the scheduled full rescore's job (`credgraph rescore`).
@@ -163,8 +164,9 @@ def apply_increment(
             if r.subject_id is not None:
                 seeds.add((r.subject_type.value, r.subject_id))
         scope = rescore_scope(store, seeds, depth)
-    with report.stage("rescore"):
+    with report.stage("tables"):
         tables = store.export_tables()
+    with report.stage("rescore"):
         as_of = as_of or default_as_of(tables)
         report.as_of = as_of.isoformat()
         wanted = {(_TYPES[label], key) for label, key in scope}

@@ -77,7 +77,7 @@ def test_patched_export_equals_a_fresh_one_after_each_kind_of_write(split: Path)
 
     # risk scores are not in the tables: writing them leaves the kept export as it is
     store.write_risk_scores([RiskScore(SubjectType.FIRM, firms[7], 0.4, 0.3, 0.1, "v1", "[]")])
-    assert not store._touched
+    assert not store._touched and not store._touched_edges
     after = store.export_tables()
     assert_same(after, store._export_all())
     # a removed node's rows and its relationships' rows are gone, not merely re-typed
@@ -98,4 +98,4 @@ def test_without_keep_tables_nothing_is_kept(split: Path) -> None:
     store.load_dataset(read_dataset(split / "base"))
     store.export_tables()
     store.write_links([_link("e", "f", 0.9, Decision.AUTO_LINK)])
-    assert store._tables is None and not store._touched
+    assert store._tables is None and not store._touched and not store._touched_edges

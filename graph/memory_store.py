@@ -127,8 +127,36 @@ class MemoryStore:
 
     def write_links(self, links: Sequence[Link]) -> int:
         deletes, edges = link_rows(links)
+        if self._tables is None:
+            self._delete_links(deletes)
+            return sum(self._merge_edges(group, rows) for group, rows in edges.items())
+        # an increment rewrites every re-resolved record's links, most of them as they were: only
+        # the relationships that really changed are marked for the kept export to rebuild
+        earlier, self._touched_edges = self._touched_edges, set()
+        before = {pair: self._pair_state(*pair) for pair in self._record_pairs(deletes)}
         self._delete_links(deletes)
-        return sum(self._merge_edges(group, rows) for group, rows in edges.items())
+        written = sum(self._merge_edges(group, rows) for group, rows in edges.items())
+        now = self._touched_edges
+        self._touched_edges = earlier | {e for e in now if self._pair_state(*e) != before.get(e)}
+        return written
+
+    def _record_pairs(self, deletes: dict[LinkSource, list[Row]]) -> list[EdgeRef]:
+        """(rel, src, dst) of every link relationship of these records, as they stand now."""
+        g, out = self.graph, []
+        for source, rows in deletes.items():
+            for row in rows:
+                if source == LinkSource.EVENTS:
+                    ref = (NodeLabel.EVENT, row["record_id"])
+                    out += [(k[0], u, v) for u, v, k in g.out_edges(ref, keys=True)] if ref in g else []
+                else:
+                    ref = (NodeLabel.CREDIT_RECORD, row["record_id"])
+                    out += [(k[0], u, v) for u, v, k in g.in_edges(ref, keys=True)] if ref in g else []
+        return out
+
+    def _pair_state(self, rel: RelType, src: NodeRef, dst: NodeRef) -> dict[Any, dict[str, Any]] | None:
+        found = self.graph.get_edge_data(src, dst) or {}
+        state = {k: dict(d) for k, d in found.items() if k[0] == rel}
+        return state or None
 
     def delete_links(self, source: LinkSource, record_ids: Sequence[str], model_version: str) -> int:
         rows = [{"record_id": r, "model_version": model_version} for r in record_ids]

@@ -16,7 +16,7 @@ import pytest
 
 from bench.increment_split import monthly_cuts, split_by_date
 from graph.memory_store import MemoryStore
-from graph.model import NodeLabel, RiskScore
+from graph.model import NodeLabel, RelType, RiskScore
 from graph.tables import GraphTables
 from ingest.dataset import read_dataset
 from ingest.increment import read_increment
@@ -99,3 +99,24 @@ def test_without_keep_tables_nothing_is_kept(split: Path) -> None:
     store.export_tables()
     store.write_links([_link("e", "f", 0.9, Decision.AUTO_LINK)])
     assert store._tables is None and not store._touched and not store._touched_edges
+
+
+def test_links_rewritten_as_they_were_mark_nothing_and_a_changed_one_is_rebuilt(split: Path) -> None:
+    base = read_dataset(split / "base")
+    store = MemoryStore(keep_tables=True)
+    store.load_dataset(base)
+    firms = sorted(f.uscc for f in base.firms)
+    events = sorted(e.event_id for e in base.events)
+    links = [
+        _link(events[0], firms[0], 0.9, Decision.AUTO_LINK),
+        _link(events[0], firms[1], 0.2, Decision.REJECTED),
+    ]
+    store.write_links(links)
+    store.export_tables()
+    store.write_links(links)  # an increment re-resolving a record whose links did not change
+    assert not store._touched_edges
+    store.write_links([links[0], _link(events[0], firms[1], 0.6, Decision.REVIEW)])
+    assert len(store._touched_edges) == 1
+    got = store.export_tables()
+    assert_same(got, store._export_all())
+    assert "review" in set(got.edges[RelType.MENTIONS]["decision"])

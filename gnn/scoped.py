@@ -19,6 +19,7 @@ import numpy as np
 
 from gnn.config import RiskConfig
 from gnn.explain import MIN_CONTRIBUTION, Explainer, dumps, explain_subjects, plain_reasons
+from gnn.explain_items import item_index
 from gnn.pipeline import base_rate, explained_rows, load_or_train
 from gnn.riskmodel import sigmoid
 from gnn.snapshots import make_snapshot
@@ -71,7 +72,7 @@ def score_scope(
         gnn_parts, _ = gnn_party_effects(
             model.gnn, snap, cand, model.blend[2], proj, time_budget_s=scope_budget(cfg, len(idx), len(frame))
         )
-    ex = Explainer(snap)
+    ex = Explainer(snap, item_index(snap, own=idx))  # events and history of the scope only
     text: dict[int, str] = {int(i): dumps([]) for i in idx}
     for i, r in zip(
         rows, explain_subjects(snap, contrib, cols, config.max_reasons, rows, gnn_parts, ex), strict=True

@@ -19,6 +19,7 @@ One increment, in stages (each timed for the report):
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -119,13 +120,42 @@ def apply_increment(
     queue: Any = None,
 ) -> tuple[Dataset, IncrementReport]:
     """Apply `inc` to the graph in `store` built from `base`; returns the merged dataset and the report."""
+    report = IncrementReport(
+        rows_read=dict(inc.rows_read), quarantined=len(inc.quarantine), warnings=len(inc.warnings)
+    )
+    with served_state_frozen():
+        return _apply(store, base, inc, make_resolver, score_scope, as_of, thresholds, depth, queue, report)
+
+
+@contextmanager
+def served_state_frozen() -> Iterator[None]:
+    """The objects alive before the increment (a served city's graph, registry and kept tables:
+    tens of millions) are left out of the cyclic garbage collector's passes while it runs, and
+    handed back after. Each full pass walked all of them: at 200,000 firms that was a third of
+    building the gazetteer (36 s -> 25 s). Only when garbage is found changes, never what."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _apply(
+    store: Any,
+    base: Dataset,
+    inc: Dataset,
+    make_resolver: Callable[[Dataset], Resolver],
+    score_scope: ScoreScope,
+    as_of: date | None,
+    thresholds: tuple[float, ...],
+    depth: int,
+    queue: Any,
+    report: IncrementReport,
+) -> tuple[Dataset, IncrementReport]:
     from gnn.tiers import tier_of
     from graph.features_cut import default_as_of
     from resolution.pipeline import pool_links, record_texts
 
-    report = IncrementReport(
-        rows_read=dict(inc.rows_read), quarantined=len(inc.quarantine), warnings=len(inc.warnings)
-    )
     with report.stage("merge"):
         merged, changes = merge_increment(base, inc)
         report.registry = changes.counts()

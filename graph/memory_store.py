@@ -57,6 +57,16 @@ from resolution.links import Link, LinkSource
 
 _CONTACT_RELS = (RelType.REGISTERED_AT, RelType.HAS_PHONE)
 _SUBJECTS = (NodeLabel.FIRM, NodeLabel.PERSON)
+
+
+def _source(group: EdgeGroup) -> LinkSource:
+    return LinkSource.EVENTS if group[1] == RelType.MENTIONS else LinkSource.CREDIT_RECORDS
+
+
+def _record(group: EdgeGroup, row: Row) -> str:
+    return str(row["src"] if group[1] == RelType.MENTIONS else row["dst"])
+
+
 PATCH_SHARE = 0.2  # more of the graph touched than this share: a whole export is quicker
 
 
@@ -127,36 +137,67 @@ class MemoryStore:
 
     def write_links(self, links: Sequence[Link]) -> int:
         deletes, edges = link_rows(links)
-        if self._tables is None:
-            self._delete_links(deletes)
-            return sum(self._merge_edges(group, rows) for group, rows in edges.items())
-        # an increment rewrites every re-resolved record's links, most of them as they were: only
-        # the relationships that really changed are marked for the kept export to rebuild
-        earlier, self._touched_edges = self._touched_edges, set()
-        before = {pair: self._pair_state(*pair) for pair in self._record_pairs(deletes)}
+        # an increment rewrites every re-resolved record's links (55,000 records at city size), most
+        # of them as they were: a record whose links stand exactly as given is left alone, so the
+        # kept export has nothing to rebuild for it and the graph is not churned
+        same = self._unchanged_records(deletes, edges)
+        if same:
+            deletes = {
+                src: [r for r in rows if (src, r["record_id"]) not in same] for src, rows in deletes.items()
+            }
+            edges = {
+                group: [r for r in rows if (_source(group), _record(group, r)) not in same]
+                for group, rows in edges.items()
+            }
         self._delete_links(deletes)
         written = sum(self._merge_edges(group, rows) for group, rows in edges.items())
-        now = self._touched_edges
-        self._touched_edges = earlier | {e for e in now if self._pair_state(*e) != before.get(e)}
-        return written
+        return written + sum(same.values())
 
-    def _record_pairs(self, deletes: dict[LinkSource, list[Row]]) -> list[EdgeRef]:
-        """(rel, src, dst) of every link relationship of these records, as they stand now."""
-        g, out = self.graph, []
+    def _link_edges(self, source: LinkSource, record_id: str) -> dict[tuple[NodeRef, Any], dict[str, Any]]:
+        """The record's link relationships: (other end, edge key) -> properties."""
+        g = self.graph
+        if source == LinkSource.EVENTS:
+            ref = (NodeLabel.EVENT, record_id)
+            found = [(v, k, d) for _, v, k, d in g.out_edges(ref, keys=True, data=True)] if ref in g else []
+            rel = RelType.MENTIONS
+        else:
+            ref = (NodeLabel.CREDIT_RECORD, record_id)
+            found = [(u, k, d) for u, _, k, d in g.in_edges(ref, keys=True, data=True)] if ref in g else []
+            rel = RelType.SUBJECT_OF
+        return {(other, k): d for other, k, d in found if d["rel"] == rel}
+
+    def _unchanged_records(
+        self, deletes: dict[LinkSource, list[Row]], edges: dict[EdgeGroup, list[Row]]
+    ) -> dict[tuple[LinkSource, str], int]:
+        """Records (with their link count) whose given links are exactly the ones the graph holds
+        for their model version: writing them would delete and re-add the same relationships."""
+        wanted: dict[tuple[LinkSource, str], dict[tuple[NodeRef, Any], dict[str, Any]]] = {}
+        g = self.graph
+        for group, rows in edges.items():
+            src_label, rel, dst_label = group
+            source = _source(group)
+            for row in rows:
+                a, b = (src_label, row["src"]), (dst_label, row["dst"])
+                if a not in g or b not in g:
+                    continue  # not written: the merge skips it
+                other = b if source == LinkSource.EVENTS else a
+                wanted.setdefault((source, _record(group, row)), {})[(other, (rel, row["rid"]))] = {
+                    "rel": rel,
+                    "rid": row["rid"],
+                    **stored_props(rel, row),
+                }
+        same: dict[tuple[LinkSource, str], int] = {}
         for source, rows in deletes.items():
             for row in rows:
-                if source == LinkSource.EVENTS:
-                    ref = (NodeLabel.EVENT, row["record_id"])
-                    out += [(k[0], u, v) for u, v, k in g.out_edges(ref, keys=True)] if ref in g else []
-                else:
-                    ref = (NodeLabel.CREDIT_RECORD, row["record_id"])
-                    out += [(k[0], u, v) for u, v, k in g.in_edges(ref, keys=True)] if ref in g else []
-        return out
-
-    def _pair_state(self, rel: RelType, src: NodeRef, dst: NodeRef) -> dict[Any, dict[str, Any]] | None:
-        found = self.graph.get_edge_data(src, dst) or {}
-        state = {k: dict(d) for k, d in found.items() if k[0] == rel}
-        return state or None
+                key = (source, row["record_id"])
+                held = {
+                    k: d
+                    for k, d in self._link_edges(source, row["record_id"]).items()
+                    if d.get("model_version") == row["model_version"]
+                }
+                if held and held == wanted.get(key, {}):
+                    same[key] = len(held)
+        return same
 
     def delete_links(self, source: LinkSource, record_ids: Sequence[str], model_version: str) -> int:
         rows = [{"record_id": r, "model_version": model_version} for r in record_ids]

@@ -110,13 +110,14 @@ def test_links_rewritten_as_they_were_mark_nothing_and_a_changed_one_is_rebuilt(
     links = [
         _link(events[0], firms[0], 0.9, Decision.AUTO_LINK),
         _link(events[0], firms[1], 0.2, Decision.REJECTED),
+        _link(events[1], firms[2], 0.8, Decision.AUTO_LINK),
     ]
     store.write_links(links)
     store.export_tables()
-    store.write_links(links)  # an increment re-resolving a record whose links did not change
+    store.write_links(links)  # an increment re-resolving records whose links did not change
     assert not store._touched_edges
-    store.write_links([links[0], _link(events[0], firms[1], 0.6, Decision.REVIEW)])
-    assert len(store._touched_edges) == 1
+    store.write_links([*links[:1], _link(events[0], firms[1], 0.6, Decision.REVIEW), links[2]])
+    assert {e[1][1] for e in store._touched_edges} == {events[0]}  # the changed record's links only
     got = store.export_tables()
     assert_same(got, store._export_all())
     assert "review" in set(got.edges[RelType.MENTIONS]["decision"])

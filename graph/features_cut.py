@@ -90,14 +90,15 @@ def cut_tables(tables: GraphTables, as_of: date | pd.Timestamp, keep_status: boo
     }
     edges: dict[RelType, pd.DataFrame] = {}
     for rel, df in tables.edges.items():
-        df = _keep_edges(df, alive)
+        # the cheap filters first: a city's MENTIONS hold every candidate link (review and rejected
+        # ones too), and only the auto links need their ends looked up
         if rel in AFFILIATION_RELS:
             start = pd.to_datetime(df["start_date"], errors="coerce")
             end = pd.to_datetime(df["end_date"], errors="coerce")
             df = df[(start.isna() | (start <= t)) & (end.isna() | (end > t))]
         elif rel in (RelType.SUBJECT_OF, RelType.MENTIONS):
             df = df[_accepted(df)]
-        edges[rel] = df.copy()
+        edges[rel] = _keep_edges(df, alive).copy()
     return GraphTables(nodes=nodes, edges=edges)
 
 

@@ -316,7 +316,7 @@ def ingest_folder(
     def make_resolver(ds: Dataset) -> Resolver:
         resolver, origin = active_resolver(
             ds,
-            ResolverConfig(),
+            ResolverConfig(workers=settings.resolve_workers),  # as `credgraph run` resolves
             queue.steward_decisions(),
             matcher_dir(settings),
             saved_matcher if (saved_matcher / "resolver.json").is_file() else None,

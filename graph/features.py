@@ -46,9 +46,7 @@ class FeatureSet:
 
 
 def _per_subject(g: SubjectGraph, labels: pd.Series, keys: pd.Series) -> np.ndarray:
-    return np.array(
-        [g.index.get((str(lab), str(k)), -1) for lab, k in zip(labels, keys, strict=True)], dtype=np.int64
-    )
+    return g.positions(labels, keys.astype(str))
 
 
 def _count(idx: np.ndarray, n: int, weights: np.ndarray | None = None) -> np.ndarray:

@@ -10,6 +10,7 @@ against networkx and runs on 200k-firm worlds in seconds.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -51,6 +52,38 @@ class SubjectGraph:
     def n(self) -> int:
         return len(self.keys)
 
+    def positions(self, labels: Any, keys: Any) -> np.ndarray:
+        """Subject index of each (label, key) pair, -1 where there is none: `index.get` per row,
+        vectorised with one hash table per label (a city's events and edges are millions of rows;
+        the per-row dictionary lookups were most of building a snapshot's subject graph)."""
+        lab = pd.Series(labels).astype(str).to_numpy()
+        ks = pd.Series(keys).to_numpy()
+        out = np.full(len(lab), -1, dtype=np.int64)
+        tables = self._label_tables()
+        for name in pd.unique(lab):
+            hit = tables.get(str(name))
+            if hit is None:
+                continue
+            where = lab == name
+            table, base = hit
+            if table is None:  # keys repeated in the node table: the dictionary's answer, row by row
+                out[where] = [self.index.get((str(name), k), -1) for k in ks[where]]
+                continue
+            found = table.get_indexer(ks[where])
+            out[where] = np.where(found >= 0, found + base, -1)
+        return out
+
+    def _label_tables(self) -> dict[str, tuple[pd.Index | None, int]]:
+        cached = self.__dict__.get("_tables")
+        if cached is None:
+            firms, persons = pd.Index(self.keys[: self.n_firms]), pd.Index(self.keys[self.n_firms :])
+            cached = {
+                str(NodeLabel.FIRM): (firms if firms.is_unique else None, 0),
+                str(NodeLabel.PERSON): (persons if persons.is_unique else None, self.n_firms),
+            }
+            self.__dict__["_tables"] = cached
+        return cached
+
     def full_adjacency(self) -> sp.csr_matrix:
         """Undirected graph over subjects + addresses + phones (affiliations weighted, contacts 1)."""
         na, npn = self.addr.shape[1], self.phone.shape[1]
@@ -62,13 +95,10 @@ class SubjectGraph:
         return sp.bmat(blocks, format="csr")
 
 
-def _incidence(
-    df: pd.DataFrame | None, index: dict[tuple[str, str], int], n: int
-) -> tuple[sp.csr_matrix, np.ndarray]:
+def _incidence(df: pd.DataFrame | None, graph: SubjectGraph, n: int) -> tuple[sp.csr_matrix, np.ndarray]:
     if df is None or df.empty:
         return sp.csr_matrix((n, 0)), np.array([], dtype=object)
-    rows = [index.get((str(lab), key), -1) for lab, key in zip(df["src_label"], df["src"], strict=True)]
-    rows_a = np.asarray(rows)
+    rows_a = graph.positions(df["src_label"], df["src"])
     keep = rows_a >= 0
     dst = df["dst"].to_numpy()[keep]
     cols_keys, cols = np.unique(dst.astype(str), return_inverse=True)
@@ -89,6 +119,11 @@ def build_subject_graph(cut: GraphTables) -> SubjectGraph:
     )
     index = {(lab, key): i for i, (lab, key) in enumerate(zip(labels, keys, strict=True))}
     n = len(keys)
+    empty = sp.csr_matrix((n, 0))
+    # the index alone first: the edges below are looked up through it
+    lookup = SubjectGraph(
+        keys, labels, index, len(firms), {}, {}, empty, empty, empty, empty, np.array([]), np.array([])
+    )
     roles, shares = {}, {}
     W = sp.csr_matrix((n, n))
     for rel in sorted(AFFILIATION_RELS):
@@ -97,10 +132,8 @@ def build_subject_graph(cut: GraphTables) -> SubjectGraph:
             roles[rel] = sp.csr_matrix((n, n))
             shares[rel] = sp.csr_matrix((n, n))
             continue
-        src = np.array(
-            [index.get((str(lab), k), -1) for lab, k in zip(df["src_label"], df["src"], strict=True)]
-        )
-        dst = np.array([index.get((str(NodeLabel.FIRM), k), -1) for k in df["dst"]])
+        src = lookup.positions(df["src_label"], df["src"])
+        dst = lookup.positions(np.full(len(df), str(NodeLabel.FIRM), dtype=object), df["dst"])
         ok = (src >= 0) & (dst >= 0) & (src != dst)
         share = pd.to_numeric(df.get("share_pct", pd.Series(np.nan, index=df.index)), errors="coerce")
         share = share.fillna(DEFAULT_SHARE).clip(0, 100).to_numpy()[ok]
@@ -112,8 +145,8 @@ def build_subject_graph(cut: GraphTables) -> SubjectGraph:
     U = W.copy()
     U.data[:] = 1.0
     U.eliminate_zeros()
-    addr, addr_keys = _incidence(cut.edges.get(RelType.REGISTERED_AT), index, n)
-    phone, phone_keys = _incidence(cut.edges.get(RelType.HAS_PHONE), index, n)
+    addr, addr_keys = _incidence(cut.edges.get(RelType.REGISTERED_AT), lookup, n)
+    phone, phone_keys = _incidence(cut.edges.get(RelType.HAS_PHONE), lookup, n)
     return SubjectGraph(
         keys=keys,
         labels=labels,

@@ -9,7 +9,7 @@ against networkx and runs on 200k-firm worlds in seconds.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -31,6 +31,40 @@ ROLE_WEIGHTS: dict[RelType, float] = {
 DEFAULT_SHARE = 20.0
 
 
+class SubjectIndex:
+    """(label, key) -> subject index for whole columns at once: `index.get` per row, vectorised with
+    one hash table per label (a city's events and edges are millions of rows; the per-row
+    dictionary lookups were a large part of building a snapshot's subject graph)."""
+
+    def __init__(self, keys: np.ndarray, n_firms: int, index: dict[tuple[str, str], int]) -> None:
+        self.index = index
+        firms, persons = pd.Index(keys[:n_firms]), pd.Index(keys[n_firms:])
+        # a label whose keys repeat (not in an export: keys are unique per label) falls back to
+        # the dictionary, row by row, so the answer is always the dictionary's
+        self.tables: dict[str, tuple[pd.Index | None, int]] = {
+            str(NodeLabel.FIRM): (firms if firms.is_unique else None, 0),
+            str(NodeLabel.PERSON): (persons if persons.is_unique else None, n_firms),
+        }
+
+    def positions(self, labels: Any, keys: Any) -> np.ndarray:
+        """Subject index of each (label, key) pair, -1 where there is none."""
+        lab = pd.Series(labels).astype(str).to_numpy()
+        ks = pd.Series(keys).to_numpy()
+        out = np.full(len(lab), -1, dtype=np.int64)
+        for name in pd.unique(lab):
+            hit = self.tables.get(str(name))
+            if hit is None:
+                continue
+            where = lab == name
+            table, base = hit
+            if table is None:
+                out[where] = [self.index.get((str(name), k), -1) for k in ks[where]]
+                continue
+            found = table.get_indexer(ks[where])
+            out[where] = np.where(found >= 0, found + base, -1)
+        return out
+
+
 @dataclass
 class SubjectGraph:
     """Index and sparse matrices of one cut graph. `keys[i]`/`labels[i]` name subject i."""
@@ -47,42 +81,17 @@ class SubjectGraph:
     phone: sp.csr_matrix  # n x n_phones incidence
     addr_keys: np.ndarray
     phone_keys: np.ndarray
+    lookup: SubjectIndex | None = field(default=None, repr=False, compare=False)
 
     @property
     def n(self) -> int:
         return len(self.keys)
 
     def positions(self, labels: Any, keys: Any) -> np.ndarray:
-        """Subject index of each (label, key) pair, -1 where there is none: `index.get` per row,
-        vectorised with one hash table per label (a city's events and edges are millions of rows;
-        the per-row dictionary lookups were most of building a snapshot's subject graph)."""
-        lab = pd.Series(labels).astype(str).to_numpy()
-        ks = pd.Series(keys).to_numpy()
-        out = np.full(len(lab), -1, dtype=np.int64)
-        tables = self._label_tables()
-        for name in pd.unique(lab):
-            hit = tables.get(str(name))
-            if hit is None:
-                continue
-            where = lab == name
-            table, base = hit
-            if table is None:  # keys repeated in the node table: the dictionary's answer, row by row
-                out[where] = [self.index.get((str(name), k), -1) for k in ks[where]]
-                continue
-            found = table.get_indexer(ks[where])
-            out[where] = np.where(found >= 0, found + base, -1)
-        return out
-
-    def _label_tables(self) -> dict[str, tuple[pd.Index | None, int]]:
-        cached = self.__dict__.get("_tables")
-        if cached is None:
-            firms, persons = pd.Index(self.keys[: self.n_firms]), pd.Index(self.keys[self.n_firms :])
-            cached = {
-                str(NodeLabel.FIRM): (firms if firms.is_unique else None, 0),
-                str(NodeLabel.PERSON): (persons if persons.is_unique else None, self.n_firms),
-            }
-            self.__dict__["_tables"] = cached
-        return cached
+        """Subject index of each (label, key) pair, -1 where there is none (SubjectIndex)."""
+        if self.lookup is None:
+            self.lookup = SubjectIndex(self.keys, self.n_firms, self.index)
+        return self.lookup.positions(labels, keys)
 
     def full_adjacency(self) -> sp.csr_matrix:
         """Undirected graph over subjects + addresses + phones (affiliations weighted, contacts 1)."""
@@ -95,10 +104,10 @@ class SubjectGraph:
         return sp.bmat(blocks, format="csr")
 
 
-def _incidence(df: pd.DataFrame | None, graph: SubjectGraph, n: int) -> tuple[sp.csr_matrix, np.ndarray]:
+def _incidence(df: pd.DataFrame | None, lookup: SubjectIndex, n: int) -> tuple[sp.csr_matrix, np.ndarray]:
     if df is None or df.empty:
         return sp.csr_matrix((n, 0)), np.array([], dtype=object)
-    rows_a = graph.positions(df["src_label"], df["src"])
+    rows_a = lookup.positions(df["src_label"], df["src"])
     keep = rows_a >= 0
     dst = df["dst"].to_numpy()[keep]
     cols_keys, cols = np.unique(dst.astype(str), return_inverse=True)
@@ -119,11 +128,7 @@ def build_subject_graph(cut: GraphTables) -> SubjectGraph:
     )
     index = {(lab, key): i for i, (lab, key) in enumerate(zip(labels, keys, strict=True))}
     n = len(keys)
-    empty = sp.csr_matrix((n, 0))
-    # the index alone first: the edges below are looked up through it
-    lookup = SubjectGraph(
-        keys, labels, index, len(firms), {}, {}, empty, empty, empty, empty, np.array([]), np.array([])
-    )
+    lookup = SubjectIndex(keys, len(firms), index)
     roles, shares = {}, {}
     W = sp.csr_matrix((n, n))
     for rel in sorted(AFFILIATION_RELS):
@@ -160,6 +165,7 @@ def build_subject_graph(cut: GraphTables) -> SubjectGraph:
         phone=phone,
         addr_keys=addr_keys,
         phone_keys=phone_keys,
+        lookup=lookup,
     )
 
 

@@ -67,6 +67,18 @@ def _record(group: EdgeGroup, row: Row) -> str:
     return str(row["src"] if group[1] == RelType.MENTIONS else row["dst"])
 
 
+def _region_row(key: str, p: dict[str, Any]) -> dict[str, Any]:
+    return shaped(
+        REGION_FIELDS,
+        {
+            "key": key,
+            "name": p.get("name"),
+            "region_code": p.get("region_code"),
+            "risk_score": p.get("risk_score"),
+        },
+    )
+
+
 PATCH_SHARE = 0.2  # more of the graph touched than this share: a whole export is quicker
 
 
@@ -479,19 +491,7 @@ class MemoryStore:
         return sorted(out, key=tie_order)
 
     def firm_regions(self) -> list[dict[str, Any]]:
-        rows = [
-            shaped(
-                REGION_FIELDS,
-                {
-                    "key": k,
-                    "name": p.get("name"),
-                    "region_code": p.get("region_code"),
-                    "risk_score": p.get("risk_score"),
-                },
-            )
-            for (label, k), p in self.graph.nodes(data=True)
-            if label == NodeLabel.FIRM
-        ]
+        rows = [_region_row(k, p) for (label, k), p in self.graph.nodes(data=True) if label == NodeLabel.FIRM]
         return sorted(rows, key=lambda r: r["key"])
 
     def risks(self, label: NodeLabel, keys: Sequence[str]) -> list[RiskScore]:
@@ -501,15 +501,7 @@ class MemoryStore:
     def scored_subjects(self, label: NodeLabel) -> list[dict[str, Any]]:
         want = NodeLabel(label)
         rows = [
-            shaped(
-                REGION_FIELDS,
-                {
-                    "key": k,
-                    "name": p.get("name"),
-                    "region_code": p.get("region_code"),
-                    "risk_score": p.get("risk_score"),
-                },
-            )
+            _region_row(k, p)
             for (lab, k), p in self.graph.nodes(data=True)
             if lab == want and p.get("risk_score") is not None
         ]

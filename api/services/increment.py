@@ -108,25 +108,6 @@ def _steward_records(resolver: Resolver) -> set[tuple[str, str]]:
     return {(k[0], k[1]) for k in resolver.decisions.latest}
 
 
-def apply_increment(
-    store: Any,
-    base: Dataset,
-    inc: Dataset,
-    make_resolver: Callable[[Dataset], Resolver],
-    score_scope: ScoreScope,
-    as_of: date | None,
-    thresholds: tuple[float, ...],
-    depth: int = 2,
-    queue: Any = None,
-) -> tuple[Dataset, IncrementReport]:
-    """Apply `inc` to the graph in `store` built from `base`; returns the merged dataset and the report."""
-    report = IncrementReport(
-        rows_read=dict(inc.rows_read), quarantined=len(inc.quarantine), warnings=len(inc.warnings)
-    )
-    with served_state_frozen():
-        return _apply(store, base, inc, make_resolver, score_scope, as_of, thresholds, depth, queue, report)
-
-
 @contextmanager
 def served_state_frozen() -> Iterator[None]:
     """The objects alive before the increment (a served city's graph, registry and kept tables:
@@ -140,7 +121,8 @@ def served_state_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _apply(
+@served_state_frozen()
+def apply_increment(
     store: Any,
     base: Dataset,
     inc: Dataset,
@@ -148,14 +130,17 @@ def _apply(
     score_scope: ScoreScope,
     as_of: date | None,
     thresholds: tuple[float, ...],
-    depth: int,
-    queue: Any,
-    report: IncrementReport,
+    depth: int = 2,
+    queue: Any = None,
 ) -> tuple[Dataset, IncrementReport]:
+    """Apply `inc` to the graph in `store` built from `base`; returns the merged dataset and the report."""
     from gnn.tiers import tier_of
     from graph.features_cut import default_as_of
     from resolution.pipeline import pool_links, record_texts
 
+    report = IncrementReport(
+        rows_read=dict(inc.rows_read), quarantined=len(inc.quarantine), warnings=len(inc.warnings)
+    )
     with report.stage("merge"):
         merged, changes = merge_increment(base, inc)
         report.registry = changes.counts()
@@ -291,9 +276,7 @@ def ingest_folder(
             store = MemoryStore(settings.load_batch_size) if memory else store_from_settings(settings)
         try:
             if store.counts().get(str(NodeLabel.FIRM), 0) == 0:
-                run_pipeline(
-                    Path(base_dir), state.base_run, settings, as_of, progress=progress, store=store
-                )
+                run_pipeline(Path(base_dir), state.base_run, settings, as_of, progress=progress, store=store)
             if isinstance(store, MemoryStore):
                 store.save(state.graph_snapshot)
         finally:
@@ -371,9 +354,7 @@ def rescore_all(settings: Any, state_dir: Path | None, as_of: date | None) -> In
 
         raise ConfigError("the embedded graph is kept in a state folder: give --state DIR")
     report = IncrementReport(increment="rescore")
-    store: Any = (
-        MemoryStore.load(state.graph_snapshot) if memory and state else store_from_settings(settings)
-    )
+    store: Any = MemoryStore.load(state.graph_snapshot) if memory and state else store_from_settings(settings)
     try:
         with report.stage("rescore"):
             tables = store.export_tables()

@@ -4,13 +4,24 @@ key, indexed for the lookups that candidate generation needs.
 Built once per dataset. Firm names go into an Aho-Corasick automaton (exact keys) and a second one
 over pinyin-encoded keys (homophones); person names likewise. Everything else is a dict from a
 canonical value to entity indices. Entities are referred to by their index in `firms`/`persons`.
+
+A daily increment rebuilds the gazetteer for a registry that grew by a few hundred entities. The
+per-entity work that reads only the entity's own record (its address cut into parts, its name
+cleaned, its phones read) is then taken from the previous gazetteer for every record that is
+unchanged, and the work that also reads a learned vocabulary (a name's core without its place,
+a person's district from the address) only when that vocabulary came out the same. Everything
+learned over the whole registry is learned again, so the result equals a fresh build.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -111,33 +122,97 @@ def _area_codes(firms: list[Firm], phones: list[tuple[str, ...]]) -> dict[str, s
     return out
 
 
+class NameForms(NamedTuple):
+    """A firm's name as the keys are cut from it (computed once per name, kept for the next build)."""
+
+    cleaned: str  # brackets read: 华通建材(杭州)有限公司 -> 华通建材有限公司
+    as_written: str  # cleaned, brackets kept
+    without_form: str  # cleaned, without its legal form (有限公司)
+    aliases: tuple[tuple[str, str], ...]  # other names: (cleaned, without legal form)
+
+
+class _Unchanged:
+    """Where each record of a new build stood in the previous gazetteer with the same values in the
+    fields its own derived values read (-1: new, or changed there), so those values can be copied
+    instead of computed again. Only those fields are compared: a registry read back from the graph
+    carries other provenance, and a changed status or capital changes nothing derived here."""
+
+    def __init__(self, previous: Gazetteer | None, firms: list[Firm], persons: list[Person]) -> None:
+        if previous is not None and not all(hasattr(previous, a) for a in _KEPT_FOR_REUSE):
+            previous = None  # built by an older version (unpickled): nothing to take from it
+        self.previous = previous
+        self.firm = [-1] * len(firms)
+        self.person = [-1] * len(persons)
+        if previous is not None:
+            self.firm = self._positions(previous.firms, previous.firm_index, firms, "uscc", _FIRM_READS)
+            self.person = self._positions(
+                previous.persons, previous.person_index, persons, "person_id", _PERSON_READS
+            )
+
+    @staticmethod
+    def _positions(
+        old: list, index: dict[str, int], new: list, key: str, fields: tuple[str, ...]
+    ) -> list[int]:
+        out = []
+        for rec in new:
+            j = index.get(getattr(rec, key), -1)
+            if j >= 0 and old[j] is not rec and any(getattr(old[j], f) != getattr(rec, f) for f in fields):
+                j = -1
+            out.append(j)
+        return out
+
+
+# the fields the per-record values below are computed from (name forms, address parts, phones,
+# the district an address names)
+_FIRM_READS = ("name", "other_names", "address", "phone")
+_KEPT_FOR_REUSE = ("firm_name_forms", "person_addr_region")  # kept by every build for the next one
+_PERSON_READS = ("address", "phone")
+
+
+_REUSE: ContextVar[Gazetteer | None] = ContextVar("gazetteer_reuse", default=None)
+
+
+@contextmanager
+def reusing(previous: Gazetteer | None) -> Iterator[None]:
+    """Gazetteers built inside take what they can from `previous` (an increment's resolver is built
+    deep inside the matcher registry's loader; this reaches it without a parameter on each layer)."""
+    token = _REUSE.set(previous)
+    try:
+        yield
+    finally:
+        _REUSE.reset(token)
+
+
 class Gazetteer:
     """Indexes over one registry. Read-only after construction; cheap to pickle for workers."""
 
-    def __init__(self, ds: Dataset) -> None:
+    def __init__(self, ds: Dataset, previous: Gazetteer | None = None) -> None:
         self.firms: list[Firm] = list(ds.firms)
         self.persons: list[Person] = list(ds.persons)
         self.firm_index = {f.uscc: i for i, f in enumerate(self.firms)}
         self.person_index = {p.person_id: i for i, p in enumerate(self.persons)}
         self.coder = PinyinCoder()
-        self._build_places()
-        self._build_firm_keys()
+        same = _Unchanged(previous if previous is not None else _REUSE.get(), self.firms, self.persons)
+        self._build_places(same)
+        self._build_firm_keys(same)
         self._build_person_keys()
-        self._build_codes_and_graph(ds)
+        self._build_codes_and_graph(ds, same)
 
     def is_registered(self, kind: str, code: str) -> bool:
         """Whether `code` (kind "uscc" or "resident_id") is a registered firm's or person's."""
         return code in (self.firm_index if kind == "uscc" else self.person_index)
 
     # ------------------------------------------------------------------ places and regions
-    def _build_places(self) -> None:
+    def _build_places(self, same: _Unchanged) -> None:
         addrs = [f.address or "" for f in self.firms] + [p.address or "" for p in self.persons]
         self.places = admin_places(addrs)
         # district name (衢江区, 衢江) -> region code, learned from firms' addresses
         votes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self.firm_addr: list[AddressParts] = []
-        for f in self.firms:
-            parts = parse_address(f.address)
+        prev = same.previous
+        for fi, f in enumerate(self.firms):
+            j = same.firm[fi]
+            parts = prev.firm_addr[j] if prev is not None and j >= 0 else parse_address(f.address)
             self.firm_addr.append(parts)
             if parts.district and f.region_code:
                 votes[parts.district][f.region_code] += 1
@@ -163,10 +238,32 @@ class Gazetteer:
         return self.district_code[best[1]] if best else None
 
     # ------------------------------------------------------------------ firm name keys
-    def _build_firm_keys(self) -> None:
-        cleaned = [unbracketed(f.name) if _has_bracket(f.name) else clean_name(f.name) for f in self.firms]
+    def _name_forms(self, same: _Unchanged) -> list[NameForms]:
+        prev = same.previous
+        out = []
+        for fi, f in enumerate(self.firms):
+            j = same.firm[fi]
+            if prev is not None and j >= 0:
+                out.append(prev.firm_name_forms[j])
+                continue
+            raw = clean_name(f.name)
+            cleaned = unbracketed(f.name) if _has_bracket(f.name) else raw
+            aliases = tuple((o, strip_org_form(o)) for o in map(clean_name, f.other_names))
+            out.append(NameForms(cleaned, raw, strip_org_form(cleaned), aliases))
+        return out
+
+    def _build_firm_keys(self, same: _Unchanged) -> None:
+        self.firm_name_forms = self._name_forms(same)
+        cleaned = [forms.cleaned for forms in self.firm_name_forms]
         ordered_places = frozenset(self.places)
-        cores = [strip_region(strip_org_form(n), ordered_places) for n in cleaned]
+        prev = same.previous
+        if prev is not None and prev.places == self.places:
+            cores = [
+                prev.firm_core[j] if j >= 0 else strip_region(forms.without_form, ordered_places)
+                for j, forms in zip(same.firm, self.firm_name_forms, strict=True)
+            ]
+        else:
+            cores = [strip_region(forms.without_form, ordered_places) for forms in self.firm_name_forms]
         tails = learn_industry_tails(cores)
         self.firm_core: list[str] = cores
         # what kind of business each name-tail word means, learned from this registry
@@ -182,19 +279,17 @@ class Gazetteer:
 
         for fi, f in enumerate(self.firms):
             add(cleaned[fi], fi, FULL)
-            add(clean_name(f.name), fi, FULL)
+            add(self.firm_name_forms[fi].as_written, fi, FULL)
             if _has_bracket(f.name):
                 add(f.name, fi, FULL)  # written as registered, brackets and all: 华通建材(杭州)有限公司
-            add(strip_org_form(cleaned[fi]), fi, CORE)
+            add(self.firm_name_forms[fi].without_form, fi, CORE)
             add(cores[fi], fi, CORE)
             for short in self._short_keys(cores[fi], tails):
                 add(short, fi, SHORT)
             self.firm_short.append(short)
-            for other in f.other_names:
-                o = clean_name(other)
+            for o, o_without_form in self.firm_name_forms[fi].aliases:
                 add(o, fi, ALIAS)
-                oc = strip_region(strip_org_form(o), ordered_places)
-                add(oc, fi, ALIAS)
+                add(strip_region(o_without_form, ordered_places), fi, ALIAS)
         self.firm_key_list = list(keys)
         self.firm_key_hits = [tuple(keys[k].items()) for k in self.firm_key_list]
         self.firm_auto = _automaton({k: i for i, k in enumerate(self.firm_key_list)})
@@ -262,19 +357,29 @@ class Gazetteer:
         self.surname_count = {s: len(v) for s, v in by_surname.items()}
 
     # ------------------------------------------------------------------ codes, phones, graph
-    def _build_codes_and_graph(self, ds: Dataset) -> None:
+    def _build_codes_and_graph(self, ds: Dataset, same: _Unchanged) -> None:
+        prev = same.previous
+        firm_at, person_at = same.firm, same.person
         self.phone_firms: dict[str, list[int]] = defaultdict(list)
         self.phone_persons: dict[str, list[int]] = defaultdict(list)
         self.firm_phones: list[tuple[str, ...]] = []
         for fi, f in enumerate(self.firms):
-            phones = tuple(normalize_phones(f.phone)) if f.phone else ()
+            j = firm_at[fi]
+            if prev is not None and j >= 0:
+                phones = prev.firm_phones[j]
+            else:
+                phones = tuple(normalize_phones(f.phone)) if f.phone else ()
             self.firm_phones.append(phones)
             for ph in phones:
                 self.phone_firms[ph].append(fi)
         self.area_codes = _area_codes(self.firms, self.firm_phones)
         self.person_phones: list[tuple[str, ...]] = []
         for pi, p in enumerate(self.persons):
-            phones = tuple(normalize_phones(p.phone)) if p.phone else ()
+            j = person_at[pi]
+            if prev is not None and j >= 0:
+                phones = prev.person_phones[j]
+            else:
+                phones = tuple(normalize_phones(p.phone)) if p.phone else ()
             self.person_phones.append(phones)
             for ph in phones:
                 self.phone_persons[ph].append(pi)
@@ -325,9 +430,17 @@ class Gazetteer:
                     self.phone_tail_firms[(f.region_code, t)].append(fi)
         # a person's regions: ID prefix, address district, regions of firms they hold roles in
         self.person_regions: list[frozenset[str]] = []
+        # the district an address names depends on the districts learned: reused only when the same
+        same_districts = prev is not None and prev.district_code == self.district_code
+        self.person_addr_region: list[str | None] = []
         for pi, p in enumerate(self.persons):
             regs = {p.person_id[:6]}
-            r = self.region_of_text(normalize_text(p.address)) if p.address else None
+            j = person_at[pi]
+            if prev is not None and same_districts and j >= 0:
+                r = prev.person_addr_region[j]
+            else:
+                r = self.region_of_text(normalize_text(p.address)) if p.address else None
+            self.person_addr_region.append(r)
             if r:
                 regs.add(r)
             for fi, _role in self.person_roles.get(pi, ()):
@@ -335,7 +448,10 @@ class Gazetteer:
                 if code:
                     regs.add(code)
             self.person_regions.append(frozenset(regs))
-        self.person_addr = [parse_address(p.address) for p in self.persons]
+        self.person_addr: list[AddressParts] = [
+            prev.person_addr[j] if prev is not None and j >= 0 else parse_address(p.address)
+            for p, j in zip(self.persons, person_at, strict=True)
+        ]
 
     # ------------------------------------------------------------------ lookups
     def firm_key_count(self, key: str) -> int:

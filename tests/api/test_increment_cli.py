@@ -62,7 +62,10 @@ def test_cli_ingest_twice_then_rescore(
     assert no_state.exit_code == 2 and "--base" in no_state.output
 
 
-def test_post_jobs_ingest_applies_to_the_served_graph(split: Split, tmp_path: Path) -> None:
+def test_post_jobs_ingest_applies_to_the_served_graph(
+    split: Split, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import api.services.increment as increment_service
     from api.app import create_app
     from api.pipeline import run_pipeline
     from api.settings import Settings
@@ -85,11 +88,25 @@ def test_post_jobs_ingest_applies_to_the_served_graph(split: Split, tmp_path: Pa
     body = {"folder": str(inc), "state": str(state), "base": str(split.base)}
     new_event = json.loads((inc / "events.jsonl").read_text(encoding="utf-8").splitlines()[0])["event_id"]
     assert store.entity(NodeLabel.EVENT, new_event) is None
+    given: list[object] = []  # the gazetteers the day's builds were offered to take values from
+    real_reusing = increment_service.reusing
+
+    def spy(previous):  # type: ignore[no-untyped-def]
+        given.append(previous)
+        return real_reusing(previous)
+
+    monkeypatch.setattr(increment_service, "reusing", spy)
     with TestClient(app) as c:
         assert c.post("/jobs/ingest", json=body, headers=auth(Role.INVESTIGATOR)).status_code == 403
+        asked = c.post("/resolve", json={"text": "巡查"}, headers=auth(Role.INVESTIGATOR))
+        assert asked.status_code == 200, asked.text
+        served_gz = app.state.resolver.gz
         job = c.post("/jobs/ingest", json=body, headers=auth(Role.ADMIN))
         assert job.status_code == 202, job.text
         done = app.state.jobs.wait(job.json()["id"], timeout=900)
         assert done.status == "succeeded", done.error
         assert done.result["links_added"] > 0 and done.result["rescored"] > 0
     assert store.entity(NodeLabel.EVENT, new_event) is not None
+    # the increment's resolver and the rebuilt /resolve matcher both started from the served one
+    assert given == [served_gz, served_gz]
+    assert app.state.resolver.gz is not served_gz

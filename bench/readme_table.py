@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.steward_loop import TIE
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 README = ROOT / "README.md"
@@ -406,7 +408,8 @@ def steward_loop() -> list[Row]:
             else f"steward loop ({link('steward_loop')})",
             f"{at:,} active verdicts: F1 {active[0][2]:.4f} → {active[at][2]:.4f} ({gain:+.4f})",
             f"{at:,} random verdicts: F1 {random[at][2]:.4f}",
-            f"F1 gain ≥ +0.03: {met(gain >= 0.03)}; active > random: {met(active[at][2] > random[at][2])}; "
+            f"F1 gain ≥ +0.03: {met(gain >= 0.03)}; active > random by ≥ {TIE}: "
+            f"{met(active[at][2] - random[at][2] >= TIE)}; "
             f"precision ≥ 0.98 throughout ({lowest:.4f}): {met(lowest >= 0.98)}",
             f"{date_of(text, 'steward_loop.md')}, {load_of(text.split(chr(10) + chr(10))[1])}",
         )

@@ -91,11 +91,13 @@ class RiskModel:
         bias = self.blend[0] + b1 * shap[:, -1]
         return shap[:, :-1] * b1, self.graph_gbm.cols, bias
 
-    def own_score(self, snap: Snapshot) -> np.ndarray:
-        """Risk from the subject's own records, events and attributes alone (the own-records model)."""
+    def own_score(self, snap: Snapshot, rows: np.ndarray | None = None) -> np.ndarray:
+        """Risk from the subject's own records, events and attributes alone (the own-records model),
+        for `rows` (all when None): each row's is its own, so a scope needs only its rows'."""
         if self.own_gbm is not None:
-            return self.own_gbm.predict(snap.features.frame)
-        contrib, cols, bias = self.contributions(snap, None)
+            frame = snap.features.frame if rows is None else snap.features.frame.iloc[rows]
+            return self.own_gbm.predict(frame)
+        contrib, cols, bias = self.contributions(snap, rows)
         own = np.array([c.startswith(("own_", "ev_")) for c in cols])
         return sigmoid(bias + contrib[:, own].sum(axis=1))
 

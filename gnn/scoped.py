@@ -58,7 +58,8 @@ def score_scope(
     proj = model.gnn.project(snap) if model.gnn is not None else None
     gnn_term = model.gnn_term(snap, proj)
     score = sigmoid(model.logit(snap, gnn_term))
-    own = model.own_score(snap)
+    own = np.zeros(len(frame))
+    own[idx] = model.own_score(snap, idx)  # only the scope's are returned
     rate = base_rate(model, score)
     rows = np.intersect1d(explained_rows(score, config.explain_fraction, 20_000), idx)
     contrib, cols, _ = model.contributions(snap, rows)

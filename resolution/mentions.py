@@ -48,7 +48,8 @@ ROLE_WORDS: dict[str, tuple[str, ...]] = {
     "员工": (),
     "店员": (),
 }
-_ROLE_RE = re.compile("|".join(sorted(ROLE_WORDS, key=len, reverse=True)))
+_ROLES_LONGEST_FIRST = tuple(sorted(ROLE_WORDS, key=len, reverse=True))
+_ROLE_RE = re.compile("|".join(_ROLES_LONGEST_FIRST))
 # suffix forms after a surname: 王某, 王某某, 王老板, 王总, 王经理 ...
 # (先生/女士 are left out: in complaints they are nearly always the caller, not the subject)
 _SURNAME_SUFFIX = ("某某", "某", "老板娘", "老板", "总", "经理", "厂长", "师傅", "董")
@@ -155,13 +156,22 @@ class Mentions:
     roads: set[str] = field(default_factory=set)
     road_numbers: set[str] = field(default_factory=set)
     business: list[BusinessWord] = field(default_factory=list)  # 照相馆, 饭店: what kind of business
+    # the codes' values by kind, read once per list of codes (every candidate row asks for them)
+    _by_kind: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
+    _by_kind_of: list[CodeMention] | None = field(default=None, repr=False, compare=False)
 
     @property
-    def phones(self) -> set[str]:
-        return {c.value for c in self.codes if c.kind == "phone"}
+    def phones(self) -> frozenset[str]:
+        return self.codes_of("phone")
 
-    def codes_of(self, kind: str) -> set[str]:
-        return {c.value for c in self.codes if c.kind == kind}
+    def codes_of(self, kind: str) -> frozenset[str]:
+        if self._by_kind_of is not self.codes:  # codes are replaced, never edited in place
+            by_kind: dict[str, set[str]] = {}
+            for c in self.codes:
+                by_kind.setdefault(c.kind, set()).add(c.value)
+            self._by_kind = {k: frozenset(v) for k, v in by_kind.items()}
+            self._by_kind_of = self.codes
+        return self._by_kind.get(kind, frozenset())
 
 
 def _longest(hits: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -184,11 +194,11 @@ def _scan(auto, text: str) -> list[tuple[int, int, int]]:  # noqa: ANN001 - pyah
 def _role_near(text: str, start: int, end: int) -> str | None:
     """A role word right before (店主张伟, 负责人：张伟) or right after (张伟老板, 张伟（店主）) a name."""
     before = text[max(0, start - 6) : start].rstrip(":： ")
-    for w in sorted(ROLE_WORDS, key=len, reverse=True):
+    for w in _ROLES_LONGEST_FIRST:
         if before.endswith(w):
             return w
     after = text[end : end + 6].lstrip("(（ ")
-    for w in sorted(ROLE_WORDS, key=len, reverse=True):
+    for w in _ROLES_LONGEST_FIRST:
         if after.startswith(w):
             return w
     return None
@@ -586,10 +596,10 @@ _NOT_TAIL = frozenset("称在表的于拒说和与及是已未将把被对向从
 def _surname_forms(text: str, gz: Gazetteer, person_spans: list[tuple[int, int, int]]) -> list[SurnameForm]:
     """王某, 王某某, 老王, 王老板, 王总, 老板王女士, 小王, and 小忠/阿鹏 (given-name forms)."""
     out: list[SurnameForm] = []
-    taken = [(s, e) for s, e, _ in person_spans]
+    taken = {i for s, e, _ in person_spans for i in range(s, e)}  # inside a name already read
     n = len(text)
     for i, ch in enumerate(text):
-        if any(s <= i < e for s, e in taken):
+        if i in taken:
             continue
         prev = text[i - 1] if i > 0 else ""
         nxt = text[i + 1] if i + 1 < n else ""

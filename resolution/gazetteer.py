@@ -165,8 +165,8 @@ class _Unchanged:
 # the fields the per-record values below are computed from (name forms, address parts, phones,
 # the district an address names)
 _FIRM_READS = ("name", "other_names", "address", "phone")
-_KEPT_FOR_REUSE = ("firm_name_forms", "person_addr_region")  # kept by every build for the next one
 _PERSON_READS = ("address", "phone")
+_KEPT_FOR_REUSE = ("firm_name_forms", "person_addr_region")  # kept by every build for the next one
 
 
 _REUSE: ContextVar[Gazetteer | None] = ContextVar("gazetteer_reuse", default=None)

@@ -26,6 +26,7 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -323,9 +324,7 @@ def main() -> None:
             if args.rate:
                 plan.insert(1, ("risk", risk_url, risk_ids, svc, args.rate))
             for name, url, ids, hdr, rate in plan:
-                run = measured(
-                    lambda n=name, u=url, i=ids, h=hdr, r=rate: drive_api(n, base, u, i, sec, conc, h, r), wp
-                )
+                run = measured(partial(drive_api, name, base, url, ids, sec, conc, hdr, rate), wp)
                 run.where = where + (f", open loop {rate:g}/s" if rate else "")
                 runs.append(run)
             proc.terminate()

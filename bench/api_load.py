@@ -203,12 +203,16 @@ def serve(uri: str, port: int, keys: dict[str, str], workers: int = 1) -> subpro
         CREDGRAPH_AUDIT_LOG=str(WORK / "api_load_audit.jsonl"),
         CREDGRAPH_REVIEW_DB_URL=f"sqlite:///{WORK / 'api_load_review.db'}",
     )
+    # workers must verify each other's tokens (serve refuses --workers N without a shared secret)
+    env.setdefault("CREDGRAPH_API_TOKEN_SECRET", secrets.token_urlsafe(32))
     proc = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(workers)],
         env=env,
         cwd=ROOT,
     )
     for _ in range(300):
+        if proc.poll() is not None:
+            raise RuntimeError(f"credgraph serve exited ({proc.returncode}) before it was ready")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
                 return proc

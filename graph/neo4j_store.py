@@ -41,7 +41,19 @@ from ingest.records import Dataset
 from resolution.links import Link, LinkSource
 
 _SUBJECTS = (NodeLabel.FIRM, NodeLabel.PERSON)
+# Properties only Neo4j's search index reads (cypher/write/merge_firms): not part of the graph model,
+# so they never reach an answer or an export, and both stores give the same properties.
+_INDEX_ONLY = ("other_names_text",)
+_TEXT_INDEXES = ("schema/name_text_index", "schema/search_text_index", "schema/other_names_text_index")
 _HOP_CHUNK = 20_000
+
+
+def model_props(props: Any) -> dict[str, Any]:
+    """A node's properties as the graph model has them: native values, index-only ones dropped."""
+    out: dict[str, Any] = native(props)
+    for name in _INDEX_ONLY:
+        out.pop(name, None)
+    return out
 
 
 def native(value: Any) -> Any:
@@ -75,6 +87,7 @@ class Neo4jStore:
         self.workers = workers  # concurrent write transactions during load_dataset
         self.retry_s = retry_s  # how long a write whose commit went unanswered is tried again
         self._owns_driver = owns_driver
+        self._search_ready = False  # search's text indexes known to exist (ensure_search_schema)
 
     # -- plumbing -----------------------------------------------------------------------------
     def _error(self, name: str, params: dict[str, Any], exc: Exception) -> GraphStoreError:
@@ -133,9 +146,20 @@ class Neo4jStore:
     def ensure_schema(self) -> None:
         for label in NodeLabel:
             self._write("schema/node_key", query("schema/node_key", label=label))
+        self.ensure_search_schema()
+
+    def ensure_search_schema(self) -> None:
+        """The text indexes read/search looks candidates up in, online, and the joined other names
+        they index on every firm (an import and versions before them wrote none). Run by every load
+        and by the first search of a store, so a database an older version loaded is searched in
+        full before its next load; idempotent, and quick once done."""
         for label in _SUBJECTS:
-            self._write("schema/name_text_index", query("schema/name_text_index", label=label))
+            for name in _TEXT_INDEXES:
+                self._write(name, query(name, label=label))
         self._write("schema/await_indexes", query("schema/await_indexes"), seconds=300)
+        for label in _SUBJECTS:
+            self._write("schema/derive_search_text", query("schema/derive_search_text", label=label))
+        self._search_ready = True
 
     def load_dataset(self, ds: Dataset, progress: bool = False) -> LoadReport:
         t0 = time.perf_counter()
@@ -212,7 +236,7 @@ class Neo4jStore:
     def _props(self, label: NodeLabel, key: str) -> dict[str, Any] | None:
         label = NodeLabel(label)
         found = self._read("read/node", query("read/node", label=label), key=key)
-        return native(found[0]["props"]) if found else None
+        return model_props(found[0]["props"]) if found else None
 
     def risk(self, label: NodeLabel, key: str) -> RiskScore | None:
         p = self._props(label, key)
@@ -242,6 +266,8 @@ class Neo4jStore:
         text = text.strip()
         if not text:
             return []
+        if not self._search_ready:
+            self.ensure_search_schema()
         hits = []
         for label in _SUBJECTS:
             for r in self._read("read/search", query("read/search", label=label), text=text, limit=limit):
@@ -394,7 +420,7 @@ class Neo4jStore:
         nodes: dict[NodeLabel, list[tuple[str, dict[str, Any]]]] = {}
         for label in NodeLabel:
             found = self._read("read/export_nodes", query("read/export_nodes", label=label))
-            nodes[label] = [(r["key"], native(r["props"])) for r in found]
+            nodes[label] = [(r["key"], model_props(r["props"])) for r in found]
         edges: dict[RelType, list[RawEdge]] = {rel: [] for rel in RelType}
         for rel, pairs in EDGE_ENDPOINTS.items():
             for src, dst in pairs:

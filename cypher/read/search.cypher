@@ -1,9 +1,18 @@
 // Subjects whose key, name or other names contain the text, ranked: exact key, exact name, name
-// prefix, name contains, other name contains, key contains.
+// prefix, name contains, other name contains, key contains. The three CONTAINS lookups go through
+// TEXT indexes (name, key, other_names_text: the other names joined, kept by merge_firms and
+// schema/derive_search_text), so a search costs the matches, not a scan of every subject; the rank is
+// then read off the node itself, so the index branches only find candidates and never change it.
 // params: text, limit
 // returns: key, name, other_names, rank
 // template: label=Firm|Person
-MATCH (n:{{label}})
+CALL () {
+  MATCH (n:{{label}}) WHERE n.name CONTAINS $text RETURN n
+  UNION
+  MATCH (n:{{label}}) WHERE n.other_names_text CONTAINS $text RETURN n
+  UNION
+  MATCH (n:{{label}}) WHERE n.{{label_key}} CONTAINS $text RETURN n
+}
 WITH n, coalesce(n.other_names, []) AS others
 WITH n, others, CASE
     WHEN n.{{label_key}} = $text THEN 0

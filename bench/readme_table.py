@@ -609,10 +609,13 @@ def soak() -> list[Row]:
     if not (req and lat and mem):
         raise ResultsError(f"bench/results/{name}: no verdict lines")
     ok = mem.group(4) == "flat" and int(req.group(5)) == 0 and int(req.group(4)) >= 0.95 * int(req.group(3))
+    workers = re.search(r"--workers (\d+)", text)
+    served_by = f"serve --workers {workers.group(1)}: " if workers else ""
     return [
         Row(
             f"soak: mixed API traffic for {int(req.group(2)) // 60} min on Neo4j ({link('soak')})",
-            f"{req.group(1)} requests, {req.group(4)}/s served of {req.group(3)}/s, {req.group(5)} errors; "
+            f"{served_by}{req.group(1)} requests, {req.group(4)}/s served of {req.group(3)}/s, "
+            f"{req.group(5)} errors; "
             f"p50 {lat.group(1)} ms, p99 {lat.group(3)} ms; API memory {mem.group(1)} → {mem.group(2)} MiB "
             f"({mem.group(3)})",
             "–",

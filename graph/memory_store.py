@@ -49,6 +49,7 @@ from graph.rows import (
     risk_rows,
     stored_props,
 )
+from graph.search_index import SearchIndex
 from graph.store import _role_set
 from graph.tables import GraphTables
 from graph.ties import LISTING_FIELDS, REGION_FIELDS, TIE_FIELDS, listing_order, shaped, tie_order
@@ -92,6 +93,7 @@ class MemoryStore:
         self._tables: GraphTables | None = None  # the last export (kept only with keep_tables)
         self._touched: set[NodeRef] = set()  # nodes whose properties were written since that export
         self._touched_edges: set[EdgeRef] = set()  # (rel, src, dst) of relationships written since
+        self._search: SearchIndex | None = None  # built by the first search after a subject changed
 
     # -- writes -------------------------------------------------------------------------------
     def ensure_schema(self) -> None:
@@ -107,6 +109,8 @@ class MemoryStore:
             else:
                 g.add_node(ref, **{key_prop: row["key"]}, **p)
             self._touch(ref)
+        if label in _SUBJECTS:
+            self._search = None
         return len(rows)
 
     def _merge_edges(self, group: EdgeGroup, rows: Sequence[Row]) -> int:
@@ -294,6 +298,7 @@ class MemoryStore:
             g.nodes[ref].clear()
             g.nodes[ref].update({NODE_KEY[label]: key, **kept})
             done += 1
+        self._search = None
         return done
 
     def delete_orphans(self, label: NodeLabel, keys: Sequence[str]) -> int:
@@ -302,6 +307,7 @@ class MemoryStore:
         doomed = [ref for ref in refs if ref in g and g.degree(ref) == 0]
         g.remove_nodes_from(doomed)
         self._touch(*doomed)
+        self._search = None
         return len(doomed)
 
     def write_risk_scores(self, scores: Sequence[RiskScore]) -> int:
@@ -351,12 +357,27 @@ class MemoryStore:
         text = text.strip()
         if not text:
             return []
+        if not SearchIndex.usable(text):
+            return self.scan_search(text, limit)
+        if self._search is None:
+            self._search = SearchIndex.build(
+                (ref, p) for ref, p in self.graph.nodes(data=True) if ref[0] in _SUBJECTS
+            )
+        return self._ranked(self._search.candidates(text), text, limit)
+
+    def scan_search(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
+        """search() by visiting every subject (what the index stands in for)."""
+        subjects = (ref for ref in self.graph.nodes if ref[0] in _SUBJECTS)
+        return self._ranked(subjects, text.strip(), limit)
+
+    def _ranked(self, refs: Any, text: str, limit: int) -> list[dict[str, Any]]:
         hits = []
-        for (label, key), p in self.graph.nodes(data=True):
-            if label in _SUBJECTS:
-                rank = search_rank(text, key, p.get("name"), p.get("other_names") or [])
-                if rank is not None:
-                    hits.append(hit(label, key, p.get("name"), p.get("other_names") or [], rank))
+        for label, key in refs:
+            p = self.graph.nodes[(label, key)]
+            others = p.get("other_names") or []
+            rank = search_rank(text, key, p.get("name"), others)
+            if rank is not None:
+                hits.append(hit(label, key, p.get("name"), others, rank))
         return sorted(hits, key=hit_order)[:limit]
 
     def _expand(self, rels: frozenset[RelType]) -> Any:
@@ -546,6 +567,7 @@ class MemoryStore:
     def clear(self) -> None:
         self.graph.clear()
         self._tables, self._touched, self._touched_edges = None, set(), set()
+        self._search = None
 
     def save(self, path: str | Path) -> Path:
         """Write the whole graph to one file (the embedded store's state between CLI runs)."""

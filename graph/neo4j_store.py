@@ -158,7 +158,9 @@ class Neo4jStore:
                 self._write(name, query(name, label=label))
         self._write("schema/await_indexes", query("schema/await_indexes"), seconds=300)
         for label in _SUBJECTS:
-            self._write("schema/derive_search_text", query("schema/derive_search_text", label=label))
+            text = query("schema/derive_search_text", label=label)
+            while self._write("schema/derive_search_text", text, batch=self.batch_size) >= self.batch_size:
+                pass
         self._search_ready = True
 
     def load_dataset(self, ds: Dataset, progress: bool = False) -> LoadReport:

@@ -15,7 +15,7 @@ from graph.queries import query
 NAMES = cypher.names()
 DUMMY: dict[str, Any] = {
     "rows": [], "keys": [], "rels": [], "kinds": [], "key": "", "text": "", "limit": 1, "seconds": 1,
-    "record_id": "",
+    "record_id": "", "batch": 1,
 }
 LABELS = {str(x) for x in NodeLabel}
 

@@ -14,6 +14,7 @@ import pytest
 
 from graph.memory_store import MemoryStore
 from graph.model import NodeLabel
+from graph.neo4j_store import Neo4jStore
 from graph.queries import query
 from graph.store import GraphStore
 from ingest.records import Dataset
@@ -79,7 +80,14 @@ def test_firms_written_without_the_index_property_get_it_from_the_schema_step(
     driver = neo4j_store.driver  # type: ignore[attr-defined]
     driver.execute_query("MATCH (n:Firm) REMOVE n.other_names_text")  # as neo4j-admin import writes them
     assert neo4j_store.search("小吃王") == []  # the index is what finds other names
-    neo4j_store.ensure_schema()
+    with_names = sum(1 for f in ds.firms if f.other_names)
+    assert with_names > 2
+    small = Neo4jStore(driver, neo4j_store.database, batch_size=2)  # type: ignore[attr-defined]
+    small.ensure_schema()  # in batches of 2 (one transaction for a city's firms runs out of memory)
+    missing = (
+        "MATCH (n:Firm) WHERE n.other_names IS NOT NULL AND n.other_names_text IS NULL RETURN count(n) AS c"
+    )
+    assert driver.execute_query(missing).records[0]["c"] == 0
     assert [h["key"] for h in neo4j_store.search("小吃王")] == [SNACKS]
 
 
@@ -88,8 +96,6 @@ def test_a_database_loaded_without_the_search_indexes_is_searched_in_full(
 ) -> None:
     """An older version's database (no text indexes, no joined other names): the store's first
     search builds them, so the first answer already equals the networkx store's."""
-    from graph.neo4j_store import Neo4jStore
-
     ds = with_other_names(example, SNACKS, ("杜泽小吃王",))
     neo4j_store.load_dataset(ds)
     driver = neo4j_store.driver  # type: ignore[attr-defined]

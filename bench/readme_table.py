@@ -397,7 +397,7 @@ def steward_loop() -> list[Row]:
     random = {int(pt[0]): tuple(pt[1:4]) for pt in curves["random"]}
     at = 1000 if 1000 in active and 1000 in random else max(set(active) & set(random))
     gain = active[at][2] - active[0][2]
-    lowest = min(p for arm in (active, random) for p, _, _ in arm.values())
+    lowest = min(float(pt[1]) for points in curves.values() for pt in points)  # every arm's points
     world = re.search(r"--firms (\d+)", text)
     # the report states the gap it counts as a tie (bench/steward_loop.py's TIE); read, not imported,
     # so this table builder does not load the resolution stack

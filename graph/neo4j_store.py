@@ -9,6 +9,7 @@ the networkx store's to the letter.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -88,6 +89,7 @@ class Neo4jStore:
         self.retry_s = retry_s  # how long a write whose commit went unanswered is tried again
         self._owns_driver = owns_driver
         self._search_ready = False  # search's text indexes known to exist (ensure_search_schema)
+        self._search_lock = threading.Lock()  # the API's threads: one of them builds, the rest wait
 
     # -- plumbing -----------------------------------------------------------------------------
     def _error(self, name: str, params: dict[str, Any], exc: Exception) -> GraphStoreError:
@@ -269,7 +271,9 @@ class Neo4jStore:
         if not text:
             return []
         if not self._search_ready:
-            self.ensure_search_schema()
+            with self._search_lock:
+                if not self._search_ready:
+                    self.ensure_search_schema()
         hits = []
         for label in _SUBJECTS:
             for r in self._read("read/search", query("read/search", label=label), text=text, limit=limit):

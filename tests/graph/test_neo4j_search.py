@@ -8,6 +8,7 @@ and never show in an answer or an export.
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import pytest
@@ -108,3 +109,24 @@ def test_a_database_loaded_without_the_search_indexes_is_searched_in_full(
     reference.load_dataset(ds)
     assert fresh.search("小吃王") == reference.search("小吃王") != []
     assert "NodeByLabelScan" not in operators(fresh, NodeLabel.FIRM)
+
+
+def test_concurrent_first_searches_build_the_indexes_once(neo4j_store: GraphStore, example: Dataset) -> None:
+    """The API's threads may all search first at once: one builds, the others wait for it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    neo4j_store.load_dataset(example)
+    fresh = Neo4jStore(neo4j_store.driver, neo4j_store.database)  # type: ignore[attr-defined]
+    built = []
+    real = fresh.ensure_search_schema
+
+    def counted() -> None:
+        built.append(1)
+        time.sleep(0.3)  # long enough for every other thread to arrive meanwhile
+        real()
+
+    fresh.ensure_search_schema = counted  # type: ignore[method-assign]
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(lambda _: fresh.search("廿里"), range(6)))
+    assert len(built) == 1
+    assert all(a == answers[0] != [] for a in answers)

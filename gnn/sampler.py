@@ -13,6 +13,16 @@ import torch
 from torch_geometric.data import HeteroData
 
 
+def unique_pairs(a: np.ndarray, b: np.ndarray, b_bound: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (a, b) pairs in lexicographic order, as np.unique(..., axis=0) gives them, for
+    non-negative integers with b < b_bound: one int64 key per pair (a * b_bound + b) and a 1-D
+    unique, several times quicker than unique over rows (it sorts the rows as raw bytes)."""
+    a64, b64 = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
+    bound = max(int(b_bound), 1)
+    keys = np.unique(a64 * bound + b64)
+    return keys // bound, keys % bound
+
+
 @dataclass
 class _Csc:
     indptr: np.ndarray
@@ -46,32 +56,47 @@ class HeteroNeighborSampler:
         big = np.flatnonzero(~small)
         rep_b = np.repeat(big, k)
         pos_big = lo[rep_b] + (self.rng.random(len(rep_b)) * deg[rep_b]).astype(np.int64)
-        pairs = np.unique(np.c_[np.r_[rep, rep_b], np.r_[pos_small, pos_big]], axis=0)
-        return c.src[pairs[:, 1]], dst[pairs[:, 0]]
+        which, pos = unique_pairs(np.r_[rep, rep_b], np.r_[pos_small, pos_big], len(c.src))
+        return c.src[pos], dst[which]
 
     def sample(self, seeds: dict[str, np.ndarray]) -> HeteroData:
-        """Subgraph around `seeds` ({node type: global ids}); `batch_size` per type is stored on it."""
-        nodes = {nt: list(np.asarray(seeds.get(nt, []), dtype=np.int64)) for nt in self.data.node_types}
-        seen = {nt: {int(v): i for i, v in enumerate(ids)} for nt, ids in nodes.items()}
-        frontier = {nt: np.asarray(ids, dtype=np.int64) for nt, ids in nodes.items()}
+        """Subgraph around `seeds` ({node type: global ids}); `batch_size` per type is stored on it.
+
+        Local ids follow first appearance: the seeds, then each hop's new sources in the order the
+        edge types and their sampled edges meet them (a lookup array per node type, not a dict)."""
+        types = self.data.node_types
+        local = {nt: np.full(self.data[nt].num_nodes, -1, dtype=np.int64) for nt in types}
+        parts_of: dict[str, list[np.ndarray]] = {}
+        count: dict[str, int] = {}
+        for nt in types:
+            ids = np.asarray(seeds.get(nt, []), dtype=np.int64)
+            local[nt][ids] = np.arange(len(ids))
+            parts_of[nt], count[nt] = [ids], len(ids)
+        frontier = {nt: parts_of[nt][0] for nt in types}
         edges: dict[tuple[str, str, str], list[np.ndarray]] = {et: [] for et in self.data.edge_types}
         for k in self.num_neighbors:
-            nxt: dict[str, list[int]] = {nt: [] for nt in self.data.node_types}
+            nxt: dict[str, list[np.ndarray]] = {nt: [] for nt in types}
             for et in self.data.edge_types:
                 dst_nodes = frontier[et[2]]
                 if len(dst_nodes) == 0:
                     continue
                 src, dst = self._neighbours(et, dst_nodes, k)
                 edges[et].append(np.vstack([src, dst]))
-                for v in src.tolist():
-                    if v not in seen[et[0]]:
-                        seen[et[0]][v] = len(nodes[et[0]])
-                        nodes[et[0]].append(v)
-                        nxt[et[0]].append(v)
-            frontier = {nt: np.asarray(v, dtype=np.int64) for nt, v in nxt.items()}
+                fresh = src[local[et[0]][src] < 0]
+                if len(fresh):
+                    uniq, first = np.unique(fresh, return_index=True)
+                    new = uniq[np.argsort(first, kind="stable")]  # in order of first appearance
+                    local[et[0]][new] = count[et[0]] + np.arange(len(new))
+                    count[et[0]] += len(new)
+                    parts_of[et[0]].append(new)
+                    nxt[et[0]].append(new)
+            frontier = {
+                nt: np.concatenate(v) if v else np.zeros(0, dtype=np.int64) for nt, v in nxt.items()
+            }
+        nodes = {nt: np.concatenate(parts_of[nt]) for nt in types}
         out = HeteroData()
         for nt in self.data.node_types:
-            ids = np.asarray(nodes[nt], dtype=np.int64)
+            ids = nodes[nt]
             store = self.data[nt]
             out[nt].x = store.x[torch.from_numpy(ids)]
             out[nt].n_id = torch.from_numpy(ids)
@@ -80,10 +105,10 @@ class HeteroNeighborSampler:
                 out[nt].y = store.y[torch.from_numpy(ids)]
         for et, parts in edges.items():
             if parts:
-                ei = np.unique(np.hstack(parts), axis=1)
-                m_src, m_dst = seen[et[0]], seen[et[2]]
-                local = np.vstack([[m_src[int(v)] for v in ei[0]], [m_dst[int(v)] for v in ei[1]]])
+                both = np.hstack(parts)
+                g_src, g_dst = unique_pairs(both[0], both[1], self.data[et[2]].num_nodes)
+                pair = np.vstack([local[et[0]][g_src], local[et[2]][g_dst]])
             else:
-                local = np.zeros((2, 0), dtype=np.int64)
-            out[et].edge_index = torch.from_numpy(np.asarray(local, dtype=np.int64).reshape(2, -1))
+                pair = np.zeros((2, 0), dtype=np.int64)
+            out[et].edge_index = torch.from_numpy(np.ascontiguousarray(pair, dtype=np.int64).reshape(2, -1))
         return out

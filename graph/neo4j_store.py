@@ -45,7 +45,7 @@ _SUBJECTS = (NodeLabel.FIRM, NodeLabel.PERSON)
 # Properties only Neo4j's search index reads (cypher/write/merge_firms): not part of the graph model,
 # so they never reach an answer or an export, and both stores give the same properties.
 _INDEX_ONLY = ("other_names_text",)
-_TEXT_INDEXES = ("schema/name_text_index", "schema/search_text_index", "schema/other_names_text_index")
+_TEXT_INDEXES = ("schema/name_text_index", "schema/key_text_index", "schema/other_names_text_index")
 _HOP_CHUNK = 20_000
 
 

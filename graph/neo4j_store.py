@@ -159,10 +159,10 @@ class Neo4jStore:
             for name in _TEXT_INDEXES:
                 self._write(name, query(name, label=label))
         self._write("schema/await_indexes", query("schema/await_indexes"), seconds=300)
-        for label in _SUBJECTS:
-            text = query("schema/derive_search_text", label=label)
-            while self._write("schema/derive_search_text", text, batch=self.batch_size) >= self.batch_size:
-                pass
+        # only firms have other names in the model: a pass over every person would find none
+        text = query("schema/derive_search_text", label=NodeLabel.FIRM)
+        while self._write("schema/derive_search_text", text, batch=self.batch_size) >= self.batch_size:
+            pass
         self._search_ready = True
 
     def load_dataset(self, ds: Dataset, progress: bool = False) -> LoadReport:
